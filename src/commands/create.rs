@@ -1,0 +1,96 @@
+//! `dpc create`: answers → spec → rendered tree → checks → atomic write → summary.
+
+use crate::answers::{self, Answers};
+use crate::check;
+use crate::cli::{CreateArgs, OutputFormat};
+use crate::date::Date;
+use crate::error::DpcError;
+use crate::render::{RenderedFile, Renderer};
+use crate::spec::ProductSpec;
+use crate::summary::Summary;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The owner when `--owner` is not given: git's user.email, else the domain's team mailbox.
+fn default_owner(domain: &str) -> (String, Option<String>) {
+    let from_git = Command::new("git")
+        .args(["config", "--get", "user.email"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| crate::spec::name::check_email(s).is_ok());
+    match from_git {
+        Some(email) => (email, None),
+        None => {
+            let fallback = format!("{domain}-data@company.com");
+            let note = format!(
+                "owner: no --owner and no git user.email; used {fallback}, a placeholder to replace in product.yaml"
+            );
+            (fallback, Some(note))
+        }
+    }
+}
+
+pub fn answers_from_flags(args: &CreateArgs) -> (Answers, Vec<String>) {
+    let mut notes = Vec::new();
+    let owner = match &args.owner {
+        Some(o) => o.clone(),
+        None => {
+            let (owner, note) = default_owner(&args.domain);
+            notes.extend(note);
+            owner
+        }
+    };
+    let answers = Answers {
+        name: args.name.clone(),
+        display_name: args.display_name.clone(),
+        description: args.description.clone(),
+        domain: args.domain.clone(),
+        tier: args.tier,
+        owner,
+        sla: args.sla,
+        sensitivity: args.sensitivity,
+        catalog: args.catalog.clone(),
+        consumers: args.consumers.clone(),
+        masking: args.masking.into(),
+        use_cases: None,
+        data_sources: None,
+        retention: None,
+        compliance: None,
+    };
+    (answers, notes)
+}
+
+/// Renders and checks a spec in memory; nothing touches the disk.
+pub fn render_checked(spec: &ProductSpec) -> Result<Vec<RenderedFile>, DpcError> {
+    let files = Renderer::new()?.render(spec)?;
+    let problems = check::tree(spec, &files);
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(DpcError::Check(problems))
+    }
+}
+
+pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
+    let target: PathBuf = args.output_dir.join(&args.name);
+    if target.exists() && !args.force && !args.dry_run {
+        return Err(DpcError::Exists { path: target });
+    }
+    let (answers, mut notes) = answers_from_flags(args);
+    let today = Date::today().map_err(DpcError::Environment)?;
+    let (spec, built) = answers::build_spec(&answers, today)?;
+    notes.extend(built.0);
+    let files = render_checked(&spec)?;
+    let summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
+    if !args.dry_run {
+        crate::write::write_tree(&target, &files, args.force)?;
+    }
+    match args.format {
+        OutputFormat::Text => summary.print_text(),
+        OutputFormat::Json => summary.print_json(),
+    }
+    Ok(())
+}

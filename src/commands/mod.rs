@@ -1,0 +1,3 @@
+//! One handler per command.
+
+pub mod create;

@@ -1,0 +1,33 @@
+//! Every error a user can meet, and the one place that maps them to exit codes:
+//! 0 success, 1 the checked thing fails, 2 usage or input error.
+
+use crate::check::Diagnostic;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DpcError {
+    #[error("{0}")]
+    Input(#[from] crate::answers::InputError),
+    #[error("{} already exists; use --force to replace it, or `dpc generate {}` to refresh its derived files", path.display(), path.display())]
+    Exists { path: PathBuf },
+    #[error("{0}")]
+    Spec(#[from] crate::spec::SpecError),
+    #[error("the generated product failed {} check(s); nothing was written:\n{}", .0.len(), crate::check::render_text(.0))]
+    Check(Vec<Diagnostic>),
+    #[error("{0}")]
+    Render(#[from] crate::render::RenderError),
+    #[error("{0}")]
+    Write(#[from] crate::write::WriteError),
+    #[error("{0}")]
+    Environment(String),
+}
+
+impl DpcError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            DpcError::Input(_) | DpcError::Exists { .. } | DpcError::Spec(_) => 2,
+            DpcError::Environment(_) => 2,
+            DpcError::Check(_) | DpcError::Render(_) | DpcError::Write(_) => 1,
+        }
+    }
+}

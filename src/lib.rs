@@ -1,0 +1,42 @@
+//! dpc: create and maintain Databricks data products.
+//!
+//! The flow is visible in the modules: [`cli`] (arguments) → [`answers`] → [`spec`] (the
+//! typed model and its one loader) → [`render`] (pure: spec in, files out) → [`check`]
+//! (parse back, platform rules) → [`write`] (the only module that touches a product).
+
+pub mod answers;
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod date;
+pub mod error;
+pub mod policy;
+pub mod render;
+pub mod spec;
+pub mod starter;
+pub mod summary;
+pub mod write;
+
+use clap::Parser;
+
+/// Runs the command line and returns the process exit code.
+pub fn main_exit_code() -> i32 {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 2 for usage errors and 0 for --help/--version.
+            return e.exit_code();
+        }
+    };
+    let result = match &cli.command {
+        cli::Command::Create(args) => commands::create::run(args),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}

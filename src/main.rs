@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(dpc::main_exit_code());
+}

@@ -1,0 +1,88 @@
+//! The escaping filters templates use, one per target language. Each returns a safe string,
+//! which is the only kind of string the renderer will print.
+
+use super::escape;
+use minijinja::value::{Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind};
+
+fn safe(s: String) -> Value {
+    Value::from_safe_string(s)
+}
+
+fn text_of(v: &Value) -> Result<String, Error> {
+    match v.kind() {
+        ValueKind::String | ValueKind::Number | ValueKind::Bool => Ok(v.to_string()),
+        kind => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("expected text, got {kind}"),
+        )),
+    }
+}
+
+/// YAML: strings double-quoted, numbers and booleans plain, `null`, lists in flow style.
+fn yaml(v: &Value) -> Result<Value, Error> {
+    Ok(safe(yaml_text(v)?))
+}
+
+fn yaml_text(v: &Value) -> Result<String, Error> {
+    Ok(match v.kind() {
+        ValueKind::None | ValueKind::Undefined => "null".into(),
+        ValueKind::Bool => v.is_true().to_string(),
+        ValueKind::Number => v.to_string(),
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items = v
+                .try_iter()?
+                .map(|item| yaml_text(&item))
+                .collect::<Result<Vec<_>, _>>()?;
+            format!("[{}]", items.join(", "))
+        }
+        _ => escape::yaml_string(&text_of(v)?),
+    })
+}
+
+/// Python: strings as ASCII literals, `True`/`False`/`None`, numbers, lists and dicts.
+fn py(v: &Value) -> Result<Value, Error> {
+    Ok(safe(py_text(v)?))
+}
+
+fn py_text(v: &Value) -> Result<String, Error> {
+    Ok(match v.kind() {
+        ValueKind::None | ValueKind::Undefined => "None".into(),
+        ValueKind::Bool => if v.is_true() { "True" } else { "False" }.into(),
+        ValueKind::Number => v.to_string(),
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items = v
+                .try_iter()?
+                .map(|item| py_text(&item))
+                .collect::<Result<Vec<_>, _>>()?;
+            format!("[{}]", items.join(", "))
+        }
+        ValueKind::Map => {
+            let mut parts = Vec::new();
+            for key in v.try_iter()? {
+                let item = v.get_item(&key)?;
+                parts.push(format!("{}: {}", py_text(&key)?, py_text(&item)?));
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        _ => escape::python_string(&text_of(v)?),
+    })
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    env.add_filter("yaml", |v: Value| yaml(&v));
+    env.add_filter("py", |v: Value| py(&v));
+    env.add_filter("sql_str", |v: Value| {
+        text_of(&v).map(|t| safe(escape::sql_string(&t)))
+    });
+    env.add_filter("sql_ident", |v: Value| {
+        text_of(&v).map(|t| safe(escape::sql_identifier(&t)))
+    });
+    env.add_filter("sql_comment", |v: Value| {
+        text_of(&v).map(|t| safe(escape::sql_comment(&t)))
+    });
+    env.add_filter("md", |v: Value| text_of(&v).map(|t| safe(escape::markdown(&t))));
+    env.add_filter("md_code", |v: Value| {
+        text_of(&v).map(|t| safe(escape::markdown_code(&t)))
+    });
+}

@@ -1,0 +1,585 @@
+//! The view model the templates see: the spec plus everything computed from it (SQL
+//! fragments, grants, masks, expectations). Computed here, in Rust, so templates hold layout only.
+//! Fragments of code that are already escaped travel as safe strings; everything else is
+//! raw text that a template must pass through an escaping filter.
+
+use super::escape::{sql_identifier, sql_principal, sql_qualified};
+use super::sql::{self, Check};
+use crate::policy;
+use crate::spec::ProductSpec;
+use crate::spec::contract::{ExpectationKind, Table};
+use crate::spec::data_type::DataType;
+use crate::spec::governance::{DefaultAccess, MaskingStrategy, PrincipalType};
+use crate::spec::values::Severity;
+use minijinja::Value;
+use serde::Serialize;
+
+/// Code that is already escaped for its language.
+fn code(s: impl Into<String>) -> Value {
+    Value::from_safe_string(s.into())
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct ModelError {
+    pub file: &'static str,
+    pub message: String,
+}
+
+fn contract_error(message: impl Into<String>) -> ModelError {
+    ModelError {
+        file: crate::spec::CONTRACT_FILE,
+        message: message.into(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct Model<'a> {
+    pub generator: String,
+    pub product: &'a crate::spec::ProductManifest,
+    pub contract: &'a crate::spec::Contract,
+    pub sla: &'a crate::spec::Sla,
+    pub governance: &'a crate::spec::Governance,
+    pub catalog_sql: Value,
+    pub schema_sql: Value,
+    pub owner_group_sql: Value,
+    pub masking: &'static str,
+    pub critical_action: &'static str,
+    pub tables: Vec<TableModel>,
+    pub consumers: Vec<ConsumerModel>,
+    /// Principals that read the product: approved consumers, or `account users` when public.
+    pub readers: Vec<ReaderModel>,
+    pub expectation_count: usize,
+    pub pii_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ConsumerModel {
+    pub principal: String,
+    pub principal_type: &'static str,
+    pub sees_clear: bool,
+    pub tables: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReaderModel {
+    pub principal: String,
+    pub principal_sql: Value,
+    /// What it may select: the table, or the masked view where one exists.
+    pub grants: Vec<Value>,
+}
+
+#[derive(Serialize)]
+pub struct TableModel {
+    pub name: String,
+    pub name_sql: Value,
+    pub fqn: Value,
+    /// The table name as text (for `spark.table`, YAML), `catalog.schema.table` with quoting.
+    pub fqn_text: String,
+    pub file: String,
+    pub description: String,
+    pub row_count: String,
+    pub update_frequency: String,
+    pub columns: Vec<ColumnModel>,
+    pub primary_key: Vec<String>,
+    pub primary_key_sql: Option<Value>,
+    pub cluster_by_sql: Option<Value>,
+    pub partition_by_sql: Option<Value>,
+    pub properties: Vec<(String, String)>,
+    pub table_tags: Vec<(String, String)>,
+    pub checks: Vec<CheckModel>,
+    pub masks: Vec<MaskModel>,
+    pub view: Option<ViewModel>,
+    pub row_filter: Option<RowFilterModel>,
+    pub expectations: Vec<ExpectationModel>,
+    pub unique_columns: Vec<String>,
+    pub required_columns: Vec<String>,
+    pub freshness: Option<FreshnessModel>,
+    pub has_pii: bool,
+    /// SELECT grants on this table (or its masked view), one per reader.
+    pub grants: Vec<GrantModel>,
+}
+
+#[derive(Serialize)]
+pub struct GrantModel {
+    pub principal: String,
+    pub principal_sql: Value,
+    /// `TABLE <fqn>` or `VIEW <fqn>`.
+    pub object: Value,
+}
+
+#[derive(Serialize)]
+pub struct ColumnModel {
+    pub name: String,
+    pub name_sql: Value,
+    pub type_sql: Value,
+    pub type_text: String,
+    pub nullable: bool,
+    pub description: String,
+    pub pii: bool,
+    pub pii_category: Option<String>,
+    pub default_sql: Option<Value>,
+    pub masked: bool,
+    pub constraints_text: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct CheckModel {
+    pub name_sql: Value,
+    pub expr: Value,
+}
+
+#[derive(Serialize)]
+pub struct MaskModel {
+    pub column: String,
+    pub column_sql: Value,
+    pub function_fqn: Value,
+    pub type_sql: Value,
+    pub method: String,
+    pub unmask_groups: Vec<String>,
+    pub unmasked_test: Value,
+    pub masked_expr: Value,
+}
+
+#[derive(Serialize)]
+pub struct ViewModel {
+    pub name: String,
+    pub fqn: Value,
+    /// One select-list item per column, masked where a rule applies.
+    pub items: Vec<Value>,
+}
+
+#[derive(Serialize)]
+pub struct RowFilterModel {
+    pub function_fqn: Value,
+    pub column_sql: Value,
+    pub type_sql: Value,
+    pub test: Value,
+}
+
+#[derive(Serialize)]
+pub struct ExpectationModel {
+    pub name: String,
+    pub kind: &'static str,
+    pub column: String,
+    pub severity: Severity,
+    /// `fail`, `drop` or `warn`: what the pipeline does with a violating row.
+    pub action: &'static str,
+    /// Row-level Spark SQL condition; absent for table-level rules (uniqueness).
+    pub expr: Option<Value>,
+}
+
+#[derive(Serialize)]
+pub struct FreshnessModel {
+    pub column: String,
+    pub column_sql: Value,
+    pub target_minutes: u64,
+    pub breach_minutes: u64,
+}
+
+/// The SQL spelling of a type; STRUCT field names are identifiers and get quoted.
+pub fn sql_type(t: &DataType) -> String {
+    match t {
+        DataType::Array(inner) => format!("ARRAY<{}>", sql_type(inner)),
+        DataType::Map(k, v) => format!("MAP<{}, {}>", sql_type(k), sql_type(v)),
+        DataType::Struct(fields) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", sql_identifier(&f.name), sql_type(&f.data_type)))
+                .collect();
+            format!("STRUCT<{}>", parts.join(", "))
+        }
+        t => t.to_string(),
+    }
+}
+
+fn expectation_kind(kind: ExpectationKind) -> &'static str {
+    match kind {
+        ExpectationKind::NotNull => "not_null",
+        ExpectationKind::Unique => "unique",
+        ExpectationKind::Regex => "regex",
+        ExpectationKind::InSet => "in_set",
+        ExpectationKind::Range => "range",
+    }
+}
+
+/// What the pipeline does on a violation, from severity and tier.
+pub fn action_for(severity: Severity, critical_fails: bool) -> &'static str {
+    match severity {
+        Severity::Critical if critical_fails => "fail",
+        Severity::Critical => "drop",
+        _ => "warn",
+    }
+}
+
+/// The business timestamp freshness is measured on: `updated_at`, else the last timestamp,
+/// else the last date column.
+pub fn freshness_column(table: &Table) -> Option<&str> {
+    let fields = &table.schema.fields;
+    fields
+        .iter()
+        .find(|f| f.name == "updated_at" && f.data_type.is_temporal())
+        .or_else(|| {
+            fields
+                .iter()
+                .rev()
+                .find(|f| matches!(f.data_type, DataType::Timestamp | DataType::TimestampNtz))
+        })
+        .or_else(|| fields.iter().rev().find(|f| f.data_type == DataType::Date))
+        .map(|f| f.name.as_str())
+}
+
+pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
+    let catalog = spec.catalog();
+    let schema = spec.schema();
+    let gov = &spec.governance;
+    let tier = policy::tier(spec.product.product_metadata.tier);
+    let masking = gov.masking.strategy;
+    let version = spec.major_version();
+    let owner_group = &gov.access_policy.owner_group;
+
+    let consumers: Vec<ConsumerModel> = gov
+        .approved_consumers
+        .iter()
+        .map(|c| ConsumerModel {
+            principal: c.principal.clone(),
+            principal_type: c.principal_type.as_str(),
+            sees_clear: gov
+                .masking
+                .rules
+                .iter()
+                .any(|r| r.unmask_groups.contains(&c.principal)),
+            tables: c.tables.clone(),
+        })
+        .collect();
+
+    let mut tables = Vec::new();
+    let mut expectation_count = 0;
+    for (name, table) in &spec.contract.tables {
+        let t = build_table(spec, name, table, version, masking, tier.critical_fails_pipeline)?;
+        expectation_count += t.expectations.len();
+        tables.push(t);
+    }
+
+    let public = gov.access_policy.default_access == DefaultAccess::AccountUsers;
+    let mut reader_names: Vec<String> = gov
+        .approved_consumers
+        .iter()
+        .map(|c| c.principal.clone())
+        .collect();
+    if public && !reader_names.iter().any(|r| r == policy::ACCOUNT_USERS) {
+        reader_names.push(policy::ACCOUNT_USERS.to_string());
+    }
+    let readers: Vec<ReaderModel> = reader_names
+        .into_iter()
+        .map(|principal| {
+            let allowed: Vec<&String> = gov
+                .approved_consumers
+                .iter()
+                .find(|c| c.principal == principal)
+                .map(|c| c.tables.iter().collect())
+                .unwrap_or_default();
+            let grants = tables
+                .iter()
+                .filter(|t| allowed.is_empty() || allowed.contains(&&t.name))
+                .map(|t| match &t.view {
+                    Some(v) => code(format!("VIEW {}", v.fqn)),
+                    None => code(format!("TABLE {}", t.fqn)),
+                })
+                .collect();
+            ReaderModel {
+                principal_sql: code(sql_principal(&principal)),
+                principal,
+                grants,
+            }
+        })
+        .collect();
+
+    for t in &mut tables {
+        let object = match &t.view {
+            Some(v) => format!("VIEW {}", v.fqn),
+            None => format!("TABLE {}", t.fqn),
+        };
+        for r in &readers {
+            if r.grants.iter().any(|g| g.as_str() == Some(object.as_str())) {
+                t.grants.push(GrantModel {
+                    principal: r.principal.clone(),
+                    principal_sql: r.principal_sql.clone(),
+                    object: code(object.clone()),
+                });
+            }
+        }
+    }
+
+    Ok(Model {
+        generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
+        product: &spec.product,
+        contract: &spec.contract,
+        sla: &spec.sla,
+        governance: gov,
+        catalog_sql: code(sql_identifier(catalog)),
+        schema_sql: code(sql_qualified(&[catalog, schema])),
+        owner_group_sql: code(sql_principal(owner_group)),
+        masking: masking.as_str(),
+        critical_action: action_for(Severity::Critical, tier.critical_fails_pipeline),
+        expectation_count,
+        pii_count: gov.pii_fields.len(),
+        tables,
+        consumers,
+        readers,
+    })
+}
+
+fn build_table(
+    spec: &ProductSpec,
+    name: &str,
+    table: &Table,
+    version: &str,
+    masking: MaskingStrategy,
+    critical_fails: bool,
+) -> Result<TableModel, ModelError> {
+    let catalog = spec.catalog();
+    let schema = spec.schema();
+    let gov = &spec.governance;
+    let tier = policy::tier(spec.product.product_metadata.tier);
+    let fqn = sql_qualified(&[catalog, schema, name]);
+    let located = spec
+        .product
+        .catalog_location
+        .tables
+        .iter()
+        .find(|t| t.name == name);
+    let rules: Vec<_> = gov.masking.rules.iter().filter(|r| r.table == name).collect();
+
+    let mut columns = Vec::new();
+    let mut checks = Vec::new();
+    let mut masks = Vec::new();
+    for field in &table.schema.fields {
+        let at = |m: String| contract_error(format!("table {name}, column {}: {m}", field.name));
+        let default_sql = field
+            .default
+            .as_ref()
+            .map(|d| sql::literal(&field.data_type, d).map(code))
+            .transpose()
+            .map_err(at)?;
+        for Check { name: check_name, expr } in sql::field_checks(field).map_err(at)? {
+            checks.push(CheckModel {
+                name_sql: code(sql_identifier(&check_name)),
+                expr: code(expr),
+            });
+        }
+        let rule = rules.iter().find(|r| r.column == field.name);
+        if let Some(rule) = rule {
+            masks.push(MaskModel {
+                column: field.name.clone(),
+                column_sql: code(sql_identifier(&field.name)),
+                function_fqn: code(sql_qualified(&[
+                    catalog,
+                    schema,
+                    &format!("mask_{name}_{}", field.name),
+                ])),
+                type_sql: code(sql_type(&field.data_type)),
+                method: rule.method.as_str().to_string(),
+                unmask_groups: rule.unmask_groups.clone(),
+                unmasked_test: code(sql::group_test(&rule.unmask_groups)),
+                masked_expr: code(sql::masked_value(rule.method, &field.name, &field.data_type)),
+            });
+        }
+        columns.push(ColumnModel {
+            name: field.name.clone(),
+            name_sql: code(sql_identifier(&field.name)),
+            type_sql: code(sql_type(&field.data_type)),
+            type_text: field.data_type.to_string(),
+            nullable: field.nullable,
+            description: field.description.clone(),
+            pii: field.pii,
+            pii_category: gov
+                .pii_fields
+                .iter()
+                .find(|p| p.table == name && p.column == field.name)
+                .map(|p| p.category.clone()),
+            default_sql,
+            masked: rule.is_some(),
+            constraints_text: constraint_texts(field),
+        });
+    }
+
+    let has_defaults = columns.iter().any(|c| c.default_sql.is_some());
+    let mut properties = Vec::new();
+    if tier.change_data_feed {
+        properties.push(("delta.enableChangeDataFeed".into(), "true".into()));
+    }
+    properties.push(("delta.columnMapping.mode".into(), "name".into()));
+    if has_defaults {
+        properties.push(("delta.feature.allowColumnDefaults".into(), "supported".into()));
+    }
+    properties.push(("data_product".into(), spec.name().to_string()));
+    properties.push((
+        "data_product_version".into(),
+        spec.product.product_metadata.version.clone(),
+    ));
+
+    let mut table_tags: Vec<(String, String)> = gov
+        .classification
+        .table_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    table_tags.push(("contains_pii".into(), (!rules.is_empty() || table.pii_fields().next().is_some()).to_string()));
+
+    let idents = |cols: &[String]| {
+        cols.iter()
+            .map(|c| sql_identifier(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let primary_key_sql = (!table.primary_key.is_empty()).then(|| {
+        code(format!(
+            "CONSTRAINT {} PRIMARY KEY ({}) RELY",
+            sql_identifier(&format!("pk_{name}")),
+            idents(&table.primary_key)
+        ))
+    });
+    let partition_by_sql =
+        (!table.partitioned_by.is_empty()).then(|| code(format!("PARTITIONED BY ({})", idents(&table.partitioned_by))));
+    let cluster_by_sql = if table.partitioned_by.is_empty() {
+        Some(code(if table.clustered_by.is_empty() {
+            "CLUSTER BY AUTO".to_string()
+        } else {
+            format!("CLUSTER BY ({})", idents(&table.clustered_by))
+        }))
+    } else {
+        None
+    };
+
+    let view = (masking == MaskingStrategy::MaskedView && !masks.is_empty()).then(|| {
+        let view_name = format!("{name}_masked");
+        let items = columns
+            .iter()
+            .map(|c| match masks.iter().find(|m| m.column == c.name) {
+                Some(m) => code(format!(
+                    "CASE WHEN {} THEN {} ELSE {} END AS {}",
+                    m.unmasked_test, c.name_sql, m.masked_expr, c.name_sql
+                )),
+                None => c.name_sql.clone(),
+            })
+            .collect();
+        ViewModel {
+            fqn: code(sql_qualified(&[catalog, schema, &view_name])),
+            name: view_name,
+            items,
+        }
+    });
+    let masks = if masking == MaskingStrategy::ColumnMask { masks } else { Vec::new() };
+
+    let row_filter = (gov.access_policy.row_filter)
+        .then(|| table.primary_key.first().and_then(|k| table.field(k)))
+        .flatten()
+        .map(|key| {
+            let mut groups = vec![gov.access_policy.owner_group.clone()];
+            groups.extend(
+                gov.approved_consumers
+                    .iter()
+                    .filter(|c| c.principal_type == PrincipalType::Group)
+                    .map(|c| c.principal.clone()),
+            );
+            RowFilterModel {
+                function_fqn: code(sql_qualified(&[catalog, schema, &format!("row_filter_{name}")])),
+                column_sql: code(sql_identifier(&key.name)),
+                type_sql: code(sql_type(&key.data_type)),
+                test: code(sql::group_test(&groups)),
+            }
+        });
+
+    let mut expectations = Vec::new();
+    for e in &table.quality_expectations {
+        let expr = sql::expectation_expr(table, e)
+            .map_err(|m| contract_error(format!("table {name}: {m}")))?;
+        expectations.push(ExpectationModel {
+            name: e.name.clone(),
+            kind: expectation_kind(e.kind),
+            column: e.column.clone(),
+            severity: e.severity,
+            action: action_for(e.severity, critical_fails),
+            expr: expr.map(code),
+        });
+    }
+    let mut unique_columns: Vec<String> = table
+        .quality_expectations
+        .iter()
+        .filter(|e| e.kind == ExpectationKind::Unique)
+        .map(|e| e.column.clone())
+        .collect();
+    for f in &table.schema.fields {
+        if f.constraints.iter().any(|c| c.kind == crate::spec::contract::ConstraintKind::Unique)
+            && !unique_columns.contains(&f.name)
+        {
+            unique_columns.push(f.name.clone());
+        }
+    }
+
+    let freshness = freshness_column(table).map(|col| {
+        let metric = spec.sla.freshness.metrics.iter().find(|m| m.table == name);
+        let level = policy::sla(spec.sla.level);
+        FreshnessModel {
+            column: col.to_string(),
+            column_sql: code(sql_identifier(col)),
+            target_minutes: metric.map_or(level.freshness_target.as_minutes(), |m| m.target_latency.as_minutes()),
+            breach_minutes: metric.map_or(level.freshness_breach.as_minutes(), |m| m.breach_threshold.as_minutes()),
+        }
+    });
+
+    Ok(TableModel {
+        name: name.to_string(),
+        name_sql: code(sql_identifier(name)),
+        fqn_text: fqn.clone(),
+        fqn: code(fqn),
+        file: format!("schemas/{name}_v{version}.sql"),
+        description: table.description.clone(),
+        row_count: located.map(|t| t.row_count.clone()).unwrap_or_default(),
+        update_frequency: located.map(|t| t.update_frequency.clone()).unwrap_or_default(),
+        has_pii: table.pii_fields().next().is_some(),
+        required_columns: table
+            .schema
+            .fields
+            .iter()
+            .filter(|f| !f.nullable)
+            .map(|f| f.name.clone())
+            .collect(),
+        primary_key: table.primary_key.clone(),
+        columns,
+        primary_key_sql,
+        cluster_by_sql,
+        partition_by_sql,
+        properties,
+        table_tags,
+        checks,
+        masks,
+        view,
+        row_filter,
+        expectations,
+        unique_columns,
+        freshness,
+        grants: Vec::new(),
+    })
+}
+
+/// Human-readable constraint summaries for the data dictionary.
+fn constraint_texts(field: &crate::spec::contract::Field) -> Vec<String> {
+    use crate::spec::contract::ConstraintKind;
+    field
+        .constraints
+        .iter()
+        .map(|c| match c.kind {
+            ConstraintKind::Format => format!("matches {}", c.pattern.as_deref().unwrap_or("")),
+            ConstraintKind::Unique => "unique".to_string(),
+            ConstraintKind::Enum => format!("one of {}", c.values.as_deref().unwrap_or_default().join(", ")),
+            ConstraintKind::Range => match (&c.min, &c.max) {
+                (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+                (Some(lo), None) => format!("at least {lo}"),
+                (None, Some(hi)) => format!("at most {hi}"),
+                (None, None) => "range".to_string(),
+            },
+        })
+        .collect()
+}

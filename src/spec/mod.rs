@@ -1,0 +1,135 @@
+//! The typed product spec and its one loader. Every command reads the four spec files
+//! through [`ProductSpec::load`]; nothing else parses them.
+
+pub mod contract;
+pub mod data_type;
+pub mod governance;
+pub mod name;
+pub mod product;
+pub mod sla;
+pub mod values;
+
+use serde::{Serialize, de::DeserializeOwned};
+use std::path::{Path, PathBuf};
+
+pub use contract::Contract;
+pub use governance::Governance;
+pub use product::ProductManifest;
+pub use sla::Sla;
+
+pub const PRODUCT_FILE: &str = "product.yaml";
+pub const CONTRACT_FILE: &str = "contract.yaml";
+pub const SLA_FILE: &str = "sla.yaml";
+pub const GOVERNANCE_FILE: &str = "governance.yaml";
+/// The source of truth; every other file of a product derives from these.
+pub const SPEC_FILES: [&str; 4] = [PRODUCT_FILE, CONTRACT_FILE, SLA_FILE, GOVERNANCE_FILE];
+
+/// A whole data product: the four spec files, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductSpec {
+    pub product: ProductManifest,
+    pub contract: Contract,
+    pub sla: Sla,
+    pub governance: Governance,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("cannot write {file} as YAML: {message}")]
+    Serialize { file: String, message: String },
+}
+
+impl ProductSpec {
+    /// Reads and parses the four spec files of the product in `dir`.
+    pub fn load(dir: &Path) -> Result<Self, SpecError> {
+        let read = |file: &str| {
+            let path = dir.join(file);
+            std::fs::read_to_string(&path).map_err(|source| SpecError::Read { path, source })
+        };
+        let texts = [
+            read(PRODUCT_FILE)?,
+            read(CONTRACT_FILE)?,
+            read(SLA_FILE)?,
+            read(GOVERNANCE_FILE)?,
+        ];
+        Self::parse(
+            dir.display().to_string().as_str(),
+            [&texts[0], &texts[1], &texts[2], &texts[3]],
+        )
+    }
+
+    /// Parses the four spec texts, in [`SPEC_FILES`] order; `origin` prefixes file names in errors.
+    pub fn parse(origin: &str, texts: [&str; 4]) -> Result<Self, SpecError> {
+        let label = |file: &str| {
+            if origin.is_empty() {
+                file.to_string()
+            } else {
+                format!("{}/{file}", origin.trim_end_matches('/'))
+            }
+        };
+        Ok(ProductSpec {
+            product: parse_yaml(&label(PRODUCT_FILE), texts[0])?,
+            contract: parse_yaml(&label(CONTRACT_FILE), texts[1])?,
+            sla: parse_yaml(&label(SLA_FILE), texts[2])?,
+            governance: parse_yaml(&label(GOVERNANCE_FILE), texts[3])?,
+        })
+    }
+
+    /// The four spec files as YAML, in [`SPEC_FILES`] order.
+    pub fn to_yaml(&self) -> Result<[String; 4], SpecError> {
+        Ok([
+            to_yaml(PRODUCT_FILE, &self.product)?,
+            to_yaml(CONTRACT_FILE, &self.contract)?,
+            to_yaml(SLA_FILE, &self.sla)?,
+            to_yaml(GOVERNANCE_FILE, &self.governance)?,
+        ])
+    }
+
+    pub fn name(&self) -> &str {
+        &self.product.product_metadata.name
+    }
+
+    pub fn catalog(&self) -> &str {
+        &self.product.catalog_location.catalog
+    }
+
+    pub fn schema(&self) -> &str {
+        &self.product.catalog_location.schema
+    }
+
+    /// The major version of the contract, used in DDL file names (`customers_v1.sql`).
+    pub fn major_version(&self) -> &str {
+        self.contract
+            .contract_version
+            .split('.')
+            .next()
+            .unwrap_or("1")
+    }
+}
+
+pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SpecError> {
+    serde_saphyr::from_str(text).map_err(|e| SpecError::Parse {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Serializes with the writer that quotes every ambiguous scalar (`yes`, `2024-01-01`, `~`),
+/// so YAML 1.1 readers such as PyYAML read back the same strings.
+pub fn to_yaml<T: Serialize>(file: &str, value: &T) -> Result<String, SpecError> {
+    let mut options = serde_saphyr::SerializerOptions::default();
+    // Long lines stay on one line: folding would reflow user text.
+    options.folded_wrap_chars = usize::MAX;
+    options.compact_list_indent = false;
+    serde_saphyr::to_string_with_options(value, options).map_err(|e| SpecError::Serialize {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,94 @@
+//! The only module that touches a product directory. A tree is written into a temporary
+//! directory beside the target and renamed into place, so a failure leaves nothing behind.
+
+use crate::render::RenderedFile;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot create output directory {}: {source}", path.display())]
+    OutputDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write in {}: {source}; nothing was written", path.display())]
+    Stage {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot move the new product into {}: {source}; nothing was written", path.display())]
+    Replace {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("refusing to write outside the product directory: {path}")]
+    UnsafePath { path: String },
+}
+
+/// Writes `files` as the directory `target`, replacing an existing one only when `replace`.
+/// The caller has already refused an existing target without `--force`.
+pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Result<(), WriteError> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|source| WriteError::OutputDir {
+        path: parent.clone(),
+        source,
+    })?;
+    let stage_err = |source| WriteError::Stage {
+        path: parent.clone(),
+        source,
+    };
+    // Dropped (and deleted) on every early return.
+    let stage = tempfile::Builder::new()
+        .prefix(".dpc-new-")
+        .tempdir_in(&parent)
+        .map_err(stage_err)?;
+    for file in files {
+        let rel = Path::new(&file.path);
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(WriteError::UnsafePath {
+                path: file.path.clone(),
+            });
+        }
+        let path = stage.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(stage_err)?;
+        }
+        let mut out = std::fs::File::create(&path).map_err(stage_err)?;
+        out.write_all(file.text.as_bytes()).map_err(stage_err)?;
+        // A full disk can surface only at sync time.
+        out.sync_all().map_err(stage_err)?;
+    }
+
+    let replace_err = |source| WriteError::Replace {
+        path: target.to_path_buf(),
+        source,
+    };
+    if replace && target.exists() {
+        // Move the old tree aside first: rename cannot replace a non-empty directory.
+        let old = tempfile::Builder::new()
+            .prefix(".dpc-old-")
+            .tempdir_in(&parent)
+            .map_err(replace_err)?;
+        let aside = old.path().join("product");
+        std::fs::rename(target, &aside).map_err(replace_err)?;
+        if let Err(source) = std::fs::rename(stage.path(), target) {
+            // Put the old product back; it must not be lost.
+            let _ = std::fs::rename(&aside, target);
+            return Err(replace_err(source));
+        }
+        drop(old);
+    } else {
+        std::fs::rename(stage.path(), target).map_err(replace_err)?;
+    }
+    // The stage now lives at `target`; keep TempDir from deleting it.
+    let _ = stage.keep();
+    Ok(())
+}
