@@ -86,3 +86,17 @@ pub fn register(env: &mut Environment<'static>) {
         text_of(&v).map(|t| safe(escape::markdown_code(&t)))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn concat_then_filter() {
+        let r = crate::render::Renderer::new().unwrap();
+        let out = r.env_for_tests().render_str(
+            r#"{{ ("SELECT timestampdiff(MINUTE, max(" ~ x ~ "), current_timestamp()) AS m FROM " ~ x) | yaml }}"#,
+            minijinja::context! { x => minijinja::Value::from_safe_string("Q".into()) },
+        );
+        assert_eq!(out.unwrap(), "\"SELECT timestampdiff(MINUTE, max(Q), current_timestamp()) AS m FROM Q\"");
+    }
+}
+

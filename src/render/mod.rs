@@ -99,6 +99,9 @@ impl Renderer {
     pub fn new() -> Result<Self, RenderError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Escaping is explicit, per language, through filters; the name-based default
+        // (JSON for *.yaml) would escape some values twice.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         let mut syntax = minijinja::syntax::SyntaxConfig::builder();
         syntax.trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true);
         let syntax = syntax.build().map_err(|e| template_error("(syntax)", &e))?;
@@ -114,8 +117,9 @@ impl Renderer {
                 return Err(minijinja::Error::new(
                     ErrorKind::InvalidOperation,
                     format!(
-                        "`{}` would print unescaped text; pipe it through an escaping filter (yaml, sql_str, sql_ident, py, md)",
-                        state.name()
+                        "`{}` would print unescaped text ({:.40}); pipe it through an escaping filter (yaml, sql_str, sql_ident, py, md)",
+                        state.name(),
+                        value.to_string()
                     ),
                 ));
             }
@@ -128,6 +132,11 @@ impl Renderer {
                 .map_err(|e| template_error(name, &e))?;
         }
         Ok(Renderer { env })
+    }
+
+    #[cfg(test)]
+    pub fn env_for_tests(&self) -> &Environment<'static> {
+        &self.env
     }
 
     fn render_one(&self, template: &str, ctx: &Value) -> Result<String, RenderError> {

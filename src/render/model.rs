@@ -51,6 +51,18 @@ pub struct Model<'a> {
     pub readers: Vec<ReaderModel>,
     pub expectation_count: usize,
     pub pii_count: usize,
+    /// Every expectation of every table, flattened for dashboards.
+    pub quality_checks: Vec<QualityCheckModel>,
+}
+
+#[derive(Serialize)]
+pub struct QualityCheckModel {
+    pub table: String,
+    pub fqn: Value,
+    pub expectation: String,
+    pub severity: Severity,
+    /// Aggregate that counts violating rows (or duplicate keys for uniqueness).
+    pub failing_sql: Value,
 }
 
 #[derive(Serialize)]
@@ -76,6 +88,8 @@ pub struct TableModel {
     pub fqn: Value,
     /// The table name as text (for `spark.table`, YAML), `catalog.schema.table` with quoting.
     pub fqn_text: String,
+    /// `catalog.schema.table` unquoted, as system tables spell it.
+    pub full_name: String,
     pub file: String,
     pub description: String,
     pub row_count: String,
@@ -125,6 +139,7 @@ pub struct ColumnModel {
 
 #[derive(Serialize)]
 pub struct CheckModel {
+    pub name: String,
     pub name_sql: Value,
     pub expr: Value,
 }
@@ -311,7 +326,30 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         }
     }
 
+    let quality_checks = tables
+        .iter()
+        .flat_map(|t| {
+            t.expectations.iter().map(move |e| {
+                let failing = match &e.expr {
+                    Some(expr) => format!("count_if(NOT ({expr}))"),
+                    None => {
+                        let col = sql_identifier(&e.column);
+                        format!("count({col}) - count(DISTINCT {col})")
+                    }
+                };
+                QualityCheckModel {
+                    table: t.name.clone(),
+                    fqn: t.fqn.clone(),
+                    expectation: e.name.clone(),
+                    severity: e.severity,
+                    failing_sql: code(failing),
+                }
+            })
+        })
+        .collect();
+
     Ok(Model {
+        quality_checks,
         generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
         product: &spec.product,
         contract: &spec.contract,
@@ -364,6 +402,7 @@ fn build_table(
             .map_err(at)?;
         for Check { name: check_name, expr } in sql::field_checks(field).map_err(at)? {
             checks.push(CheckModel {
+                name: check_name.clone(),
                 name_sql: code(sql_identifier(&check_name)),
                 expr: code(expr),
             });
@@ -495,12 +534,17 @@ fn build_table(
     for e in &table.quality_expectations {
         let expr = sql::expectation_expr(table, e)
             .map_err(|m| contract_error(format!("table {name}: {m}")))?;
+        // A table-level rule cannot drop single rows; it warns unless it must fail.
+        let action = match action_for(e.severity, critical_fails) {
+            "drop" if expr.is_none() => "warn",
+            a => a,
+        };
         expectations.push(ExpectationModel {
             name: e.name.clone(),
             kind: expectation_kind(e.kind),
             column: e.column.clone(),
             severity: e.severity,
-            action: action_for(e.severity, critical_fails),
+            action,
             expr: expr.map(code),
         });
     }
@@ -533,6 +577,7 @@ fn build_table(
         name: name.to_string(),
         name_sql: code(sql_identifier(name)),
         fqn_text: fqn.clone(),
+        full_name: format!("{catalog}.{schema}.{name}"),
         fqn: code(fqn),
         file: format!("schemas/{name}_v{version}.sql"),
         description: table.description.clone(),
