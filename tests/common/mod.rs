@@ -1,0 +1,92 @@
+//! Shared test helpers: run the real `dpc` binary in a scratch directory with a fixed date and
+//! no git identity, so output is the same on every machine.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// 2024-12-31, the date of the brief's examples.
+pub const EPOCH: &str = "1735603200";
+
+/// The brief's three examples: (name, flags).
+pub const EXAMPLES: [(&str, &[&str]); 3] = [
+    ("customer-360", &["--domain", "marketing"]),
+    (
+        "real-time-fraud-detection",
+        &["--domain", "finance", "--tier", "platinum", "--sla", "critical", "--sensitivity", "confidential"],
+    ),
+    (
+        "sales-analytics",
+        &["--domain", "sales", "--owner", "sales-team@company.com", "--sla", "high"],
+    ),
+];
+
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `dpc` with a fixed date, no git identity, run inside the scratch directory.
+    pub fn dpc(&self) -> Command {
+        let mut cmd = Command::cargo_bin("dpc").expect("dpc binary");
+        cmd.current_dir(self.path())
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CEILING_DIRECTORIES", self.path())
+            .env("HOME", self.path())
+            .env_remove("GIT_DIR");
+        cmd
+    }
+
+    /// `dpc create NAME FLAGS... --no-input`.
+    pub fn create(&self, name: &str, flags: &[&str]) -> Command {
+        let mut cmd = self.dpc();
+        cmd.arg("create").arg(name).args(flags).arg("--no-input");
+        cmd
+    }
+
+    pub fn product(&self, name: &str) -> PathBuf {
+        self.path().join("data-products").join(name)
+    }
+}
+
+/// Every file under `dir`, by relative path, with its text.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(e.path()).expect("utf-8 file");
+            (rel, text)
+        })
+        .collect()
+}
+
+/// All entries (files and directories) under `dir`, for "nothing was written" checks.
+pub fn entries(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
