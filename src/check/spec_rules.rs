@@ -102,7 +102,10 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
                 err("DPC116", CONTRACT_FILE, format!("{}: primary key column {key} must be nullable: false", at("primary_key")));
             }
         }
-        for e in &table.quality_expectations {
+        for (i, e) in table.quality_expectations.iter().enumerate() {
+            if table.quality_expectations[..i].iter().any(|o| o.name == e.name) {
+                err("DPC118", CONTRACT_FILE, format!("{}: expectation name {} is used twice", at("quality_expectations"), e.name));
+            }
             match sql::expectation_expr(table, e) {
                 Err(m) => err("DPC117", CONTRACT_FILE, format!("{}: {m}", at("quality_expectations"))),
                 Ok(_) if e.kind == ExpectationKind::Regex => {

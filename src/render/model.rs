@@ -44,6 +44,8 @@ pub struct Model<'a> {
     pub schema_sql: Value,
     pub owner_group_sql: Value,
     pub masking: &'static str,
+    /// True when PII is hidden by column masks (false: by masked views).
+    pub column_masks: bool,
     pub critical_action: &'static str,
     pub tables: Vec<TableModel>,
     pub consumers: Vec<ConsumerModel>,
@@ -359,6 +361,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         schema_sql: code(sql_qualified(&[catalog, schema])),
         owner_group_sql: code(sql_principal(owner_group)),
         masking: masking.as_str(),
+        column_masks: masking == MaskingStrategy::ColumnMask,
         critical_action: action_for(Severity::Critical, tier.critical_fails_pipeline),
         expectation_count,
         pii_count: gov.pii_fields.len(),
@@ -509,7 +512,6 @@ fn build_table(
             items,
         }
     });
-    let masks = if masking == MaskingStrategy::ColumnMask { masks } else { Vec::new() };
 
     let row_filter = (gov.access_policy.row_filter)
         .then(|| table.primary_key.first().and_then(|k| table.field(k)))
