@@ -4,18 +4,18 @@
 
 use crate::date::Date;
 use crate::policy;
+use crate::spec::ProductSpec;
 use crate::spec::contract::{
     BackwardCompatibility, Contract, DeprecationPolicy, ExpectationKind, Versioning,
 };
 use crate::spec::governance::{
-    AccessPolicy, ApprovalWorkflow, Audit, Classification, Compliance, Consumer,
-    Governance, MaskMethod, MaskRule, Masking, MaskingStrategy, PiiField, PrincipalType, Retention,
+    AccessPolicy, ApprovalWorkflow, Audit, Classification, Compliance, Consumer, Governance,
+    MaskMethod, MaskRule, Masking, MaskingStrategy, PiiField, PrincipalType, Retention,
 };
 use crate::spec::name;
 use crate::spec::product::*;
 use crate::spec::sla::*;
 use crate::spec::values::{Sensitivity, Severity, SlaLevel, Tier};
-use crate::spec::ProductSpec;
 use crate::starter::{self, Starter};
 use indexmap::IndexMap;
 
@@ -168,14 +168,22 @@ pub fn build_spec(a: &Answers, today: Date) -> Result<(ProductSpec, Notes), Inpu
         let pii: Vec<String> = starter
             .tables
             .iter()
-            .flat_map(|t| t.contract.pii_fields().map(move |f| format!("{}.{}", t.name, f.name)))
+            .flat_map(|t| {
+                t.contract
+                    .pii_fields()
+                    .map(move |f| format!("{}.{}", t.name, f.name))
+            })
             .collect();
         if !pii.is_empty() {
             return Err(refuse(
                 "--sensitivity",
                 format!(
                     "public products may not contain PII, but the {} starter has PII columns ({}); use --sensitivity internal, confidential or restricted",
-                    if starter::has_starter(&a.domain) { a.domain.as_str() } else { "general" },
+                    if starter::has_starter(&a.domain) {
+                        a.domain.as_str()
+                    } else {
+                        "general"
+                    },
                     pii.join(", ")
                 ),
             ));
@@ -243,9 +251,17 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
     let p = policy::sla(a.sla);
     let quality = |name: &str, measurement: &str, consistency: bool| QualityMetric {
         name: name.into(),
-        target: if consistency { p.consistency_target } else { p.quality_target },
+        target: if consistency {
+            p.consistency_target
+        } else {
+            p.quality_target
+        },
         measurement: measurement.into(),
-        breach_threshold: if consistency { p.consistency_breach } else { p.quality_breach },
+        breach_threshold: if consistency {
+            p.consistency_breach
+        } else {
+            p.quality_breach
+        },
     };
     let seconds = |s: u32| {
         if s == 1 {
@@ -254,7 +270,10 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
             format!("< {s} seconds")
         }
     };
-    let pager = matches!(a.sla, SlaLevel::Critical | SlaLevel::High | SlaLevel::Medium);
+    let pager = matches!(
+        a.sla,
+        SlaLevel::Critical | SlaLevel::High | SlaLevel::Medium
+    );
     let mut urgent_channels = strings(&["email", "slack"]);
     if pager {
         urgent_channels.push("pagerduty".into());
@@ -285,8 +304,16 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
         quality: Quality {
             description: "Data must meet quality standards".into(),
             metrics: vec![
-                quality("completeness", "Percentage of non-null values in required fields", false),
-                quality("accuracy", "Percentage of records passing validation rules", false),
+                quality(
+                    "completeness",
+                    "Percentage of non-null values in required fields",
+                    false,
+                ),
+                quality(
+                    "accuracy",
+                    "Percentage of records passing validation rules",
+                    false,
+                ),
                 quality(
                     "consistency",
                     "Percentage of records with consistent cross-table references",
@@ -488,9 +515,9 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
                 principal_type,
                 permission: "SELECT".into(),
                 tables: Vec::new(),
-                justification: sens
-                    .justification_required
-                    .then(|| "Granted at product creation; renew with a business justification".to_string()),
+                justification: sens.justification_required.then(|| {
+                    "Granted at product creation; renew with a business justification".to_string()
+                }),
                 expires: expires.clone(),
             })
             .collect(),
@@ -509,7 +536,10 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
             log_source: "system.access.audit".into(),
             review_frequency: if sens.audit { "monthly" } else { "on request" }.into(),
         },
-        compliance: a.compliance.clone().unwrap_or_else(|| starter.compliance.clone()),
+        compliance: a
+            .compliance
+            .clone()
+            .unwrap_or_else(|| starter.compliance.clone()),
         retention: Retention {
             period: a
                 .retention
@@ -578,7 +608,10 @@ fn build_product(
     ProductManifest {
         product_metadata: ProductMetadata {
             name: a.name.clone(),
-            display_name: a.display_name.clone().unwrap_or_else(|| title_case(&a.name)),
+            display_name: a
+                .display_name
+                .clone()
+                .unwrap_or_else(|| title_case(&a.name)),
             version: "1.0.0".into(),
             domain: a.domain.clone(),
             tier: a.tier,
@@ -594,7 +627,10 @@ fn build_product(
             .description
             .clone()
             .unwrap_or_else(|| starter.description.clone()),
-        use_cases: a.use_cases.clone().unwrap_or_else(|| starter.use_cases.clone()),
+        use_cases: a
+            .use_cases
+            .clone()
+            .unwrap_or_else(|| starter.use_cases.clone()),
         data_sources: a
             .data_sources
             .clone()
@@ -671,7 +707,11 @@ fn build_product(
         monitoring: MonitoringSummary {
             enabled: true,
             dashboards: strings(&["sla_tracking", "quality_metrics", "usage_analytics"]),
-            alerts: strings(&["sla_breach", "quality_degradation", "unusual_access_patterns"]),
+            alerts: strings(&[
+                "sla_breach",
+                "quality_degradation",
+                "unusual_access_patterns",
+            ]),
         },
         support: Support {
             documentation_url: "docs/README.md".into(),

@@ -94,10 +94,34 @@ pub fn freshness_for(level: SlaLevel, update_frequency: &str) -> (Duration, Dura
 /// Support response times follow the brief at every level:
 /// (severity, description, response, resolution, communication).
 pub const SUPPORT_LEVELS: [(&str, &str, &str, &str, &str); 4] = [
-    ("critical", "Product unavailable or data corruption", "15 minutes", "2 hours", "Every 30 minutes"),
-    ("high", "SLA breach or significant quality issues", "1 hour", "8 hours", "Every 2 hours"),
-    ("medium", "Minor issues not affecting core functionality", "4 hours", "2 business days", "Daily"),
-    ("low", "Questions, enhancements, documentation", "1 business day", "5 business days", "As needed"),
+    (
+        "critical",
+        "Product unavailable or data corruption",
+        "15 minutes",
+        "2 hours",
+        "Every 30 minutes",
+    ),
+    (
+        "high",
+        "SLA breach or significant quality issues",
+        "1 hour",
+        "8 hours",
+        "Every 2 hours",
+    ),
+    (
+        "medium",
+        "Minor issues not affecting core functionality",
+        "4 hours",
+        "2 business days",
+        "Daily",
+    ),
+    (
+        "low",
+        "Questions, enhancements, documentation",
+        "1 business day",
+        "5 business days",
+        "As needed",
+    ),
 ];
 
 /// Governance defaults for one sensitivity (design: "Sensitivity → governance").
@@ -196,7 +220,12 @@ pub struct TierPolicy {
 pub const TIER_POLICIES: [TierPolicy; 2] = [
     TierPolicy {
         tier: Tier::Gold,
-        allowed_sla: &[SlaLevel::Critical, SlaLevel::High, SlaLevel::Medium, SlaLevel::Low],
+        allowed_sla: &[
+            SlaLevel::Critical,
+            SlaLevel::High,
+            SlaLevel::Medium,
+            SlaLevel::Low,
+        ],
         critical_fails_pipeline: false,
         // The brief's gold product keeps the change data feed on for incremental consumers.
         change_data_feed: true,
@@ -238,7 +267,10 @@ mod tests {
         }
         for s in Sensitivity::ALL {
             assert_eq!(
-                SENSITIVITY_POLICIES.iter().filter(|p| p.sensitivity == *s).count(),
+                SENSITIVITY_POLICIES
+                    .iter()
+                    .filter(|p| p.sensitivity == *s)
+                    .count(),
                 1
             );
         }

@@ -127,18 +127,30 @@ impl Summary {
 
     pub fn text(&self) -> String {
         let mut s = String::new();
-        let verb = if self.dry_run { "Would create" } else { "Created" };
+        let verb = if self.dry_run {
+            "Would create"
+        } else {
+            "Created"
+        };
         s.push_str(&format!(
             "{verb} data product {} in {}\n  domain {}, tier {}, SLA {}, sensitivity {}, owner {}\n  Unity Catalog schema {}.{}\n",
             self.product, self.path, self.domain, self.tier, self.sla, self.sensitivity, self.owner, self.catalog, self.schema
         ));
         let total: usize = self.files.iter().map(|f| f.bytes).sum();
-        s.push_str(&format!("\nFiles ({}, {} bytes):\n", self.files.len(), total));
+        s.push_str(&format!(
+            "\nFiles ({}, {} bytes):\n",
+            self.files.len(),
+            total
+        ));
         for f in &self.files {
             s.push_str(&format!("  {:<40} {:>7} bytes\n", f.path, f.bytes));
         }
         let columns: usize = self.tables.iter().map(|t| t.columns).sum();
-        s.push_str(&format!("\nTables ({}, {} columns):\n", self.tables.len(), columns));
+        s.push_str(&format!(
+            "\nTables ({}, {} columns):\n",
+            self.tables.len(),
+            columns
+        ));
         for t in &self.tables {
             s.push_str(&format!(
                 "  {:<28} {:>3} columns {:>3} expectations\n",
@@ -148,7 +160,11 @@ impl Summary {
         if self.pii.is_empty() {
             s.push_str("\nPII columns: none\n");
         } else {
-            s.push_str(&format!("\nPII columns ({}, masked by {}):\n", self.pii.len(), self.masking));
+            s.push_str(&format!(
+                "\nPII columns ({}, masked by {}):\n",
+                self.pii.len(),
+                self.masking
+            ));
             for p in &self.pii {
                 let who = if p.unmask_groups.is_empty() {
                     "nobody".to_string()
@@ -162,7 +178,10 @@ impl Summary {
             }
         }
         s.push_str(&format!("\nQuality expectations: {}\n", self.expectations));
-        s.push_str(&format!("\nConsumers granted SELECT ({}):\n", self.consumers.len()));
+        s.push_str(&format!(
+            "\nConsumers granted SELECT ({}):\n",
+            self.consumers.len()
+        ));
         for c in &self.consumers {
             s.push_str(&format!("  {} ({})\n", c.principal, c.principal_type));
         }
@@ -183,7 +202,8 @@ impl Summary {
     }
 
     pub fn print_json(&self) {
-        let json = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
+        let json = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
         print_out(&(json + "\n"));
     }
 }

@@ -42,14 +42,19 @@ fn examples_have_every_file_of_the_design_tree() {
         let tree = generate(name, flags);
         for file in DESIGN_FILES {
             assert!(
-                tree.keys().any(|k| k == file || (file.ends_with('/') && k.starts_with(file))),
+                tree.keys()
+                    .any(|k| k == file || (file.ends_with('/') && k.starts_with(file))),
                 "{name}: {file} is missing"
             );
         }
         let contract = tree.get("contract.yaml").expect("contract");
-        let spec: dpc::spec::Contract = dpc::spec::parse_yaml("contract.yaml", contract).expect("parses");
+        let spec: dpc::spec::Contract =
+            dpc::spec::parse_yaml("contract.yaml", contract).expect("parses");
         for table in spec.tables.keys() {
-            assert!(tree.contains_key(&format!("schemas/{table}_v1.sql")), "{name}: no DDL for {table}");
+            assert!(
+                tree.contains_key(&format!("schemas/{table}_v1.sql")),
+                "{name}: no DDL for {table}"
+            );
         }
     }
 }
@@ -71,7 +76,11 @@ fn examples_match_the_committed_trees() {
         }
         let committed = read_tree(&dir);
         let paths = |t: &BTreeMap<String, String>| t.keys().cloned().collect::<Vec<_>>();
-        assert_eq!(paths(&tree), paths(&committed), "{name}: file lists differ from examples/{name}");
+        assert_eq!(
+            paths(&tree),
+            paths(&committed),
+            "{name}: file lists differ from examples/{name}"
+        );
         for (path, text) in &tree {
             assert!(
                 committed.get(path) == Some(text),

@@ -14,9 +14,23 @@ fn generated_python_compiles() {
         .iter()
         .map(|(n, f)| (*n, f.to_vec()))
         .chain([
-            ("masked-view", vec!["--domain", "marketing", "--masking", "masked-view"]),
-            ("restricted", vec!["--domain", "finance", "--sensitivity", "restricted"]),
-            ("hostile", vec!["--domain", "marketing", "--description", "It's \"q\" \\ {{ x }} `t` -- ;\n'''\"\"\" é"]),
+            (
+                "masked-view",
+                vec!["--domain", "marketing", "--masking", "masked-view"],
+            ),
+            (
+                "restricted",
+                vec!["--domain", "finance", "--sensitivity", "restricted"],
+            ),
+            (
+                "hostile",
+                vec![
+                    "--domain",
+                    "marketing",
+                    "--description",
+                    "It's \"q\" \\ {{ x }} `t` -- ;\n'''\"\"\" é",
+                ],
+            ),
         ])
         .collect();
     for (name, flags) in variants {

@@ -47,7 +47,11 @@ fn assert_sql_parses(label: &str, name: &str, flags: &[&str]) {
     let mut checked = 0;
     for (path, text) in tree.iter().filter(|(p, _)| p.ends_with(".sql")) {
         let errors = parse_errors(text);
-        assert!(errors.is_empty(), "{label} {path}:\n{}\n\n{text}", errors.join("\n"));
+        assert!(
+            errors.is_empty(),
+            "{label} {path}:\n{}\n\n{text}",
+            errors.join("\n")
+        );
         checked += 1;
     }
     assert!(checked >= 5, "{label}: only {checked} SQL files");
@@ -71,13 +75,39 @@ fn example_sql_parses() {
 #[test]
 fn variant_sql_parses() {
     let variants: [(&str, &[&str]); 5] = [
-        ("masked-view", &["--domain", "marketing", "--masking", "masked-view"]),
-        ("restricted", &["--domain", "finance", "--sensitivity", "restricted"]),
-        ("public", &["--domain", "general", "--sensitivity", "public"]),
-        ("operations", &["--domain", "operations", "--consumer", "ops team", "--catalog", "dev-catalog"]),
+        (
+            "masked-view",
+            &["--domain", "marketing", "--masking", "masked-view"],
+        ),
+        (
+            "restricted",
+            &["--domain", "finance", "--sensitivity", "restricted"],
+        ),
+        (
+            "public",
+            &["--domain", "general", "--sensitivity", "public"],
+        ),
+        (
+            "operations",
+            &[
+                "--domain",
+                "operations",
+                "--consumer",
+                "ops team",
+                "--catalog",
+                "dev-catalog",
+            ],
+        ),
         (
             "hostile-text",
-            &["--domain", "marketing", "--description", "It's \"q\" \\ {{ x }} `t` -- ;\nnext line", "--display-name", "O'Brien's `360` -- ;"],
+            &[
+                "--domain",
+                "marketing",
+                "--description",
+                "It's \"q\" \\ {{ x }} `t` -- ;\nnext line",
+                "--display-name",
+                "O'Brien's `360` -- ;",
+            ],
         ),
     ];
     for (label, flags) in variants {

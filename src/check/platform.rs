@@ -28,7 +28,9 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
         let file_out = sql_file(spec, &f.path, &stmts);
         out.extend(file_out);
         any_mask |= stmts.iter().any(|s| s.code.contains(" SET MASK "));
-        any_view |= stmts.iter().any(|s| s.code.starts_with("CREATE OR REPLACE VIEW"));
+        any_view |= stmts
+            .iter()
+            .any(|s| s.code.starts_with("CREATE OR REPLACE VIEW"));
     }
     if any_mask && any_view {
         out.push(Diagnostic::new(
@@ -63,16 +65,19 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
         }
     }
     for f in files.iter().filter(|f| f.path.ends_with(".py")) {
-        if f.path == "quality/validation_rules.py" {
-            if !f.text.contains("from pyspark import pipelines as dp") {
-                out.push(Diagnostic::new(
-                    "DPC030",
-                    &f.path,
-                    "Lakeflow expectations must import `from pyspark import pipelines as dp`",
-                ));
-            }
+        if f.path == "quality/validation_rules.py"
+            && !f.text.contains("from pyspark import pipelines as dp")
+        {
+            out.push(Diagnostic::new(
+                "DPC030",
+                &f.path,
+                "Lakeflow expectations must import `from pyspark import pipelines as dp`",
+            ));
         }
-        if f.text.lines().any(|l| l.trim_start().starts_with("import dlt")) {
+        if f.text
+            .lines()
+            .any(|l| l.trim_start().starts_with("import dlt"))
+        {
             out.push(Diagnostic::new(
                 "DPC030",
                 &f.path,
@@ -97,30 +102,51 @@ fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnost
                 err("DPC010", "CREATE TABLE combines PARTITIONED BY with CLUSTER BY; liquid clustering cannot be partitioned".into());
             }
             let has_default = s.text.to_uppercase().contains(" DEFAULT ");
-            let feature = s.literals.windows(2).any(|w| {
-                w[0] == "delta.feature.allowColumnDefaults" && w[1] == "supported"
-            });
+            let feature = s
+                .literals
+                .windows(2)
+                .any(|w| w[0] == "delta.feature.allowColumnDefaults" && w[1] == "supported");
             if has_default && !feature {
                 err("DPC011", "a column DEFAULT needs 'delta.feature.allowColumnDefaults' = 'supported' in TBLPROPERTIES".into());
             }
-            if s.literals.iter().any(|l| l == "delta.minReaderVersion" || l == "delta.minWriterVersion") {
+            if s.literals
+                .iter()
+                .any(|l| l == "delta.minReaderVersion" || l == "delta.minWriterVersion")
+            {
                 err("DPC012", "do not hard-code delta.minReaderVersion/minWriterVersion; table features upgrade the protocol".into());
             }
             if s.literals.iter().any(|l| l.eq_ignore_ascii_case("owner")) {
-                err("DPC018", "ownership is not a table property; use ALTER TABLE ... SET OWNER TO".into());
+                err(
+                    "DPC018",
+                    "ownership is not a table property; use ALTER TABLE ... SET OWNER TO".into(),
+                );
             }
             if code.contains("PRIMARY KEY") && !code.contains(") RELY") {
-                err("DPC019", "PRIMARY KEY is informational on Databricks; declare it RELY".into());
+                err(
+                    "DPC019",
+                    "PRIMARY KEY is informational on Databricks; declare it RELY".into(),
+                );
             }
         }
         if code.contains("IS_MEMBER(") {
-            err("DPC013", "is_member() checks workspace-local groups; use is_account_group_member()".into());
+            err(
+                "DPC013",
+                "is_member() checks workspace-local groups; use is_account_group_member()".into(),
+            );
         }
         if code.starts_with("CREATE OR REPLACE VIEW") && UNTYPED_NULL.is_match(code) {
-            err("DPC014", "an untyped NULL changes the view column's type; write CAST(NULL AS <type>)".into());
+            err(
+                "DPC014",
+                "an untyped NULL changes the view column's type; write CAST(NULL AS <type>)".into(),
+            );
         }
-        if code.starts_with("ALTER TABLE") && code.contains(" SET TAGS") && !code.contains(" ALTER COLUMN ")
-            && s.literals.iter().step_by(2).any(|k| k.eq_ignore_ascii_case("pii"))
+        if code.starts_with("ALTER TABLE")
+            && code.contains(" SET TAGS")
+            && !code.contains(" ALTER COLUMN ")
+            && s.literals
+                .iter()
+                .step_by(2)
+                .any(|k| k.eq_ignore_ascii_case("pii"))
         {
             err("DPC015", "PII is tagged per column (ALTER COLUMN ... SET TAGS ('pii' = ...)), not as a table tag".into());
         }
@@ -145,7 +171,10 @@ fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnost
     }
     for p in select {
         if !use_catalog.contains(&p) || !use_schema.contains(&p) {
-            err("DPC016", format!("{p} is granted SELECT without USE CATALOG and USE SCHEMA"));
+            err(
+                "DPC016",
+                format!("{p} is granted SELECT without USE CATALOG and USE SCHEMA"),
+            );
         }
     }
 
@@ -186,17 +215,16 @@ fn check_patterns(spec: &ProductSpec, s: &Statement, err: &mut impl FnMut(&'stat
     let mut rest = s.code.as_str();
     while let Some(pos) = rest.find("''") {
         let before = &rest[..pos];
-        if before.trim_end().ends_with("RLIKE") {
-            if let Some(lit) = s.literals.get(literal_index)
-                && !known.contains(lit.as_str())
-            {
-                err(
-                    "DPC022",
-                    format!(
-                        "RLIKE pattern reads as {lit:?} on Databricks, which is not a pattern of the contract (backslashes in literals must be doubled)"
-                    ),
-                );
-            }
+        if before.trim_end().ends_with("RLIKE")
+            && let Some(lit) = s.literals.get(literal_index)
+            && !known.contains(lit.as_str())
+        {
+            err(
+                "DPC022",
+                format!(
+                    "RLIKE pattern reads as {lit:?} on Databricks, which is not a pattern of the contract (backslashes in literals must be doubled)"
+                ),
+            );
         }
         literal_index += 1;
         rest = &rest[pos + 2..];
@@ -217,11 +245,22 @@ fn check_table_file(
             .iter()
             .any(|s| s.code.contains(&want) && s.literals.first().is_some_and(|k| k == "pii"));
         if !tagged {
-            err("DPC015", format!("PII column {} has no `pii` column tag", f.name));
+            err(
+                "DPC015",
+                format!("PII column {} has no `pii` column tag", f.name),
+            );
         }
     }
-    if !stmts.iter().any(|s| s.code.starts_with("ALTER TABLE") && s.code.contains(" SET OWNER TO ")) {
-        err("DPC018", format!("table {name} is never given to its owner group (ALTER TABLE ... SET OWNER TO)"));
+    if !stmts
+        .iter()
+        .any(|s| s.code.starts_with("ALTER TABLE") && s.code.contains(" SET OWNER TO "))
+    {
+        err(
+            "DPC018",
+            format!(
+                "table {name} is never given to its owner group (ALTER TABLE ... SET OWNER TO)"
+            ),
+        );
     }
     for f in &table.schema.fields {
         for c in &f.constraints {
@@ -231,25 +270,42 @@ fn check_table_file(
                 ConstraintKind::Range => "range",
                 ConstraintKind::Unique => continue,
             };
-            let moving = |v: &Option<crate::spec::values::Scalar>| {
-                matches!(v, Some(crate::spec::values::Scalar::Text(t)) if t.starts_with("current_"))
-            };
+            let moving = |v: &Option<crate::spec::values::Scalar>| matches!(v, Some(crate::spec::values::Scalar::Text(t)) if t.starts_with("current_"));
             if c.kind == ConstraintKind::Range
                 && (c.min.is_none() || moving(&c.min))
                 && (c.max.is_none() || moving(&c.max))
             {
                 continue;
             }
-            let want = format!("ADD CONSTRAINT {} CHECK (", ident(&format!("{}_{suffix}", f.name)));
+            let want = format!(
+                "ADD CONSTRAINT {} CHECK (",
+                ident(&format!("{}_{suffix}", f.name))
+            );
             if !stmts.iter().any(|s| s.code.contains(&want)) {
-                err("DPC023", format!("{} constraint on {} is not enforced with a CHECK constraint", suffix, f.name));
+                err(
+                    "DPC023",
+                    format!(
+                        "{} constraint on {} is not enforced with a CHECK constraint",
+                        suffix, f.name
+                    ),
+                );
             }
         }
     }
-    if spec.governance.masking.strategy == MaskingStrategy::MaskedView && table.pii_fields().next().is_some() {
-        let fqn = crate::render::escape::sql_qualified(&[spec.catalog(), spec.schema(), name]).to_uppercase();
-        if stmts.iter().any(|s| s.code.starts_with("GRANT SELECT ON TABLE ") && s.code.contains(&format!(" {fqn} TO "))) {
-            err("DPC024", format!("readers are granted the table {name} itself, which bypasses its masked view"));
+    if spec.governance.masking.strategy == MaskingStrategy::MaskedView
+        && table.pii_fields().next().is_some()
+    {
+        let fqn = crate::render::escape::sql_qualified(&[spec.catalog(), spec.schema(), name])
+            .to_uppercase();
+        if stmts.iter().any(|s| {
+            s.code.starts_with("GRANT SELECT ON TABLE ") && s.code.contains(&format!(" {fqn} TO "))
+        }) {
+            err(
+                "DPC024",
+                format!(
+                    "readers are granted the table {name} itself, which bypasses its masked view"
+                ),
+            );
         }
     }
 }

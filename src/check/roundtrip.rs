@@ -7,7 +7,12 @@ use crate::spec::{ProductSpec, SPEC_FILES};
 
 pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let text_of = |name: &str| files.iter().find(|f| f.path == name).map(|f| f.text.as_str());
+    let text_of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.path == name)
+            .map(|f| f.text.as_str())
+    };
     let texts: Vec<Option<&str>> = SPEC_FILES.iter().map(|f| text_of(f)).collect();
     if let [Some(p), Some(c), Some(s), Some(g)] = texts[..] {
         match ProductSpec::parse("", [p, c, s, g]) {
@@ -27,14 +32,29 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
                     }
                 }
             }
-            Err(e) => out.push(Diagnostic::new("DPC001", "", format!("does not parse back: {e}"))),
+            Err(e) => out.push(Diagnostic::new(
+                "DPC001",
+                "",
+                format!("does not parse back: {e}"),
+            )),
         }
     } else {
-        out.push(Diagnostic::new("DPC001", "", "a spec file is missing from the tree"));
+        out.push(Diagnostic::new(
+            "DPC001",
+            "",
+            "a spec file is missing from the tree",
+        ));
     }
-    for f in files.iter().filter(|f| f.path.ends_with(".yaml") && !SPEC_FILES.contains(&f.path.as_str())) {
+    for f in files
+        .iter()
+        .filter(|f| f.path.ends_with(".yaml") && !SPEC_FILES.contains(&f.path.as_str()))
+    {
         if let Err(e) = serde_saphyr::from_str::<serde_json::Value>(&f.text) {
-            out.push(Diagnostic::new("DPC002", &f.path, format!("is not valid YAML: {e}")));
+            out.push(Diagnostic::new(
+                "DPC002",
+                &f.path,
+                format!("is not valid YAML: {e}"),
+            ));
         }
     }
     out

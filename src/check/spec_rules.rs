@@ -15,17 +15,28 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
     };
     let meta = &spec.product.product_metadata;
     if let Err(m) = crate::spec::name::check_product_name(&meta.name) {
-        err("DPC100", PRODUCT_FILE, format!("product_metadata.name: {m}"));
+        err(
+            "DPC100",
+            PRODUCT_FILE,
+            format!("product_metadata.name: {m}"),
+        );
     }
     if let Err(m) = crate::spec::name::check_email(&meta.owner.email) {
-        err("DPC100", PRODUCT_FILE, format!("product_metadata.owner.email: {m}"));
+        err(
+            "DPC100",
+            PRODUCT_FILE,
+            format!("product_metadata.owner.email: {m}"),
+        );
     }
     let tier = policy::tier(meta.tier);
     if !tier.allowed_sla.contains(&spec.sla.level) {
         err(
             "DPC101",
             SLA_FILE,
-            format!("level: tier {} requires SLA high or critical, not {}", meta.tier, spec.sla.level),
+            format!(
+                "level: tier {} requires SLA high or critical, not {}",
+                meta.tier, spec.sla.level
+            ),
         );
     }
     let sens = policy::sensitivity(spec.governance.classification.sensitivity);
@@ -35,16 +46,26 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             PRODUCT_FILE,
             format!(
                 "data_classification.sensitivity is {} but governance.yaml says {}",
-                spec.product.data_classification.sensitivity, spec.governance.classification.sensitivity
+                spec.product.data_classification.sensitivity,
+                spec.governance.classification.sensitivity
             ),
         );
     }
 
     for (name, table) in &spec.contract.tables {
         let at = |what: &str| format!("tables.{name}.{what}");
-        for key in table.primary_key.iter().chain(&table.clustered_by).chain(&table.partitioned_by) {
+        for key in table
+            .primary_key
+            .iter()
+            .chain(&table.clustered_by)
+            .chain(&table.partitioned_by)
+        {
             if table.field(key).is_none() {
-                err("DPC110", CONTRACT_FILE, format!("{}: no column named {key}", at("keys")));
+                err(
+                    "DPC110",
+                    CONTRACT_FILE,
+                    format!("{}: no column named {key}", at("keys")),
+                );
             }
         }
         if !table.partitioned_by.is_empty() && !table.clustered_by.is_empty() {
@@ -60,14 +81,21 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
         let mut seen = Vec::new();
         for f in &table.schema.fields {
             if seen.contains(&&f.name) {
-                err("DPC112", CONTRACT_FILE, format!("{}: column {} appears twice", at("schema.fields"), f.name));
+                err(
+                    "DPC112",
+                    CONTRACT_FILE,
+                    format!("{}: column {} appears twice", at("schema.fields"), f.name),
+                );
             }
             seen.push(&f.name);
             if f.pii && !sens.pii_allowed {
                 err(
                     "DPC113",
                     CONTRACT_FILE,
-                    format!("{}: PII is not allowed in a public product", at(&format!("{}.pii", f.name))),
+                    format!(
+                        "{}: PII is not allowed in a public product",
+                        at(&format!("{}.pii", f.name))
+                    ),
                 );
             }
             if let Err(m) = sql::field_checks(f) {
@@ -76,41 +104,86 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             if let Some(d) = &f.default
                 && let Err(m) = sql::literal(&f.data_type, d)
             {
-                err("DPC114", CONTRACT_FILE, format!("{}: default {m}", at(&f.name)));
+                err(
+                    "DPC114",
+                    CONTRACT_FILE,
+                    format!("{}: default {m}", at(&f.name)),
+                );
             }
             for c in &f.constraints {
                 if c.kind == ConstraintKind::Format
                     && let Some(p) = &c.pattern
                     && let Err(e) = regex::Regex::new(p)
                 {
-                    err("DPC115", CONTRACT_FILE, format!("{}: pattern is not a regular expression: {e}", at(&f.name)));
+                    err(
+                        "DPC115",
+                        CONTRACT_FILE,
+                        format!("{}: pattern is not a regular expression: {e}", at(&f.name)),
+                    );
                 }
                 if c.kind == ConstraintKind::Enum && f.data_type.is_complex() {
-                    err("DPC114", CONTRACT_FILE, format!("{}: enum on a {} column", at(&f.name), f.data_type));
+                    err(
+                        "DPC114",
+                        CONTRACT_FILE,
+                        format!("{}: enum on a {} column", at(&f.name), f.data_type),
+                    );
                 }
             }
             if f.primary_key && !table.primary_key.contains(&f.name) {
                 err(
                     "DPC116",
                     CONTRACT_FILE,
-                    format!("{}: marked primary_key but missing from the table's primary_key list", at(&f.name)),
+                    format!(
+                        "{}: marked primary_key but missing from the table's primary_key list",
+                        at(&f.name)
+                    ),
                 );
             }
         }
         for key in &table.primary_key {
             if table.field(key).is_some_and(|f| f.nullable) {
-                err("DPC116", CONTRACT_FILE, format!("{}: primary key column {key} must be nullable: false", at("primary_key")));
+                err(
+                    "DPC116",
+                    CONTRACT_FILE,
+                    format!(
+                        "{}: primary key column {key} must be nullable: false",
+                        at("primary_key")
+                    ),
+                );
             }
         }
         for (i, e) in table.quality_expectations.iter().enumerate() {
-            if table.quality_expectations[..i].iter().any(|o| o.name == e.name) {
-                err("DPC118", CONTRACT_FILE, format!("{}: expectation name {} is used twice", at("quality_expectations"), e.name));
+            if table.quality_expectations[..i]
+                .iter()
+                .any(|o| o.name == e.name)
+            {
+                err(
+                    "DPC118",
+                    CONTRACT_FILE,
+                    format!(
+                        "{}: expectation name {} is used twice",
+                        at("quality_expectations"),
+                        e.name
+                    ),
+                );
             }
             match sql::expectation_expr(table, e) {
-                Err(m) => err("DPC117", CONTRACT_FILE, format!("{}: {m}", at("quality_expectations"))),
+                Err(m) => err(
+                    "DPC117",
+                    CONTRACT_FILE,
+                    format!("{}: {m}", at("quality_expectations")),
+                ),
                 Ok(_) if e.kind == ExpectationKind::Regex => {
                     if let Some(Err(x)) = e.pattern.as_deref().map(regex::Regex::new) {
-                        err("DPC115", CONTRACT_FILE, format!("{}: {}: pattern is not a regular expression: {x}", at("quality_expectations"), e.name));
+                        err(
+                            "DPC115",
+                            CONTRACT_FILE,
+                            format!(
+                                "{}: {}: pattern is not a regular expression: {x}",
+                                at("quality_expectations"),
+                                e.name
+                            ),
+                        );
                     }
                 }
                 Ok(_) => {}
@@ -120,30 +193,79 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
 
     let gov = &spec.governance;
     for p in &gov.pii_fields {
-        let field = spec.contract.tables.get(&p.table).and_then(|t| t.field(&p.column));
+        let field = spec
+            .contract
+            .tables
+            .get(&p.table)
+            .and_then(|t| t.field(&p.column));
         match field {
-            None => err("DPC120", GOVERNANCE_FILE, format!("pii_fields: {}.{} is not a column of the contract", p.table, p.column)),
+            None => err(
+                "DPC120",
+                GOVERNANCE_FILE,
+                format!(
+                    "pii_fields: {}.{} is not a column of the contract",
+                    p.table, p.column
+                ),
+            ),
             Some(f) if !f.pii => err(
                 "DPC120",
                 GOVERNANCE_FILE,
-                format!("pii_fields: {}.{} is not marked pii: true in contract.yaml", p.table, p.column),
+                format!(
+                    "pii_fields: {}.{} is not marked pii: true in contract.yaml",
+                    p.table, p.column
+                ),
             ),
             Some(_) => {}
         }
-        if !gov.masking.rules.iter().any(|r| r.table == p.table && r.column == p.column) {
-            err("DPC121", GOVERNANCE_FILE, format!("masking.rules: PII column {}.{} has no masking rule", p.table, p.column));
+        if !gov
+            .masking
+            .rules
+            .iter()
+            .any(|r| r.table == p.table && r.column == p.column)
+        {
+            err(
+                "DPC121",
+                GOVERNANCE_FILE,
+                format!(
+                    "masking.rules: PII column {}.{} has no masking rule",
+                    p.table, p.column
+                ),
+            );
         }
     }
     for (name, table) in &spec.contract.tables {
         for f in table.pii_fields() {
-            if !gov.pii_fields.iter().any(|p| &p.table == name && p.column == f.name) {
-                err("DPC120", GOVERNANCE_FILE, format!("pii_fields: {name}.{} is PII in contract.yaml but not listed", f.name));
+            if !gov
+                .pii_fields
+                .iter()
+                .any(|p| &p.table == name && p.column == f.name)
+            {
+                err(
+                    "DPC120",
+                    GOVERNANCE_FILE,
+                    format!(
+                        "pii_fields: {name}.{} is PII in contract.yaml but not listed",
+                        f.name
+                    ),
+                );
             }
         }
     }
     for r in &gov.masking.rules {
-        match spec.contract.tables.get(&r.table).and_then(|t| t.field(&r.column)) {
-            None => err("DPC122", GOVERNANCE_FILE, format!("masking.rules: {}.{} is not a column of the contract", r.table, r.column)),
+        match spec
+            .contract
+            .tables
+            .get(&r.table)
+            .and_then(|t| t.field(&r.column))
+        {
+            None => err(
+                "DPC122",
+                GOVERNANCE_FILE,
+                format!(
+                    "masking.rules: {}.{} is not a column of the contract",
+                    r.table, r.column
+                ),
+            ),
             Some(f) if !sql::mask_fits(r.method, &f.data_type) => err(
                 "DPC122",
                 GOVERNANCE_FILE,
@@ -165,11 +287,30 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             ),
         );
     }
-    if sens.default_access != DefaultAccess::AccountUsers && gov.approved_consumers.iter().any(|c| c.principal == policy::ACCOUNT_USERS) {
-        err("DPC124", GOVERNANCE_FILE, format!("approved_consumers: `account users` may not read {} data", sens.sensitivity));
+    if sens.default_access != DefaultAccess::AccountUsers
+        && gov
+            .approved_consumers
+            .iter()
+            .any(|c| c.principal == policy::ACCOUNT_USERS)
+    {
+        err(
+            "DPC124",
+            GOVERNANCE_FILE,
+            format!(
+                "approved_consumers: `account users` may not read {} data",
+                sens.sensitivity
+            ),
+        );
     }
     if sens.approval_required && !gov.approval_workflow.required {
-        err("DPC125", GOVERNANCE_FILE, format!("approval_workflow.required must be true for {} data", sens.sensitivity));
+        err(
+            "DPC125",
+            GOVERNANCE_FILE,
+            format!(
+                "approval_workflow.required must be true for {} data",
+                sens.sensitivity
+            ),
+        );
     }
     if let Some(max) = sens.max_grant_days {
         for c in &gov.approved_consumers {
@@ -186,21 +327,43 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
         }
     }
     if sens.audit && !gov.audit.enabled {
-        err("DPC127", GOVERNANCE_FILE, format!("audit.enabled must be true for {} data", sens.sensitivity));
+        err(
+            "DPC127",
+            GOVERNANCE_FILE,
+            format!("audit.enabled must be true for {} data", sens.sensitivity),
+        );
     }
     for c in &gov.approved_consumers {
         for t in &c.tables {
             if !spec.contract.tables.contains_key(t) {
-                err("DPC128", GOVERNANCE_FILE, format!("approved_consumers: {} is granted unknown table {t}", c.principal));
+                err(
+                    "DPC128",
+                    GOVERNANCE_FILE,
+                    format!(
+                        "approved_consumers: {} is granted unknown table {t}",
+                        c.principal
+                    ),
+                );
             }
         }
     }
     for m in &spec.sla.freshness.metrics {
         if !spec.contract.tables.contains_key(&m.table) {
-            err("DPC130", SLA_FILE, format!("freshness.metrics: unknown table {}", m.table));
+            err(
+                "DPC130",
+                SLA_FILE,
+                format!("freshness.metrics: unknown table {}", m.table),
+            );
         }
         if m.breach_threshold.as_minutes() < m.target_latency.as_minutes() {
-            err("DPC131", SLA_FILE, format!("freshness.metrics: {}: breach_threshold is below target_latency", m.table));
+            err(
+                "DPC131",
+                SLA_FILE,
+                format!(
+                    "freshness.metrics: {}: breach_threshold is below target_latency",
+                    m.table
+                ),
+            );
         }
     }
     out

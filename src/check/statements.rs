@@ -83,7 +83,12 @@ pub fn split(sql: &str) -> Vec<Statement> {
     out
 }
 
-fn push(out: &mut Vec<Statement>, code: &mut String, text: &mut String, literals: &mut Vec<String>) {
+fn push(
+    out: &mut Vec<Statement>,
+    code: &mut String,
+    text: &mut String,
+    literals: &mut Vec<String>,
+) {
     let collapsed = code.split_whitespace().collect::<Vec<_>>().join(" ");
     if !collapsed.is_empty() {
         out.push(Statement {

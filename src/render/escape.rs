@@ -112,22 +112,38 @@ pub fn python_string(s: &str) -> String {
     out
 }
 
-/// Markdown inline text, safe in a paragraph and in a table cell: every ASCII punctuation
-/// character is backslash-escaped, line breaks become `<br>`, and edge whitespace and control
-/// characters become numeric references so a CommonMark reader gets the text back exactly.
+/// Markdown inline text, safe in a paragraph and in a table cell: inline syntax characters
+/// (and any punctuation that could open a block at the start) are backslash-escaped, line
+/// breaks become `<br>`, and edge whitespace and control characters become numeric
+/// references, so a CommonMark reader gets the text back exactly.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let chars: Vec<char> = s.chars().collect();
     // Whitespace at the start or end of a paragraph, cell or line would be trimmed.
-    let first_text = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(chars.len());
-    let last_text = chars.iter().rposition(|c| !c.is_whitespace()).map_or(0, |i| i + 1);
+    let first_text = chars
+        .iter()
+        .position(|c| !c.is_whitespace())
+        .unwrap_or(chars.len());
+    let last_text = chars
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(0, |i| i + 1);
+    // "1986. A year" at the start would open an ordered list.
+    let digits = chars[first_text..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let list_marker = (digits > 0).then_some(first_text + digits);
     for (i, &c) in chars.iter().enumerate() {
         let edge = i < first_text || i >= last_text;
         let next_is_break = chars.get(i + 1) == Some(&'\n');
         let prev_is_break = i > 0 && chars[i - 1] == '\n';
         match c {
             '\n' => out.push_str("<br>"),
-            c if c.is_ascii_punctuation() => {
+            c if is_inline_syntax(c)
+                || (i <= first_text && c.is_ascii_punctuation())
+                || Some(i) == list_marker && c.is_ascii_punctuation() =>
+            {
                 out.push('\\');
                 out.push(c);
             }
@@ -143,13 +159,17 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// Characters that mean something inline in CommonMark or a GitHub table.
+fn is_inline_syntax(c: char) -> bool {
+    matches!(
+        c,
+        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '!'
+    )
+}
+
 /// Markdown inline code (for names): a code span with a fence longer than any backtick run inside.
 pub fn markdown_code(s: &str) -> String {
-    let longest = s
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') || s.starts_with(' ') {
         " "
@@ -191,5 +211,8 @@ mod tests {
         assert_eq!(markdown("x\ny"), "x<br>y");
         assert_eq!(markdown(" *"), r"&#32;\*");
         assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown("1986. A year"), r"1986\. A year");
+        assert_eq!(markdown("- item"), r"\- item");
+        assert_eq!(markdown("Real-time 99.5%"), "Real-time 99.5%");
     }
 }

@@ -81,7 +81,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("sql_comment", |v: Value| {
         text_of(&v).map(|t| safe(escape::sql_comment(&t)))
     });
-    env.add_filter("md", |v: Value| text_of(&v).map(|t| safe(escape::markdown(&t))));
+    env.add_filter("md", |v: Value| {
+        text_of(&v).map(|t| safe(escape::markdown(&t)))
+    });
     env.add_filter("md_code", |v: Value| {
         text_of(&v).map(|t| safe(escape::markdown_code(&t)))
     });
@@ -96,7 +98,9 @@ mod tests {
             r#"{{ ("SELECT timestampdiff(MINUTE, max(" ~ x ~ "), current_timestamp()) AS m FROM " ~ x) | yaml }}"#,
             minijinja::context! { x => minijinja::Value::from_safe_string("Q".into()) },
         );
-        assert_eq!(out.unwrap(), "\"SELECT timestampdiff(MINUTE, max(Q), current_timestamp()) AS m FROM Q\"");
+        assert_eq!(
+            out.unwrap(),
+            "\"SELECT timestampdiff(MINUTE, max(Q), current_timestamp()) AS m FROM Q\""
+        );
     }
 }
-

@@ -57,9 +57,18 @@ pub const TEMPLATES: &[(&str, &str)] = templates!(
 /// Derived files rendered once per product: (output path, template).
 const PRODUCT_FILES: &[(&str, &str)] = &[
     ("quality/expectations.yaml", "quality/expectations.yaml.j2"),
-    ("quality/validation_rules.py", "quality/validation_rules.py.j2"),
-    ("monitoring/sla_dashboard.sql", "monitoring/sla_dashboard.sql.j2"),
-    ("monitoring/quality_dashboard.sql", "monitoring/quality_dashboard.sql.j2"),
+    (
+        "quality/validation_rules.py",
+        "quality/validation_rules.py.j2",
+    ),
+    (
+        "monitoring/sla_dashboard.sql",
+        "monitoring/sla_dashboard.sql.j2",
+    ),
+    (
+        "monitoring/quality_dashboard.sql",
+        "monitoring/quality_dashboard.sql.j2",
+    ),
     ("monitoring/alerts.yaml", "monitoring/alerts.yaml.j2"),
     ("docs/README.md", "docs/README.md.j2"),
     ("docs/data-dictionary.md", "docs/data-dictionary.md.j2"),
@@ -68,7 +77,10 @@ const PRODUCT_FILES: &[(&str, &str)] = &[
     ("docs/changelog.md", "docs/changelog.md.j2"),
     ("tests/conftest.py", "tests/conftest.py.j2"),
     ("tests/contract_tests.py", "tests/contract_tests.py.j2"),
-    ("tests/integration_tests.py", "tests/integration_tests.py.j2"),
+    (
+        "tests/integration_tests.py",
+        "tests/integration_tests.py.j2",
+    ),
 ];
 
 /// What each spec file holds, for its header.
@@ -103,7 +115,10 @@ impl Renderer {
         // (JSON for *.yaml) would escape some values twice.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         let mut syntax = minijinja::syntax::SyntaxConfig::builder();
-        syntax.trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true);
+        syntax
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true);
         let syntax = syntax.build().map_err(|e| template_error("(syntax)", &e))?;
         env.set_syntax(syntax);
         // Filters that would let raw text through are removed; only escaping filters remain.

@@ -273,7 +273,14 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     let mut tables = Vec::new();
     let mut expectation_count = 0;
     for (name, table) in &spec.contract.tables {
-        let t = build_table(spec, name, table, version, masking, tier.critical_fails_pipeline)?;
+        let t = build_table(
+            spec,
+            name,
+            table,
+            version,
+            masking,
+            tier.critical_fails_pipeline,
+        )?;
         expectation_count += t.expectations.len();
         tables.push(t);
     }
@@ -390,7 +397,12 @@ fn build_table(
         .tables
         .iter()
         .find(|t| t.name == name);
-    let rules: Vec<_> = gov.masking.rules.iter().filter(|r| r.table == name).collect();
+    let rules: Vec<_> = gov
+        .masking
+        .rules
+        .iter()
+        .filter(|r| r.table == name)
+        .collect();
 
     let mut columns = Vec::new();
     let mut checks = Vec::new();
@@ -403,7 +415,11 @@ fn build_table(
             .map(|d| sql::literal(&field.data_type, d).map(code))
             .transpose()
             .map_err(at)?;
-        for Check { name: check_name, expr } in sql::field_checks(field).map_err(at)? {
+        for Check {
+            name: check_name,
+            expr,
+        } in sql::field_checks(field).map_err(at)?
+        {
             checks.push(CheckModel {
                 name: check_name.clone(),
                 name_sql: code(sql_identifier(&check_name)),
@@ -424,7 +440,11 @@ fn build_table(
                 method: rule.method.as_str().to_string(),
                 unmask_groups: rule.unmask_groups.clone(),
                 unmasked_test: code(sql::group_test(&rule.unmask_groups)),
-                masked_expr: code(sql::masked_value(rule.method, &field.name, &field.data_type)),
+                masked_expr: code(sql::masked_value(
+                    rule.method,
+                    &field.name,
+                    &field.data_type,
+                )),
             });
         }
         columns.push(ColumnModel {
@@ -453,7 +473,10 @@ fn build_table(
     }
     properties.push(("delta.columnMapping.mode".into(), "name".into()));
     if has_defaults {
-        properties.push(("delta.feature.allowColumnDefaults".into(), "supported".into()));
+        properties.push((
+            "delta.feature.allowColumnDefaults".into(),
+            "supported".into(),
+        ));
     }
     properties.push(("data_product".into(), spec.name().to_string()));
     properties.push((
@@ -467,7 +490,10 @@ fn build_table(
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    table_tags.push(("contains_pii".into(), (!rules.is_empty() || table.pii_fields().next().is_some()).to_string()));
+    table_tags.push((
+        "contains_pii".into(),
+        (!rules.is_empty() || table.pii_fields().next().is_some()).to_string(),
+    ));
 
     let idents = |cols: &[String]| {
         cols.iter()
@@ -482,8 +508,12 @@ fn build_table(
             idents(&table.primary_key)
         ))
     });
-    let partition_by_sql =
-        (!table.partitioned_by.is_empty()).then(|| code(format!("PARTITIONED BY ({})", idents(&table.partitioned_by))));
+    let partition_by_sql = (!table.partitioned_by.is_empty()).then(|| {
+        code(format!(
+            "PARTITIONED BY ({})",
+            idents(&table.partitioned_by)
+        ))
+    });
     let cluster_by_sql = if table.partitioned_by.is_empty() {
         Some(code(if table.clustered_by.is_empty() {
             "CLUSTER BY AUTO".to_string()
@@ -525,7 +555,11 @@ fn build_table(
                     .map(|c| c.principal.clone()),
             );
             RowFilterModel {
-                function_fqn: code(sql_qualified(&[catalog, schema, &format!("row_filter_{name}")])),
+                function_fqn: code(sql_qualified(&[
+                    catalog,
+                    schema,
+                    &format!("row_filter_{name}"),
+                ])),
                 column_sql: code(sql_identifier(&key.name)),
                 type_sql: code(sql_type(&key.data_type)),
                 test: code(sql::group_test(&groups)),
@@ -557,7 +591,9 @@ fn build_table(
         .map(|e| e.column.clone())
         .collect();
     for f in &table.schema.fields {
-        if f.constraints.iter().any(|c| c.kind == crate::spec::contract::ConstraintKind::Unique)
+        if f.constraints
+            .iter()
+            .any(|c| c.kind == crate::spec::contract::ConstraintKind::Unique)
             && !unique_columns.contains(&f.name)
         {
             unique_columns.push(f.name.clone());
@@ -570,8 +606,12 @@ fn build_table(
         FreshnessModel {
             column: col.to_string(),
             column_sql: code(sql_identifier(col)),
-            target_minutes: metric.map_or(level.freshness_target.as_minutes(), |m| m.target_latency.as_minutes()),
-            breach_minutes: metric.map_or(level.freshness_breach.as_minutes(), |m| m.breach_threshold.as_minutes()),
+            target_minutes: metric.map_or(level.freshness_target.as_minutes(), |m| {
+                m.target_latency.as_minutes()
+            }),
+            breach_minutes: metric.map_or(level.freshness_breach.as_minutes(), |m| {
+                m.breach_threshold.as_minutes()
+            }),
         }
     });
 
@@ -584,7 +624,9 @@ fn build_table(
         file: format!("schemas/{name}_v{version}.sql"),
         description: table.description.clone(),
         row_count: located.map(|t| t.row_count.clone()).unwrap_or_default(),
-        update_frequency: located.map(|t| t.update_frequency.clone()).unwrap_or_default(),
+        update_frequency: located
+            .map(|t| t.update_frequency.clone())
+            .unwrap_or_default(),
         has_pii: table.pii_fields().next().is_some(),
         required_columns: table
             .schema
@@ -620,7 +662,10 @@ fn constraint_texts(field: &crate::spec::contract::Field) -> Vec<String> {
         .map(|c| match c.kind {
             ConstraintKind::Format => format!("matches {}", c.pattern.as_deref().unwrap_or("")),
             ConstraintKind::Unique => "unique".to_string(),
-            ConstraintKind::Enum => format!("one of {}", c.values.as_deref().unwrap_or_default().join(", ")),
+            ConstraintKind::Enum => format!(
+                "one of {}",
+                c.values.as_deref().unwrap_or_default().join(", ")
+            ),
             ConstraintKind::Range => match (&c.min, &c.max) {
                 (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
                 (Some(lo), None) => format!("at least {lo}"),

@@ -11,18 +11,116 @@ use crate::spec::values::Scalar;
 
 /// Databricks SQL reserved words (ANSI mode), which must be quoted as identifiers.
 const RESERVED: &[&str] = &[
-    "all", "alter", "and", "any", "array", "as", "at", "authorization", "between", "both", "by",
-    "case", "cast", "check", "collate", "column", "commit", "constraint", "create", "cross",
-    "cube", "current", "current_date", "current_time", "current_timestamp", "current_user",
-    "date", "delete", "describe", "distinct", "drop", "else", "end", "escape", "except", "exists",
-    "external", "false", "fetch", "filter", "for", "foreign", "from", "full", "function", "global",
-    "grant", "group", "grouping", "having", "in", "inner", "insert", "intersect", "interval",
-    "into", "is", "join", "lateral", "leading", "left", "like", "limit", "map", "natural", "not",
-    "null", "of", "on", "only", "or", "order", "outer", "overlaps", "partition", "position",
-    "primary", "range", "references", "revoke", "right", "rollback", "rollup", "row", "rows",
-    "select", "session_user", "set", "some", "start", "struct", "table", "tablesample", "then",
-    "time", "timestamp", "to", "trailing", "true", "union", "unique", "unknown", "update", "user",
-    "using", "values", "when", "where", "window", "with",
+    "all",
+    "alter",
+    "and",
+    "any",
+    "array",
+    "as",
+    "at",
+    "authorization",
+    "between",
+    "both",
+    "by",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "commit",
+    "constraint",
+    "create",
+    "cross",
+    "cube",
+    "current",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "date",
+    "delete",
+    "describe",
+    "distinct",
+    "drop",
+    "else",
+    "end",
+    "escape",
+    "except",
+    "exists",
+    "external",
+    "false",
+    "fetch",
+    "filter",
+    "for",
+    "foreign",
+    "from",
+    "full",
+    "function",
+    "global",
+    "grant",
+    "group",
+    "grouping",
+    "having",
+    "in",
+    "inner",
+    "insert",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "join",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "map",
+    "natural",
+    "not",
+    "null",
+    "of",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "partition",
+    "position",
+    "primary",
+    "range",
+    "references",
+    "revoke",
+    "right",
+    "rollback",
+    "rollup",
+    "row",
+    "rows",
+    "select",
+    "session_user",
+    "set",
+    "some",
+    "start",
+    "struct",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "unknown",
+    "update",
+    "user",
+    "using",
+    "values",
+    "when",
+    "where",
+    "window",
+    "with",
 ];
 
 pub fn is_reserved(name: &str) -> bool {
@@ -48,7 +146,9 @@ pub fn literal(data_type: &DataType, value: &Scalar) -> Result<String, String> {
                 .filter(|n| n.is_finite())
                 .ok_or_else(|| format!("'{text}' is not a number, but the column is {t}"))?;
             if t.is_integral() && number.fract() != 0.0 {
-                return Err(format!("'{text}' is not a whole number, but the column is {t}"));
+                return Err(format!(
+                    "'{text}' is not a whole number, but the column is {t}"
+                ));
             }
             Ok(match value {
                 Scalar::Int(i) => i.to_string(),
@@ -62,7 +162,9 @@ pub fn literal(data_type: &DataType, value: &Scalar) -> Result<String, String> {
             } else if is_iso_date(&text) {
                 Ok(format!("DATE{}", sql_string(&text)))
             } else {
-                Err(format!("'{text}' is not a date (YYYY-MM-DD) or current_date"))
+                Err(format!(
+                    "'{text}' is not a date (YYYY-MM-DD) or current_date"
+                ))
             }
         }
         DataType::Timestamp | DataType::TimestampNtz => {
@@ -76,10 +178,14 @@ pub fn literal(data_type: &DataType, value: &Scalar) -> Result<String, String> {
         }
         DataType::Boolean => match value {
             Scalar::Bool(b) => Ok(b.to_string().to_uppercase()),
-            _ => Err(format!("'{text}' is not true or false, but the column is BOOLEAN")),
+            _ => Err(format!(
+                "'{text}' is not true or false, but the column is BOOLEAN"
+            )),
         },
         DataType::String => Ok(sql_string(&text)),
-        t => Err(format!("a {t} column cannot have a literal bound or default")),
+        t => Err(format!(
+            "a {t} column cannot have a literal bound or default"
+        )),
     }
 }
 
@@ -161,7 +267,10 @@ pub fn field_checks(field: &Field) -> Result<Vec<Check>, String> {
                     .values
                     .as_deref()
                     .ok_or("an enum constraint needs values")?;
-                ("allowed_values", format!("{col} IN ({})", in_list(&field.data_type, values)?))
+                (
+                    "allowed_values",
+                    format!("{col} IN ({})", in_list(&field.data_type, values)?),
+                )
             }
             ConstraintKind::Range => {
                 let min = constraint.min.as_ref().filter(|v| !is_moving(v));
@@ -191,15 +300,23 @@ pub fn expectation_expr(table: &Table, e: &Expectation) -> Result<Option<String>
         ExpectationKind::NotNull => return Ok(Some(format!("{col} IS NOT NULL"))),
         ExpectationKind::Unique => return Ok(None),
         ExpectationKind::Regex => {
-            let pattern = e.pattern.as_deref().ok_or("a regex expectation needs a pattern")?;
+            let pattern = e
+                .pattern
+                .as_deref()
+                .ok_or("a regex expectation needs a pattern")?;
             format!("{col} RLIKE {}", sql_string(pattern))
         }
         ExpectationKind::InSet => {
-            let values = e.values.as_deref().ok_or("an in_set expectation needs values")?;
+            let values = e
+                .values
+                .as_deref()
+                .ok_or("an in_set expectation needs values")?;
             format!("{col} IN ({})", in_list(&field.data_type, values)?)
         }
-        ExpectationKind::Range => range_expr(&col, &field.data_type, e.min.as_ref(), e.max.as_ref())?
-            .ok_or("a range expectation needs min or max")?,
+        ExpectationKind::Range => {
+            range_expr(&col, &field.data_type, e.min.as_ref(), e.max.as_ref())?
+                .ok_or("a range expectation needs min or max")?
+        }
     };
     Ok(Some(format!("{col} IS NULL OR ({expr})")))
 }
@@ -256,7 +373,10 @@ mod tests {
             literal(&DataType::Date, &Scalar::Text("1900-01-01".into())).unwrap(),
             "DATE'1900-01-01'"
         );
-        assert_eq!(literal(&DataType::String, &Scalar::Text("O'Neil".into())).unwrap(), r"'O\'Neil'");
+        assert_eq!(
+            literal(&DataType::String, &Scalar::Text("O'Neil".into())).unwrap(),
+            r"'O\'Neil'"
+        );
         assert!(literal(&DataType::Int, &Scalar::Text("many".into())).is_err());
         assert!(literal(&DataType::Int, &Scalar::Float(1.5)).is_err());
     }

@@ -105,7 +105,9 @@ impl fmt::Display for DataType {
 
 /// Why a type spelling was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a Databricks type: {reason}; allowed: STRING, BOOLEAN, TINYINT, SMALLINT, INT/INTEGER, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), DATE, TIMESTAMP, TIMESTAMP_NTZ, BINARY, ARRAY<t>, MAP<k, v>, STRUCT<name: t, ...>")]
+#[error(
+    "'{text}' is not a Databricks type: {reason}; allowed: STRING, BOOLEAN, TINYINT, SMALLINT, INT/INTEGER, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), DATE, TIMESTAMP, TIMESTAMP_NTZ, BINARY, ARRAY<t>, MAP<k, v>, STRUCT<name: t, ...>"
+)]
 pub struct DataTypeError {
     pub text: String,
     pub reason: String,
@@ -138,7 +140,10 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn skip_ws(&mut self) {
         while self.text[self.pos..].starts_with(char::is_whitespace) {
-            self.pos += self.text[self.pos..].chars().next().map_or(1, char::len_utf8);
+            self.pos += self.text[self.pos..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
         }
     }
 
@@ -280,7 +285,10 @@ mod tests {
         assert_eq!(parse("BIGINT"), DataType::BigInt);
         assert_eq!(
             parse("DECIMAL(10,2)"),
-            DataType::Decimal { precision: 10, scale: 2 }
+            DataType::Decimal {
+                precision: 10,
+                scale: 2
+            }
         );
         assert_eq!(parse("decimal( 10 , 2 )").to_string(), "DECIMAL(10,2)");
     }
@@ -298,7 +306,14 @@ mod tests {
 
     #[test]
     fn bad_types_say_why() {
-        for bad in ["VARCHARX", "DECIMAL(40,2)", "DECIMAL(2,4)", "ARRAY<STRING", "MAP<INT>", ""] {
+        for bad in [
+            "VARCHARX",
+            "DECIMAL(40,2)",
+            "DECIMAL(2,4)",
+            "ARRAY<STRING",
+            "MAP<INT>",
+            "",
+        ] {
             let err = bad.parse::<DataType>().unwrap_err();
             assert!(err.to_string().contains("allowed: STRING"), "{err}");
         }

@@ -98,7 +98,15 @@ mod tests {
     #[test]
     fn product_names() {
         assert!(check_product_name("customer-360").is_ok());
-        for bad in ["../etc", "Customer 360", "customer_360", "-a", "a--b", "a-", ""] {
+        for bad in [
+            "../etc",
+            "Customer 360",
+            "customer_360",
+            "-a",
+            "a--b",
+            "a-",
+            "",
+        ] {
             assert!(check_product_name(bad).is_err(), "{bad}");
         }
         assert!(check_product_name(&"a".repeat(64)).is_err());

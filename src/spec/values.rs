@@ -89,15 +89,24 @@ pub enum TimeUnit {
 
 impl Duration {
     pub const fn hours(value: u32) -> Self {
-        Duration { value, unit: TimeUnit::Hours }
+        Duration {
+            value,
+            unit: TimeUnit::Hours,
+        }
     }
 
     pub const fn days(value: u32) -> Self {
-        Duration { value, unit: TimeUnit::Days }
+        Duration {
+            value,
+            unit: TimeUnit::Days,
+        }
     }
 
     pub const fn minutes(value: u32) -> Self {
-        Duration { value, unit: TimeUnit::Minutes }
+        Duration {
+            value,
+            unit: TimeUnit::Minutes,
+        }
     }
 
     pub fn as_minutes(self) -> u64 {
@@ -127,7 +136,11 @@ impl fmt::Display for Duration {
 impl FromStr for Duration {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let err = || format!("'{s}' is not a duration; write a whole number and a unit, e.g. '30 minutes', '4 hours', '2 days'");
+        let err = || {
+            format!(
+                "'{s}' is not a duration; write a whole number and a unit, e.g. '30 minutes', '4 hours', '2 days'"
+            )
+        };
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
         let value: u32 = t[..split].parse().map_err(|_| err())?;
@@ -149,7 +162,9 @@ impl Serialize for Duration {
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -184,7 +199,9 @@ impl Serialize for Percent {
 
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -58,7 +58,11 @@ pub fn has_starter(domain: &str) -> bool {
 
 /// The starter for `domain` (the `general` one for domains without their own).
 pub fn for_domain(domain: &str) -> Result<Starter, crate::spec::SpecError> {
-    let file = if has_starter(domain) { domain } else { "general" };
+    let file = if has_starter(domain) {
+        domain
+    } else {
+        "general"
+    };
     parse_yaml(&format!("starter {file}.yaml"), source(domain))
 }
 
@@ -74,14 +78,27 @@ mod tests {
             for table in &starter.tables {
                 let t = &table.contract;
                 for key in t.primary_key.iter().chain(&t.clustered_by) {
-                    assert!(t.field(key).is_some(), "{domain}.{}: no column {key}", table.name);
+                    assert!(
+                        t.field(key).is_some(),
+                        "{domain}.{}: no column {key}",
+                        table.name
+                    );
                 }
                 for e in &t.quality_expectations {
-                    assert!(t.field(&e.column).is_some(), "{domain}.{}: {}", table.name, e.name);
+                    assert!(
+                        t.field(&e.column).is_some(),
+                        "{domain}.{}: {}",
+                        table.name,
+                        e.name
+                    );
                 }
                 let pii: Vec<_> = t.pii_fields().map(|f| f.name.as_str()).collect();
                 let categorised: Vec<_> = table.pii_categories.keys().map(String::as_str).collect();
-                assert_eq!(pii, categorised, "{domain}.{}: PII columns and categories differ", table.name);
+                assert_eq!(
+                    pii, categorised,
+                    "{domain}.{}: PII columns and categories differ",
+                    table.name
+                );
                 assert!(t.partitioned_by.is_empty() || t.clustered_by.is_empty());
             }
         }
@@ -91,12 +108,18 @@ mod tests {
     fn marketing_reproduces_the_brief_customers_table() {
         let starter = for_domain("marketing").unwrap();
         let names: Vec<_> = starter.tables.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["customers", "customer_metrics", "customer_segments"]);
+        assert_eq!(
+            names,
+            ["customers", "customer_metrics", "customer_segments"]
+        );
         let customers = &starter.tables[0].contract;
         assert_eq!(customers.schema.fields.len(), 14);
         assert_eq!(customers.quality_expectations.len(), 5);
         let total_orders = customers.field("total_orders").unwrap();
-        assert_eq!(total_orders.default, Some(crate::spec::values::Scalar::Int(0)));
+        assert_eq!(
+            total_orders.default,
+            Some(crate::spec::values::Scalar::Int(0))
+        );
         let email = customers.field("email").unwrap();
         assert_eq!(
             email.constraints[0].pattern.as_deref(),

@@ -14,11 +14,27 @@ pub const EXAMPLES: [(&str, &[&str]); 3] = [
     ("customer-360", &["--domain", "marketing"]),
     (
         "real-time-fraud-detection",
-        &["--domain", "finance", "--tier", "platinum", "--sla", "critical", "--sensitivity", "confidential"],
+        &[
+            "--domain",
+            "finance",
+            "--tier",
+            "platinum",
+            "--sla",
+            "critical",
+            "--sensitivity",
+            "confidential",
+        ],
     ),
     (
         "sales-analytics",
-        &["--domain", "sales", "--owner", "sales-team@company.com", "--sla", "high"],
+        &[
+            "--domain",
+            "sales",
+            "--owner",
+            "sales-team@company.com",
+            "--sla",
+            "high",
+        ],
     ),
 ];
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmark: `dpc create customer-360` end to end (render, every check, atomic write) with the
+# release build, measured by hyperfine. Usage: benches/create.sh [extra hyperfine flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null 2>&1 || {
+  echo "hyperfine is needed: apt-get install hyperfine" >&2
+  exit 2
+}
+cargo build --release --quiet
+bin="$PWD/target/release/dpc"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+
+hyperfine --warmup 10 --runs 200 -N --export-json "$work/result.json" "$@" \
+  --prepare "rm -rf $work/data-products" \
+  "$bin create customer-360 --domain marketing --no-input --output-dir $work/data-products" \
+  "$bin create real-time-fraud-detection --domain finance --tier platinum --sla critical --sensitivity confidential --no-input --output-dir $work/data-products"
+
+# The target is stated as a median.
+python3 - "$work/result.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"median {r['median'] * 1000:.1f} ms  mean {r['mean'] * 1000:.1f} ms  {r['command'].split()[2]}")
+PY
