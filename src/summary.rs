@@ -171,9 +171,10 @@ impl Summary {
                 } else {
                     p.unmask_groups.join(", ")
                 };
+                let column = format!("{}.{}", p.table, p.column);
                 s.push_str(&format!(
-                    "  {}.{:<24} {:<14} clear for: {}\n",
-                    p.table, p.column, p.method, who
+                    "  {column:<40} {:<14} clear for: {who}\n",
+                    p.method
                 ));
             }
         }
