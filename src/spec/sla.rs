@@ -3,11 +3,17 @@
 use super::values::{Duration, Percent, Severity, SlaLevel};
 use serde::{Deserialize, Serialize};
 
+fn medium() -> SlaLevel {
+    SlaLevel::Medium
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sla {
     pub sla_version: String,
-    /// The level the defaults came from (`critical`, `high`, `medium`, `low`).
+    /// The level the defaults came from (`critical`, `high`, `medium`, `low`); the brief's
+    /// sla.yaml predates it, so it defaults to medium.
+    #[serde(default = "medium")]
     pub level: SlaLevel,
     pub effective_date: String,
     pub review_frequency: String,
