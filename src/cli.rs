@@ -1,6 +1,7 @@
 //! The command line, defined once: every flag with its help text.
 
 use crate::spec::governance::MaskingStrategy;
+use crate::spec::schema::SpecFile;
 use crate::spec::values::{Sensitivity, SlaLevel, Tier};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -10,7 +11,8 @@ use std::path::PathBuf;
     name = "dpc",
     version,
     about = "Create and maintain Databricks data products: spec, contract, SLA, governance, Unity Catalog DDL, quality rules, monitoring, docs and tests",
-    propagate_version = true
+    propagate_version = true,
+    after_help = CLI_EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -20,7 +22,85 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new data product: the four spec files and everything derived from them.
+    #[command(after_help = CREATE_EXAMPLES)]
     Create(CreateArgs),
+    /// Print the JSON Schema (2020-12) of a spec file, for editors and other tools.
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+}
+
+const CLI_EXAMPLES: &str = "\
+Examples:
+  dpc create customer-360 --domain marketing
+  dpc schema contract
+  dpc completions bash > ~/.local/share/bash-completion/completions/dpc
+  dpc create --help";
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  dpc create customer-360 --domain marketing
+  dpc create real-time-fraud-detection --domain finance --tier platinum \\
+      --sla critical --sensitivity confidential
+  dpc create sales-analytics --domain sales --owner sales-team@company.com --sla high
+  dpc create customer-360 --domain marketing --dry-run --format json
+  dpc create hr-people --domain hr --sensitivity restricted \\
+      --masking masked-view --output-dir products";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  dpc schema contract
+  dpc schema product > product.schema.json
+  dpc schema governance | jq '.[\"$defs\"] | keys'
+
+`dpc create` writes all four to DIR/_schemas/ and points each spec file at its schema with a
+`# yaml-language-server: $schema=...` first line.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  dpc completions bash > ~/.local/share/bash-completion/completions/dpc
+  dpc completions zsh > \"${fpath[1]}/_dpc\"
+  dpc completions fish > ~/.config/fish/completions/dpc.fish
+  dpc completions powershell >> $PROFILE";
+
+/// The spec file whose schema `dpc schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// product.yaml: the product manifest.
+    Product,
+    /// contract.yaml: the data contract.
+    Contract,
+    /// sla.yaml: the service level agreement.
+    Sla,
+    /// governance.yaml: the governance policies.
+    Governance,
+}
+
+impl From<SchemaKind> for SpecFile {
+    fn from(k: SchemaKind) -> Self {
+        match k {
+            SchemaKind::Product => SpecFile::Product,
+            SchemaKind::Contract => SpecFile::Contract,
+            SchemaKind::Sla => SpecFile::Sla,
+            SchemaKind::Governance => SpecFile::Governance,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Which spec file.
+    #[arg(value_enum, value_name = "FILE")]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// Shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

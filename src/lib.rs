@@ -31,6 +31,8 @@ pub fn main_exit_code() -> i32 {
     };
     let result = match &cli.command {
         cli::Command::Create(args) => commands::create::run(args),
+        cli::Command::Schema(args) => commands::schema::run(args),
+        cli::Command::Completions(args) => commands::completions::run(args),
     };
     match result {
         Ok(()) => 0,

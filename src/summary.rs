@@ -20,6 +20,8 @@ pub struct Summary {
     pub catalog: String,
     pub schema: String,
     pub files: Vec<FileEntry>,
+    /// JSON Schemas of the spec files, written beside the products (`DIR/_schemas/`).
+    pub schemas: Vec<FileEntry>,
     pub tables: Vec<TableEntry>,
     pub pii: Vec<PiiEntry>,
     pub masking: String,
@@ -84,6 +86,7 @@ impl Summary {
                     bytes: f.text.len(),
                 })
                 .collect(),
+            schemas: Vec::new(),
             tables: spec
                 .contract
                 .tables
@@ -144,6 +147,18 @@ impl Summary {
         ));
         for f in &self.files {
             s.push_str(&format!("  {:<40} {:>7} bytes\n", f.path, f.bytes));
+        }
+        if !self.schemas.is_empty() {
+            let total: usize = self.schemas.iter().map(|f| f.bytes).sum();
+            s.push_str(&format!(
+                "\nJSON Schemas for editors ({}, {} bytes):\n",
+                self.schemas.len(),
+                total
+            ));
+            let width = self.schemas.iter().map(|f| f.path.len()).max().unwrap_or(0);
+            for f in &self.schemas {
+                s.push_str(&format!("  {:<width$} {:>7} bytes\n", f.path, f.bytes));
+            }
         }
         let columns: usize = self.tables.iter().map(|t| t.columns).sum();
         s.push_str(&format!(
@@ -210,7 +225,7 @@ impl Summary {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn print_out(s: &str) {
+pub fn print_out(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes()).and_then(|()| out.flush());
 }

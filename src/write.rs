@@ -24,6 +24,11 @@ pub enum WriteError {
     },
     #[error("refusing to write outside the product directory: {path}")]
     UnsafePath { path: String },
+    #[error("cannot write {}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Writes `files` as the directory `target`, replacing an existing one only when `replace`.
@@ -91,5 +96,34 @@ pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Resul
     }
     // The stage now lives at `target`; keep TempDir from deleting it.
     let _ = stage.keep();
+    Ok(())
+}
+
+/// Writes one file atomically: a temporary file beside it, renamed over it. An existing file
+/// is replaced; the folder is created when missing.
+pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
+    let err = |source| WriteError::File {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(err)?;
+    // A plain file (not `tempfile`'s, which is private to the user) so the result has the
+    // usual permissions; removed again if anything fails.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".dpc-{}-{name}", std::process::id()));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut out| out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(source));
+    }
     Ok(())
 }

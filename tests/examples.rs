@@ -101,3 +101,27 @@ fn example_trees_snapshot() {
         insta::assert_snapshot!(name, all);
     }
 }
+
+/// `examples/_schemas/` holds the schemas the example spec files point at
+/// (`$schema=../_schemas/...`), as `create` writes them beside the products.
+#[test]
+fn example_schemas_match_the_committed_ones() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/_schemas");
+    let update = std::env::var_os("DPC_UPDATE_EXAMPLES").is_some();
+    let s = Scratch::new();
+    let (name, flags) = EXAMPLES[0];
+    s.create(name, flags).assert().success();
+    let written = read_tree(&s.path().join("data-products/_schemas"));
+    if update {
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("mkdir");
+        for (path, text) in &written {
+            std::fs::write(root.join(path), text).expect("write");
+        }
+    }
+    assert_eq!(
+        written,
+        read_tree(&root),
+        "examples/_schemas differs; review the change, then run DPC_UPDATE_EXAMPLES=1 cargo test --test examples"
+    );
+}

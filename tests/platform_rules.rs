@@ -19,7 +19,9 @@ fn product(flags: &[&str]) -> (ProductSpec, Vec<RenderedFile>) {
         "--no-input",
     ];
     argv.extend_from_slice(flags);
-    let Command::Create(args) = Cli::try_parse_from(argv).expect("flags").command;
+    let Command::Create(args) = Cli::try_parse_from(argv).expect("flags").command else {
+        unreachable!("argv starts with `create`");
+    };
     let (answers, _) = dpc::commands::create::answers_from_flags(&args);
     let today = Date::parse("2024-12-31").expect("date");
     let (spec, _) = dpc::answers::build_spec(&answers, today).expect("spec");

@@ -7,8 +7,9 @@ use crate::date::Date;
 use crate::error::DpcError;
 use crate::render::{RenderedFile, Renderer};
 use crate::spec::ProductSpec;
-use crate::summary::Summary;
-use std::path::PathBuf;
+use crate::spec::schema::{SCHEMA_DIR, SpecFile};
+use crate::summary::{FileEntry, Summary};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The owner when `--owner` is not given: git's user.email, else the domain's team mailbox.
@@ -74,6 +75,20 @@ pub fn render_checked(spec: &ProductSpec) -> Result<Vec<RenderedFile>, DpcError>
     }
 }
 
+/// The JSON Schemas of the four spec files, at `DIR/_schemas/<file>.schema.json`; every spec
+/// file's first line points its editor at them.
+pub fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
+    SpecFile::ALL
+        .iter()
+        .map(|f| {
+            (
+                output_dir.join(SCHEMA_DIR).join(f.schema_file()),
+                f.json_schema_text(),
+            )
+        })
+        .collect()
+}
+
 pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let target: PathBuf = args.output_dir.join(&args.name);
     if target.exists() && !args.force && !args.dry_run {
@@ -84,9 +99,21 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
     let files = render_checked(&spec)?;
-    let summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
+    let schemas = schema_files(&args.output_dir);
+    let mut summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
+    summary.schemas = schemas
+        .iter()
+        .map(|(path, text)| FileEntry {
+            path: path.display().to_string(),
+            bytes: text.len(),
+        })
+        .collect();
     if !args.dry_run {
         crate::write::write_tree(&target, &files, args.force)?;
+        // Regenerated on every create: they follow the binary's spec types.
+        for (path, text) in &schemas {
+            crate::write::write_file(path, text)?;
+        }
     }
     match args.format {
         OutputFormat::Text => summary.print_text(),

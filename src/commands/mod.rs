@@ -1,3 +1,5 @@
 //! One handler per command.
 
+pub mod completions;
 pub mod create;
+pub mod schema;

@@ -171,6 +171,7 @@ impl Renderer {
                 file => Value::from_safe_string(file.to_string()),
                 purpose => Value::from_safe_string(purpose.to_string()),
                 name => Value::from_safe_string(spec.name().to_string()),
+                schema => Value::from_safe_string(spec::schema::schema_ref(file)),
                 body => Value::from_safe_string(body),
             };
             files.push(RenderedFile {

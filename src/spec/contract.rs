@@ -3,30 +3,37 @@
 use super::data_type::DataType;
 use super::values::{Scalar, Severity};
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
+    /// Semantic version of the contract; its major version names the DDL files (`_v1.sql`).
     pub contract_version: String,
     pub schema_version: String,
     pub last_updated: String,
+    /// The product's tables, by Unity Catalog table name.
     pub tables: IndexMap<String, Table>,
     pub versioning: Versioning,
     pub backward_compatibility: BackwardCompatibility,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
     pub description: String,
     pub schema: TableSchema,
+    /// Primary key columns (`PRIMARY KEY ... RELY`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub primary_key: Vec<String>,
+    /// Partition columns; not together with `clustered_by`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitioned_by: Vec<String>,
+    /// Liquid clustering columns (`CLUSTER BY`); not together with `partitioned_by`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clustered_by: Vec<String>,
+    /// Data quality rules, rendered as Lakeflow expectations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quality_expectations: Vec<Expectation>,
 }
@@ -41,7 +48,7 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableSchema {
     pub fields: Vec<Field>,
@@ -59,29 +66,34 @@ fn is_true(b: &bool) -> bool {
     *b
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub name: String,
+    /// Databricks column type.
     #[serde(rename = "type")]
     pub data_type: DataType,
+    /// Whether the column may hold NULL (default true).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub nullable: bool,
     pub description: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub primary_key: bool,
+    /// Personal data: tagged and masked (default false).
     #[serde(default, skip_serializing_if = "is_false")]
     pub pii: bool,
     /// Shown masked in the masked view (the brief's `masked_view: true`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_view: Option<bool>,
+    /// Column default (`DEFAULT` in the DDL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Scalar>,
+    /// Enforced as CHECK constraints where Databricks can.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintKind {
     Format,
@@ -90,11 +102,12 @@ pub enum ConstraintKind {
     Enum,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Constraint {
     #[serde(rename = "type")]
     pub kind: ConstraintKind,
+    /// Regular expression for `format`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,11 +116,12 @@ pub struct Constraint {
     pub min: Option<Scalar>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Scalar>,
+    /// Allowed values for `enum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpectationKind {
     NotNull,
@@ -117,9 +131,10 @@ pub enum ExpectationKind {
     Range,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
+    /// Unique within the table; names the Lakeflow expectation.
     pub name: String,
     #[serde(rename = "type")]
     pub kind: ExpectationKind,
@@ -132,10 +147,11 @@ pub struct Expectation {
     pub min: Option<Scalar>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Scalar>,
+    /// `critical` drops the row (fails the pipeline on platinum products); others warn.
     pub severity: Severity,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Versioning {
     pub strategy: String,
@@ -144,7 +160,7 @@ pub struct Versioning {
     pub deprecation_policy: DeprecationPolicy,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeprecationPolicy {
     pub notice_period_days: u32,
@@ -152,7 +168,7 @@ pub struct DeprecationPolicy {
     pub communication_channels: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackwardCompatibility {
     pub guaranteed_versions: u32,

@@ -3,11 +3,12 @@
 
 use super::values::{Sensitivity, vocabulary};
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Governance {
     pub governance_version: String,
@@ -22,7 +23,7 @@ pub struct Governance {
     pub retention: Retention,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Classification {
     pub sensitivity: Sensitivity,
@@ -32,7 +33,7 @@ pub struct Classification {
     pub table_tags: IndexMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PiiField {
     pub table: String,
@@ -64,14 +65,14 @@ vocabulary!(
     DefaultAccess { Deny => "DENY", ApprovedConsumers => "APPROVED_CONSUMERS", AccountUsers => "ACCOUNT_USERS" }
 );
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Masking {
     pub strategy: MaskingStrategy,
     pub rules: Vec<MaskRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaskRule {
     pub table: String,
@@ -81,7 +82,7 @@ pub struct MaskRule {
     pub unmask_groups: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccessPolicy {
     pub default_access: DefaultAccess,
@@ -91,7 +92,7 @@ pub struct AccessPolicy {
     pub external_sharing: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consumer {
     pub principal: String,
@@ -106,7 +107,7 @@ pub struct Consumer {
     pub expires: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalWorkflow {
     pub required: bool,
@@ -116,7 +117,7 @@ pub struct ApprovalWorkflow {
     pub max_grant_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Audit {
     pub enabled: bool,
@@ -124,7 +125,7 @@ pub struct Audit {
     pub review_frequency: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retention {
     pub period: String,

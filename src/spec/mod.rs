@@ -6,6 +6,7 @@ pub mod data_type;
 pub mod governance;
 pub mod name;
 pub mod product;
+pub mod schema;
 pub mod sla;
 pub mod values;
 

@@ -1,13 +1,14 @@
 //! `sla.yaml`: freshness, quality, availability, performance and support commitments.
 
 use super::values::{Duration, Percent, Severity, SlaLevel};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 fn medium() -> SlaLevel {
     SlaLevel::Medium
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sla {
     pub sla_version: String,
@@ -26,14 +27,14 @@ pub struct Sla {
     pub consequences: Consequences,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Freshness {
     pub description: String,
     pub metrics: Vec<FreshnessMetric>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreshnessMetric {
     pub table: String,
@@ -43,14 +44,14 @@ pub struct FreshnessMetric {
     pub measurement_frequency: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quality {
     pub description: String,
     pub metrics: Vec<QualityMetric>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QualityMetric {
     pub name: String,
@@ -59,7 +60,7 @@ pub struct QualityMetric {
     pub breach_threshold: Percent,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Availability {
     pub description: String,
@@ -69,7 +70,7 @@ pub struct Availability {
     pub planned_maintenance: PlannedMaintenance,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedMaintenance {
     pub window: String,
@@ -77,14 +78,14 @@ pub struct PlannedMaintenance {
     pub max_frequency: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Performance {
     pub description: String,
     pub metrics: Vec<PerformanceMetric>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerformanceMetric {
     pub query_type: String,
@@ -92,14 +93,14 @@ pub struct PerformanceMetric {
     pub target_latency_p99: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupportLevels {
     pub description: String,
     pub levels: Vec<SupportLevel>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupportLevel {
     pub severity: Severity,
@@ -109,14 +110,14 @@ pub struct SupportLevel {
     pub communication: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Monitoring {
     pub dashboards: Vec<Dashboard>,
     pub alerts: Vec<Alert>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
     pub name: String,
@@ -124,7 +125,7 @@ pub struct Dashboard {
     pub refresh_frequency: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alert {
     pub name: String,
@@ -133,14 +134,14 @@ pub struct Alert {
     pub notification_channels: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consequences {
     pub sla_breach: BreachResponse,
     pub repeated_breaches: RepeatedBreaches,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BreachResponse {
     pub reporting: String,
@@ -148,7 +149,7 @@ pub struct BreachResponse {
     pub improvement_plan: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepeatedBreaches {
     pub threshold: String,

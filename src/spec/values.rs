@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 /// Declares a closed, lower-case vocabulary with one source of truth for its spellings.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
 
@@ -50,6 +50,23 @@ macro_rules! vocabulary {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = <String as serde::Deserialize>::deserialize(d)?;
                 text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        /// The YAML form: one of the spellings, exactly.
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let lines: &[&str] = &[$($doc),*];
+                let description = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+                schemars::json_schema!({
+                    "description": description,
+                    "type": "string",
+                    "enum": [$($text),+],
+                })
             }
         }
     };
