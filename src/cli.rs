@@ -30,7 +30,28 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
+    /// Generate rows that keep every rule of the contract, one file per table.
+    #[command(after_help = SAMPLE_EXAMPLES)]
+    Sample(SampleArgs),
+    /// Check data files against the contract: types, nulls, constraints, expectations, keys.
+    #[command(after_help = TEST_EXAMPLES)]
+    Test(TestArgs),
 }
+
+const SAMPLE_EXAMPLES: &str = "\
+Examples:
+  dpc sample data-products/customer-360                    # 100 rows per table as CSV in sample_data/
+  dpc sample data-products/customer-360 --rows 1000000 --format parquet --out /tmp/c360
+  dpc sample data-products/customer-360 --invalid-rate 0.01 --out /tmp/bad   # 1% of rows break one rule each";
+
+const TEST_EXAMPLES: &str = "\
+Examples:
+  dpc test data-products/customer-360 --data data-products/customer-360/sample_data
+  dpc test data-products/customer-360 --data exports/customers.parquet
+  dpc test data-products/customer-360 --data /tmp/bad --format json     # in CI
+
+Exit codes: 0 the data meets the contract; 1 a critical rule fails or the quality score is
+below the SLA breach threshold; 2 a usage or input error.";
 
 const CLI_EXAMPLES: &str = "\
 Examples:
@@ -203,6 +224,70 @@ pub struct CreateArgs {
     pub force: bool,
 
     /// Summary format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let err = || format!("'{s}' is not a share of rows between 0 and 0.5 (e.g. 0.01 for 1%)");
+    let v: f64 = s.trim().parse().map_err(|_| err())?;
+    if (0.0..=0.5).contains(&v) {
+        Ok(v)
+    } else {
+        Err(err())
+    }
+}
+
+fn parse_rows(s: &str) -> Result<u64, String> {
+    let err = || format!("'{s}' is not a row count between 1 and 2000000000");
+    let v: u64 = s.trim().replace('_', "").parse().map_err(|_| err())?;
+    if (1..=2_000_000_000).contains(&v) {
+        Ok(v)
+    } else {
+        Err(err())
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SampleArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Rows per table.
+    #[arg(long, value_name = "N", value_parser = parse_rows, default_value = "100")]
+    pub rows: u64,
+
+    /// Seed of the random values: the same seed gives the same rows.
+    #[arg(long, value_name = "S", default_value = "42")]
+    pub seed: u64,
+
+    /// File format of the data.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: crate::data::Format,
+
+    /// Folder to write `<table>.<format>` files to [default: PRODUCT_DIR/sample_data].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Share of rows (0 to 0.5) to break on purpose, each against one named rule; the
+    /// violations are listed in DIR/invalid_rows.json.
+    #[arg(long, value_name = "R", value_parser = parse_rate, default_value = "0")]
+    pub invalid_rate: f64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TestArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// A data file named after its table (customers.csv, .jsonl or .parquet), or a folder
+    /// of such files.
+    #[arg(long, value_name = "PATH")]
+    pub data: PathBuf,
+
+    /// Report format: text, or json for CI (stable field names).
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }

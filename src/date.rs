@@ -27,6 +27,15 @@ impl Date {
         })
     }
 
+    /// Days since 1970-01-01.
+    pub fn days(self) -> i64 {
+        self.days
+    }
+
+    pub fn from_days(days: i64) -> Self {
+        Date { days }
+    }
+
     pub fn plus_days(self, days: i64) -> Self {
         Date {
             days: self.days + days,
@@ -55,7 +64,8 @@ impl std::fmt::Display for Date {
 }
 
 // Howard Hinnant's algorithms for the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+/// (year, month, day) of a count of days since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -68,7 +78,8 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since 1970-01-01 of a (year, month, day); the inverse of [`civil_from_days`].
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -20,6 +20,12 @@ pub enum DpcError {
     Write(#[from] crate::write::WriteError),
     #[error("{0}")]
     Environment(String),
+    /// Data could not be sampled or read (bad flags, files, or a contract dpc cannot satisfy).
+    #[error("{0}")]
+    Data(#[from] crate::data::DataError),
+    /// `dpc test`: the data does not meet its contract (the report was printed already).
+    #[error("{0}")]
+    DataFails(String),
 }
 
 impl DpcError {
@@ -27,6 +33,8 @@ impl DpcError {
         match self {
             DpcError::Input(_) | DpcError::Exists { .. } | DpcError::Spec(_) => 2,
             DpcError::Environment(_) => 2,
+            DpcError::Data(_) => 2,
+            DpcError::DataFails(_) => 1,
             DpcError::Check(_) | DpcError::Render(_) | DpcError::Write(_) => 1,
         }
     }

@@ -8,6 +8,7 @@ pub mod answers;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod data;
 pub mod date;
 pub mod error;
 pub mod policy;
@@ -33,6 +34,8 @@ pub fn main_exit_code() -> i32 {
         cli::Command::Create(args) => commands::create::run(args),
         cli::Command::Schema(args) => commands::schema::run(args),
         cli::Command::Completions(args) => commands::completions::run(args),
+        cli::Command::Sample(args) => commands::sample::run(args),
+        cli::Command::Test(args) => commands::test::run(args),
     };
     match result {
         Ok(()) => 0,

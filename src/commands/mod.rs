@@ -2,4 +2,6 @@
 
 pub mod completions;
 pub mod create;
+pub mod sample;
 pub mod schema;
+pub mod test;

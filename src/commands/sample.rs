@@ -1,0 +1,165 @@
+//! `dpc sample`: contract → generation plan → batches on every core → one file per table.
+
+use crate::cli::SampleArgs;
+use crate::data::generate::{self, batch_count};
+use crate::data::inject::{Injected, Injector};
+use crate::data::plan::ProductPlan;
+use crate::data::rules::Clock;
+use crate::data::write::{self, TableWriter};
+use crate::data::{DataError, Format, parallel};
+use crate::error::DpcError;
+use crate::spec::ProductSpec;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The list of injected violations written next to the data.
+pub const INVALID_ROWS_FILE: &str = "invalid_rows.json";
+
+#[derive(serde::Serialize)]
+struct RuleCount {
+    injected: u64,
+    failing_rows: u64,
+}
+
+#[derive(serde::Serialize)]
+struct TableInjections {
+    table: String,
+    rows: u64,
+    injected_rows: u64,
+    /// Per rule: injections that target it or also break it, and the rows it fails by.
+    rules: BTreeMap<String, RuleCount>,
+    violations: Vec<Injected>,
+}
+
+/// Writes one table's file (atomically: a temporary file renamed into place).
+pub fn write_table(
+    plan: &ProductPlan,
+    table: usize,
+    format: Format,
+    dir: &Path,
+    injector: Option<&Injector>,
+) -> Result<(PathBuf, u64), DataError> {
+    let t = &plan.tables[table];
+    let path = dir.join(format!("{}.{}", t.name, format.extension()));
+    let temp = tempfile::Builder::new()
+        .prefix(".dpc-sample-")
+        .tempfile_in(dir)
+        .map_err(|e| DataError::write(&path, e))?;
+    let mut writer = TableWriter::create(temp.path(), format, &t.rules.columns)?;
+    let columns = &t.rules.columns;
+    parallel::ordered(
+        batch_count(t.rows),
+        |k| {
+            let b = generate::batch(plan, table, k, injector);
+            write::encode(format, columns, &b)
+        },
+        |encoded| {
+            let encoded = encoded.map_err(|m| DataError::write(&path, m))?;
+            writer.append(encoded)
+        },
+    )?;
+    let bytes = writer.bytes;
+    writer.finish()?;
+    temp.persist(&path)
+        .map_err(|e| DataError::write(&path, e))?;
+    let size = std::fs::metadata(&path).map_or(bytes, |m| m.len());
+    Ok((path, size))
+}
+
+fn injection_summary(plan: &ProductPlan, injector: &Injector) -> Vec<TableInjections> {
+    (0..plan.tables.len())
+        .map(|ti| {
+            let violations = injector.list(plan, ti);
+            let mut rules: BTreeMap<String, RuleCount> = BTreeMap::new();
+            for v in &violations {
+                for (i, name) in v.breaks.iter().enumerate() {
+                    let e = rules.entry(name.clone()).or_insert(RuleCount {
+                        injected: 0,
+                        failing_rows: 0,
+                    });
+                    if i == 0 {
+                        e.injected += 1;
+                    }
+                    e.failing_rows += v.failing_rows;
+                }
+            }
+            TableInjections {
+                table: plan.tables[ti].name.clone(),
+                rows: plan.tables[ti].rows,
+                injected_rows: violations.len() as u64,
+                rules,
+                violations,
+            }
+        })
+        .collect()
+}
+
+pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
+    let spec = ProductSpec::load(&args.product_dir)?;
+    let clock = Clock::now()?;
+    let plan = ProductPlan::new(&spec, args.rows, args.seed, clock)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.product_dir.join("sample_data"));
+    std::fs::create_dir_all(&out).map_err(|e| DataError::write(&out, e))?;
+    let injector =
+        (args.invalid_rate > 0.0).then(|| Injector::new(&plan, args.invalid_rate, args.format));
+    let mut text = format!(
+        "Sampled {}: {} rows per table (seed {}) as {} in {}\n",
+        spec.name(),
+        args.rows,
+        args.seed,
+        args.format,
+        out.display()
+    );
+    for ti in 0..plan.tables.len() {
+        let (path, bytes) = write_table(&plan, ti, args.format, &out, injector.as_ref())?;
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        text.push_str(&format!(
+            "  {name:<36} {:>10} rows {bytes:>12} bytes\n",
+            plan.tables[ti].rows
+        ));
+    }
+    let manifest = out.join(INVALID_ROWS_FILE);
+    match &injector {
+        Some(inj) => {
+            let summary = injection_summary(&plan, inj);
+            let json = serde_json::to_string_pretty(&summary)
+                .map_err(|e| DataError::write(&manifest, e))?;
+            std::fs::write(&manifest, json + "\n").map_err(|e| DataError::write(&manifest, e))?;
+            text.push_str(&format!(
+                "\nBroke rows on purpose (--invalid-rate {}); every violation is listed in {}:\n",
+                args.invalid_rate,
+                manifest.display()
+            ));
+            for t in &summary {
+                let rules: Vec<String> = t
+                    .rules
+                    .iter()
+                    .map(|(name, c)| format!("{name} {}", c.failing_rows))
+                    .collect();
+                text.push_str(&format!(
+                    "  {}: {} rows broken; failing rows per rule: {}\n",
+                    t.table,
+                    t.injected_rows,
+                    rules.join(", ")
+                ));
+            }
+        }
+        None => {
+            // A list from an earlier run would describe other data.
+            if manifest.exists() {
+                std::fs::remove_file(&manifest).map_err(|e| DataError::write(&manifest, e))?;
+            }
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! `dpc test`: find the data files → per table, a reader thread streams batches while this
+//! thread runs the rules → report → exit 1 when a critical rule fails or the quality score is
+//! below the SLA breach threshold.
+
+use crate::cli::{OutputFormat, TestArgs};
+use crate::data::eval::{Evaluator, Outcome};
+use crate::data::read::{self, BatchSource, Layout};
+use crate::data::report::{Report, table_report};
+use crate::data::rules::{Clock, TableRules};
+use crate::data::{DataError, Format};
+use crate::error::DpcError;
+use crate::spec::ProductSpec;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Inputs at least this large (bytes, or rows for Parquet) get a progress bar on a terminal.
+const PROGRESS_BYTES: u64 = 32 << 20;
+const PROGRESS_ROWS: u64 = 500_000;
+
+/// A data file for one contract table.
+#[derive(Debug)]
+pub struct DataFile {
+    pub table: String,
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+fn allowed_extensions() -> String {
+    Format::ALL
+        .iter()
+        .map(|f| format!(".{}", f.extension()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The files under `data` (a file, or a folder of `<table>.<ext>`), and the names of files
+/// with a data extension that name no table.
+pub fn find_files(
+    data: &Path,
+    spec: &ProductSpec,
+) -> Result<(Vec<DataFile>, Vec<String>), DataError> {
+    let tables: Vec<&String> = spec.contract.tables.keys().collect();
+    let table_list = tables
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let classify = |path: &Path| -> Option<(String, Format)> {
+        let format = Format::from_path(path)?;
+        let stem = path.file_stem()?.to_str()?.to_string();
+        Some((stem, format))
+    };
+    if data.is_file() {
+        let Some((stem, format)) = classify(data) else {
+            return Err(DataError::Input {
+                path: data.to_path_buf(),
+                message: format!(
+                    "not a data file; allowed extensions: {}",
+                    allowed_extensions()
+                ),
+            });
+        };
+        if !tables.iter().any(|t| **t == stem) {
+            return Err(DataError::Input {
+                path: data.to_path_buf(),
+                message: format!(
+                    "the file name must be a table of the contract ({table_list}) with extension {}",
+                    allowed_extensions()
+                ),
+            });
+        }
+        return Ok((
+            vec![DataFile {
+                table: stem,
+                path: data.to_path_buf(),
+                format,
+            }],
+            Vec::new(),
+        ));
+    }
+    if !data.is_dir() {
+        return Err(DataError::Input {
+            path: data.to_path_buf(),
+            message: "no such file or folder".into(),
+        });
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(data)
+        .map_err(|e| DataError::read(data, e))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    entries.sort();
+    let mut files: Vec<DataFile> = Vec::new();
+    let mut ignored = Vec::new();
+    for path in entries {
+        let Some((stem, format)) = classify(&path) else {
+            continue;
+        };
+        if !tables.iter().any(|t| **t == stem) {
+            ignored.push(path.display().to_string());
+            continue;
+        }
+        if let Some(other) = files.iter().find(|f| f.table == stem) {
+            return Err(DataError::Input {
+                path: data.to_path_buf(),
+                message: format!(
+                    "two files for table {stem}: {} and {}; keep one",
+                    other.path.display(),
+                    path.display()
+                ),
+            });
+        }
+        files.push(DataFile {
+            table: stem,
+            path,
+            format,
+        });
+    }
+    if files.is_empty() {
+        return Err(DataError::Input {
+            path: data.to_path_buf(),
+            message: format!(
+                "no data file for any table; expected <table>{{{}}} for a table of {table_list}",
+                allowed_extensions()
+            ),
+        });
+    }
+    // Contract order.
+    files.sort_by_key(|f| tables.iter().position(|t| **t == f.table));
+    Ok((files, ignored))
+}
+
+fn progress_bar(
+    source: &dyn BatchSource,
+    format: Format,
+    label: &str,
+) -> Option<indicatif::ProgressBar> {
+    let total = source.total();
+    let big = match format {
+        Format::Parquet => total >= PROGRESS_ROWS,
+        _ => total >= PROGRESS_BYTES,
+    };
+    if !big || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let style = match format {
+        Format::Parquet => "{msg} [{bar:40}] {pos}/{len} rows ({eta})",
+        _ => "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+    };
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(s) = indicatif::ProgressStyle::with_template(style) {
+        bar.set_style(s.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    Some(bar)
+}
+
+/// Reads on one thread and checks on this one, batch by batch.
+pub fn evaluate(
+    mut source: Box<dyn BatchSource>,
+    rules: &TableRules,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<(Outcome, Layout), DataError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let reader = scope.spawn(move || -> Result<Layout, DataError> {
+            while let Some(batch) = source.next_batch()? {
+                if tx.send((batch, source.position())).is_err() {
+                    break;
+                }
+            }
+            Ok(source.layout())
+        });
+        let mut evaluator = Evaluator::new(rules);
+        for (batch, position) in rx {
+            evaluator.add(&batch);
+            if let Some(bar) = progress {
+                bar.set_position(position);
+            }
+        }
+        let layout = reader
+            .join()
+            .map_err(|_| DataError::Usage("the file reader stopped unexpectedly".into()))??;
+        Ok((evaluator.finish(), layout))
+    })
+}
+
+pub fn run(args: &TestArgs) -> Result<(), DpcError> {
+    let spec = ProductSpec::load(&args.product_dir)?;
+    let clock = Clock::now()?;
+    let (files, ignored) = find_files(&args.data, &spec)?;
+    let mut tables = Vec::new();
+    for file in &files {
+        let Some(table) = spec.contract.tables.get(&file.table) else {
+            continue;
+        };
+        let rules = TableRules::compile(&spec, &file.table, table, clock)?;
+        let source = read::open(&file.path, file.format, &rules.columns)?;
+        let bar = progress_bar(source.as_ref(), file.format, &file.table);
+        let (outcome, layout) = evaluate(source, &rules, bar.as_ref())?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        tables.push(table_report(
+            &rules,
+            outcome,
+            layout,
+            file.path.display().to_string(),
+            file.format,
+        ));
+    }
+    let not_tested = spec
+        .contract
+        .tables
+        .keys()
+        .filter(|t| !files.iter().any(|f| f.table == **t))
+        .cloned()
+        .collect();
+    let report = Report::new(
+        spec.name(),
+        args.data.display().to_string(),
+        &spec.sla,
+        tables,
+        not_tested,
+        ignored,
+    );
+    let text = match args.format {
+        OutputFormat::Text => report.text(),
+        OutputFormat::Json => report.json(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    if report.passed {
+        Ok(())
+    } else {
+        Err(DpcError::DataFails(format!(
+            "the data does not meet the contract of {}: {} problem(s), listed above",
+            spec.name(),
+            report.failures.len()
+        )))
+    }
+}

@@ -1,0 +1,410 @@
+//! Runs a table's rules over batches as they stream in. Row-level rules keep counters only;
+//! uniqueness keeps one 64-bit hash and the first row per distinct key (the only state
+//! that grows with the data). A bitmap of failing rows gives the share of rows that pass
+//! every rule (the quality score).
+//!
+//! Every rule skips rows of the wrong record shape (they fail `row_shape`), and value rules
+//! skip NULL and invalid cells (NULL fails NOT NULL rules, invalid text fails `<col>_type`),
+//! so one bad cell is counted by one rule, as in the generated SQL (`col IS NULL OR ...`).
+
+use super::batch::{Batch, Column, Data, INVALID, NULL, VALUE};
+use super::rng::mix;
+use super::rules::{Check, Rule, TableRules};
+use super::values::{Kind, Value};
+use crate::spec::governance::MaskMethod;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Failing samples kept per rule.
+pub const SAMPLES: usize = 5;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Sample {
+    /// Data row number, 1-based (the header is not counted).
+    pub row: u64,
+    /// The failing value, masked when the column is PII.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleStats {
+    pub checked: u64,
+    pub failed: u64,
+    pub samples: Vec<Sample>,
+}
+
+/// The result of one table.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub rows: u64,
+    pub failed_rows: u64,
+    pub stats: Vec<RuleStats>,
+}
+
+/// The hash is the key: no second hashing.
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(self.0, bytes);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+/// Top bit of a stored first row: that row is already counted as a duplicate.
+const COUNTED: u64 = 1 << 63;
+
+struct UniqueState {
+    columns: Vec<usize>,
+    seen: HashMap<u64, u64, BuildHasherDefault<Identity>>,
+    /// Rules sharing this state (same column set).
+    rules: Vec<usize>,
+}
+
+pub fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed ^ 0x51_7cc1_b727_220a;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = mix(h ^ u64::from_le_bytes(w));
+    }
+    let rest = chunks.remainder();
+    let mut w = [0u8; 8];
+    w[..rest.len()].copy_from_slice(rest);
+    mix(h ^ u64::from_le_bytes(w) ^ ((bytes.len() as u64) << 56))
+}
+
+fn cell_hash(col: &Column, row: usize, seed: u64) -> u64 {
+    match &col.data {
+        Data::Bool(d) => mix(seed ^ u64::from(d[row])),
+        Data::Int(d) => mix(seed ^ d[row] as u64),
+        Data::Float(d) => {
+            // -0.0 equals 0.0 in SQL.
+            let v = if d[row] == 0.0 { 0.0 } else { d[row] };
+            mix(seed ^ v.to_bits())
+        }
+        Data::Decimal(d) => hash_bytes(seed, &d[row].to_le_bytes()),
+        Data::Date(d) => mix(seed ^ d[row] as u64),
+        Data::Timestamp(d) => mix(seed ^ d[row] as u64),
+        Data::Bytes(b) => hash_bytes(seed, b.get(row)),
+    }
+}
+
+/// Masks a PII value the way the governance mask shows it to readers without clearance.
+pub fn mask(method: MaskMethod, value: &str) -> String {
+    if value == "NULL" {
+        return value.to_string();
+    }
+    let chars: Vec<char> = value.chars().collect();
+    match method {
+        MaskMethod::PartialEmail => {
+            let head: String = chars.iter().take(3.min(chars.len() / 3)).collect();
+            format!("{head}***@***")
+        }
+        MaskMethod::Last4 => {
+            let tail: String = chars[chars.len().saturating_sub(4).max(chars.len() / 2)..]
+                .iter()
+                .collect();
+            format!("****{tail}")
+        }
+        MaskMethod::Hash | MaskMethod::Redact | MaskMethod::Nullify => "****".to_string(),
+    }
+}
+
+pub struct Evaluator<'a> {
+    rules: &'a TableRules,
+    stats: Vec<RuleStats>,
+    unique: Vec<UniqueState>,
+    failed: Vec<u64>,
+    rows: u64,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(rules: &'a TableRules) -> Evaluator<'a> {
+        let mut unique: Vec<UniqueState> = Vec::new();
+        for (ri, r) in rules.rules.iter().enumerate() {
+            if matches!(r.check, Check::Unique) {
+                match unique.iter_mut().find(|u| u.columns == r.columns) {
+                    Some(u) => u.rules.push(ri),
+                    None => unique.push(UniqueState {
+                        columns: r.columns.clone(),
+                        seen: HashMap::default(),
+                        rules: vec![ri],
+                    }),
+                }
+            }
+        }
+        Evaluator {
+            rules,
+            stats: vec![RuleStats::default(); rules.rules.len()],
+            unique,
+            failed: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    fn sample(&self, columns: &[usize], batch: &Batch, row: usize) -> Sample {
+        let value = columns
+            .iter()
+            .map(|&c| {
+                let shown = batch.columns[c]
+                    .as_ref()
+                    .map_or_else(String::new, |col| col.display(row));
+                match self.rules.columns[c].mask {
+                    Some(m) => mask(m, &shown),
+                    None => shown,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        Sample {
+            row: batch.first_row + row as u64 + 1,
+            value,
+        }
+    }
+
+    fn mark(&mut self, global_row: u64) {
+        let word = (global_row / 64) as usize;
+        if word >= self.failed.len() {
+            self.failed.resize(word + 1, 0);
+        }
+        self.failed[word] |= 1 << (global_row % 64);
+    }
+
+    pub fn add(&mut self, batch: &Batch) {
+        let n = batch.rows;
+        self.rows += n as u64;
+        let mut shape_ok = vec![true; n];
+        for &r in &batch.malformed {
+            if let Some(s) = shape_ok.get_mut(r) {
+                *s = false;
+            }
+        }
+        let well_formed = (n - batch.malformed.len().min(n)) as u64;
+        let mut row_failed = vec![false; n];
+        let mut pattern_memo: HashMap<(usize, &str), Vec<bool>> = HashMap::new();
+        for (ri, rule) in self.rules.rules.iter().enumerate() {
+            let mut fails: Vec<usize> = Vec::new();
+            match &rule.check {
+                Check::RowShape => {
+                    self.stats[ri].checked += n as u64;
+                    fails.extend(batch.malformed.iter().copied());
+                }
+                Check::Unique => continue,
+                check => {
+                    let c = rule.columns[0];
+                    let Some(Some(col)) = batch.columns.get(c) else {
+                        continue;
+                    };
+                    self.stats[ri].checked += well_formed;
+                    let kind = self.rules.columns[c].kind;
+                    let memo = match check {
+                        Check::Pattern { pattern, re } => Some(
+                            pattern_memo
+                                .entry((c, pattern.as_str()))
+                                .or_insert_with(|| pattern_matches(re, col, kind)),
+                        ),
+                        _ => None,
+                    };
+                    for r in 0..n {
+                        if !shape_ok[r] {
+                            continue;
+                        }
+                        let bad = match check {
+                            Check::Type => col.cells[r] == INVALID,
+                            Check::NotNull => col.cells[r] == NULL,
+                            _ if col.cells[r] != VALUE => false,
+                            Check::Pattern { .. } => memo.as_ref().is_some_and(|m| !m[r]),
+                            Check::InSet(set) => !in_set(col, r, set),
+                            Check::Range { min, max } => {
+                                out_of_range(col, r, min.as_ref(), max.as_ref())
+                            }
+                            _ => false,
+                        };
+                        if bad {
+                            fails.push(r);
+                        }
+                    }
+                }
+            }
+            self.count(ri, rule, &fails, batch, &mut row_failed);
+        }
+        self.add_unique(batch, &shape_ok, &mut row_failed);
+        for (r, f) in row_failed.iter().enumerate() {
+            if *f {
+                self.mark(batch.first_row + r as u64);
+            }
+        }
+    }
+
+    fn count(
+        &mut self,
+        ri: usize,
+        rule: &Rule,
+        fails: &[usize],
+        batch: &Batch,
+        row_failed: &mut [bool],
+    ) {
+        self.stats[ri].failed += fails.len() as u64;
+        for &r in fails {
+            row_failed[r] = true;
+            if self.stats[ri].samples.len() < SAMPLES {
+                let s = self.sample(&rule.columns, batch, r);
+                self.stats[ri].samples.push(s);
+            }
+        }
+    }
+
+    fn add_unique(&mut self, batch: &Batch, shape_ok: &[bool], row_failed: &mut [bool]) {
+        let mut states = std::mem::take(&mut self.unique);
+        for state in &mut states {
+            let cols: Option<Vec<&Column>> = state
+                .columns
+                .iter()
+                .map(|&c| batch.columns.get(c).and_then(Option::as_ref))
+                .collect();
+            let Some(cols) = cols else { continue };
+            let well_formed = shape_ok.iter().filter(|s| **s).count() as u64;
+            let mut new_fails: Vec<usize> = Vec::new();
+            let mut earlier: Vec<u64> = Vec::new();
+            for (r, _) in shape_ok.iter().enumerate().filter(|(_, ok)| **ok) {
+                if cols.iter().any(|c| c.cells[r] != VALUE) {
+                    continue;
+                }
+                let h = cols
+                    .iter()
+                    .fold(0x9e37_79b9u64, |acc, c| cell_hash(c, r, acc));
+                let global = batch.first_row + r as u64;
+                match state.seen.get_mut(&h) {
+                    None => {
+                        state.seen.insert(h, global);
+                    }
+                    Some(first) => {
+                        new_fails.push(r);
+                        if *first & COUNTED == 0 {
+                            earlier.push(*first);
+                            *first |= COUNTED;
+                        }
+                    }
+                }
+            }
+            for &ri in &state.rules {
+                self.stats[ri].checked += well_formed;
+                self.stats[ri].failed += (new_fails.len() + earlier.len()) as u64;
+            }
+            for &r in &new_fails {
+                row_failed[r] = true;
+            }
+            for &g in &earlier {
+                if g >= batch.first_row {
+                    row_failed[(g - batch.first_row) as usize] = true;
+                } else {
+                    self.mark(g);
+                }
+            }
+            for &ri in &state.rules {
+                for &r in &new_fails {
+                    if self.stats[ri].samples.len() >= SAMPLES {
+                        break;
+                    }
+                    let s = self.sample(&state.columns, batch, r);
+                    self.stats[ri].samples.push(s);
+                }
+            }
+        }
+        self.unique = states;
+    }
+
+    pub fn finish(self) -> Outcome {
+        Outcome {
+            rows: self.rows,
+            failed_rows: self.failed.iter().map(|w| u64::from(w.count_ones())).sum(),
+            stats: self.stats,
+        }
+    }
+}
+
+fn pattern_matches(re: &regex::bytes::Regex, col: &Column, kind: Kind) -> Vec<bool> {
+    (0..col.len())
+        .map(|r| {
+            col.cells[r] != VALUE
+                || match &col.data {
+                    Data::Bytes(b) if kind == Kind::Text => re.is_match(b.get(r)),
+                    _ => col
+                        .value(r)
+                        .is_none_or(|v| re.is_match(v.to_text(kind).as_bytes())),
+                }
+        })
+        .collect()
+}
+
+fn in_set(col: &Column, r: usize, set: &[Value]) -> bool {
+    match &col.data {
+        Data::Bytes(b) => {
+            let v = b.get(r);
+            set.iter()
+                .any(|s| matches!(s, Value::Text(t) if t.as_bytes() == v))
+        }
+        Data::Int(d) => set.iter().any(|s| *s == Value::Int(d[r])),
+        Data::Float(d) => set.iter().any(|s| *s == Value::Float(d[r])),
+        Data::Decimal(d) => set.iter().any(|s| *s == Value::Decimal(d[r])),
+        Data::Date(d) => set.iter().any(|s| *s == Value::Date(d[r])),
+        Data::Timestamp(d) => set.iter().any(|s| *s == Value::Timestamp(d[r])),
+        Data::Bool(d) => set.iter().any(|s| *s == Value::Bool(d[r])),
+    }
+}
+
+fn out_of_range(col: &Column, r: usize, min: Option<&Value>, max: Option<&Value>) -> bool {
+    macro_rules! check {
+        ($v:expr, $variant:ident) => {{
+            let v = $v;
+            let below = matches!(min, Some(Value::$variant(m)) if v < *m);
+            let above = matches!(max, Some(Value::$variant(m)) if v > *m);
+            below || above
+        }};
+    }
+    match &col.data {
+        Data::Int(d) => check!(d[r], Int),
+        Data::Float(d) => check!(d[r], Float),
+        Data::Decimal(d) => check!(d[r], Decimal),
+        Data::Date(d) => check!(d[r], Date),
+        Data::Timestamp(d) => check!(d[r], Timestamp),
+        Data::Bool(d) => check!(d[r], Bool),
+        Data::Bytes(b) => {
+            let v = b.get(r);
+            matches!(min, Some(Value::Text(m)) if v < m.as_bytes())
+                || matches!(max, Some(Value::Text(m)) if v > m.as_bytes())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_hide_pii() {
+        assert_eq!(
+            mask(MaskMethod::PartialEmail, "alice@example.com"),
+            "ali***@***"
+        );
+        assert_eq!(mask(MaskMethod::Last4, "4111111111111111"), "****1111");
+        assert_eq!(mask(MaskMethod::Redact, "Alice"), "****");
+        assert_eq!(mask(MaskMethod::Last4, "12"), "****2");
+    }
+
+    #[test]
+    fn hashes_differ_for_close_keys() {
+        let a = hash_bytes(1, b"CUST-0000000001");
+        let b = hash_bytes(1, b"CUST-0000000002");
+        assert_ne!(a, b);
+        assert_ne!(hash_bytes(1, b"ab"), hash_bytes(1, b"ab\0"));
+    }
+}

@@ -1,0 +1,111 @@
+//! Data against the contract: `dpc sample` generates rows that keep every rule of the
+//! contract, `dpc test` checks real files against the same rules.
+//!
+//! The flow: [`rules`] compiles a table's contract (types, nullability, constraints,
+//! expectations, keys) into checks once; [`plan`] turns the same contract into value
+//! generators; [`generate`] fills columnar [`batch::Batch`]es that [`write`] stores as CSV,
+//! JSON Lines or Parquet. [`read`] streams files back into batches, [`eval`] runs the checks
+//! over them and [`report`] prints the result.
+
+pub mod batch;
+pub mod eval;
+pub mod generate;
+pub mod inject;
+pub mod keys;
+pub mod nested;
+pub mod parallel;
+pub mod plan;
+pub mod read;
+pub mod regex_gen;
+pub mod report;
+pub mod rng;
+pub mod rules;
+pub mod values;
+pub mod words;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+/// Rows per batch: generation, writing, reading and checking all work in batches this size.
+pub const BATCH_ROWS: usize = 16_384;
+
+/// A data file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated values with a header row; empty field = NULL.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// Apache Parquet, Snappy-compressed.
+    Parquet,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Csv, Format::Jsonl, Format::Parquet];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Format::ALL.into_iter().find(|f| f.extension() == ext)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// Everything that stops `sample` or `test` before a result exists: bad input, not bad data.
+/// Bad data is never an error; it is a counted failure in the report.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("{table}.{column}: {message}")]
+    Column {
+        table: String,
+        column: String,
+        message: String,
+    },
+    #[error("table {table}: {message}")]
+    Table { table: String, message: String },
+    #[error("cannot read {}: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    #[error("cannot write {}: {message}", path.display())]
+    Write { path: PathBuf, message: String },
+    #[error("{}: {message}", path.display())]
+    Input { path: PathBuf, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl DataError {
+    pub fn column(table: &str, column: &str, message: impl Into<String>) -> Self {
+        DataError::Column {
+            table: table.to_string(),
+            column: column.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn read(path: &Path, message: impl std::fmt::Display) -> Self {
+        DataError::Read {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+
+    pub fn write(path: &Path, message: impl std::fmt::Display) -> Self {
+        DataError::Write {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+}

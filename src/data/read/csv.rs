@@ -1,0 +1,134 @@
+//! CSV: a header row, then records; an empty field is NULL, any other field is parsed as
+//! the column's type (see [`crate::data::values`]).
+
+use super::{BatchSource, Layout, match_columns};
+use crate::data::batch::{Batch, Column};
+use crate::data::rules::ColumnInfo;
+use crate::data::values::Kind;
+use crate::data::{BATCH_ROWS, DataError};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// A nested value is JSON of the column's type.
+fn push_nested(col: &mut Column, info: &ColumnInfo, field: &[u8]) {
+    match serde_json::from_slice::<serde_json::Value>(field) {
+        Ok(v) if crate::data::nested::conforms(&info.data_type, &v) => col.push_bytes(field),
+        _ => col.push_invalid(&String::from_utf8_lossy(field)),
+    }
+}
+
+pub struct CsvSource {
+    path: PathBuf,
+    reader: csv::Reader<File>,
+    record: csv::ByteRecord,
+    columns: Vec<ColumnInfo>,
+    index: Vec<Option<usize>>,
+    width: usize,
+    layout: Layout,
+    next_row: u64,
+    total: u64,
+    position: u64,
+}
+
+impl CsvSource {
+    pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<CsvSource, DataError> {
+        let file = File::open(path).map_err(|e| DataError::read(path, e))?;
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(file);
+        let mut record = csv::ByteRecord::new();
+        let has_header = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| DataError::read(path, e))?;
+        let names: Vec<String> = record
+            .iter()
+            .map(|f| {
+                String::from_utf8_lossy(f)
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
+            })
+            .collect();
+        let (index, mut layout) = match_columns(&names, columns);
+        layout.empty = !has_header;
+        Ok(CsvSource {
+            path: path.to_path_buf(),
+            reader,
+            record,
+            columns: columns.to_vec(),
+            index,
+            width: names.len(),
+            layout,
+            next_row: 0,
+            total,
+            position: 0,
+        })
+    }
+}
+
+impl BatchSource for CsvSource {
+    fn next_batch(&mut self) -> Result<Option<Batch>, DataError> {
+        if self.layout.empty {
+            return Ok(None);
+        }
+        let mut cols: Vec<Option<Column>> = self
+            .columns
+            .iter()
+            .zip(&self.index)
+            .map(|(c, i)| i.map(|_| Column::new(c.kind, BATCH_ROWS)))
+            .collect();
+        let mut malformed = Vec::new();
+        let mut rows = 0;
+        while rows < BATCH_ROWS {
+            let more = self
+                .reader
+                .read_byte_record(&mut self.record)
+                .map_err(|e| DataError::read(&self.path, e))?;
+            if !more {
+                break;
+            }
+            let shaped = self.record.len() == self.width;
+            if !shaped {
+                malformed.push(rows);
+            }
+            for ((col, idx), info) in cols.iter_mut().zip(&self.index).zip(&self.columns) {
+                let (Some(col), Some(i)) = (col.as_mut(), idx) else {
+                    continue;
+                };
+                match self.record.get(*i).filter(|_| shaped) {
+                    Some([]) => col.push_null(),
+                    Some(field) if info.kind == Kind::Nested => push_nested(col, info, field),
+                    Some(field) => col.push_text(field),
+                    None => col.push_null(),
+                }
+            }
+            rows += 1;
+        }
+        self.position = self.reader.position().byte();
+        if rows == 0 {
+            return Ok(None);
+        }
+        let batch = Batch {
+            first_row: self.next_row,
+            rows,
+            columns: cols,
+            malformed,
+        };
+        self.next_row += rows as u64;
+        Ok(Some(batch))
+    }
+
+    fn position(&self) -> u64 {
+        self.position
+    }
+
+    fn total(&self) -> u64 {
+        self.total
+    }
+
+    fn layout(&self) -> Layout {
+        self.layout.clone()
+    }
+}
