@@ -24,6 +24,12 @@ pub enum Command {
     /// Create a new data product: the four spec files and everything derived from them.
     #[command(after_help = CREATE_EXAMPLES)]
     Create(CreateArgs),
+    /// Re-render every derived file from the spec files, keeping files edited by hand.
+    #[command(after_help = GENERATE_EXAMPLES)]
+    Generate(GenerateArgs),
+    /// Check products: spec syntax and meaning, Databricks rules on the SQL, stale files.
+    #[command(after_help = VALIDATE_EXAMPLES)]
+    Validate(ValidateArgs),
     /// Print the JSON Schema (2020-12) of a spec file, for editors and other tools.
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
@@ -69,6 +75,18 @@ Examples:
   dpc create customer-360 --domain marketing --dry-run --format json
   dpc create hr-people --domain hr --sensitivity restricted \\
       --masking masked-view --output-dir products";
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  dpc generate data-products/customer-360
+  dpc generate data-products/customer-360 --check      # in CI: exit 1 when anything is stale
+  dpc generate data-products/customer-360 --force      # also overwrite files edited by hand";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  dpc validate data-products/customer-360
+  dpc validate data-products                           # every product under the folder
+  dpc validate data-products --format json --deny-warnings";
 
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
@@ -226,6 +244,40 @@ pub struct CreateArgs {
     /// Summary format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// The product directory (holding product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Write nothing; exit 1 and list what is out of date.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Also overwrite (or delete) derived files that were edited by hand.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Product directories, or folders holding products.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format; json prints an array of {file, line, column, severity, code, message}.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

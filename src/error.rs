@@ -20,6 +20,12 @@ pub enum DpcError {
     Write(#[from] crate::write::WriteError),
     #[error("{0}")]
     Environment(String),
+    /// The checked thing fails (diagnostics were printed already); the message sums it up.
+    #[error("{0}")]
+    Failed(String),
+    /// A path or argument that cannot be used.
+    #[error("{0}")]
+    Usage(String),
     /// Data could not be sampled or read (bad flags, files, or a contract dpc cannot satisfy).
     #[error("{0}")]
     Data(#[from] crate::data::DataError),
@@ -33,9 +39,11 @@ impl DpcError {
         match self {
             DpcError::Input(_) | DpcError::Exists { .. } | DpcError::Spec(_) => 2,
             DpcError::Environment(_) => 2,
+            DpcError::Check(_) | DpcError::Render(_) | DpcError::Write(_) => 1,
+            DpcError::Failed(_) => 1,
+            DpcError::Usage(_) => 2,
             DpcError::Data(_) => 2,
             DpcError::DataFails(_) => 1,
-            DpcError::Check(_) | DpcError::Render(_) | DpcError::Write(_) => 1,
         }
     }
 }

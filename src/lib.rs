@@ -16,6 +16,7 @@ pub mod render;
 pub mod spec;
 pub mod starter;
 pub mod summary;
+pub mod sync;
 pub mod write;
 
 use clap::Parser;
@@ -32,6 +33,8 @@ pub fn main_exit_code() -> i32 {
     };
     let result = match &cli.command {
         cli::Command::Create(args) => commands::create::run(args),
+        cli::Command::Generate(args) => commands::generate::run(args),
+        cli::Command::Validate(args) => commands::validate::run(args),
         cli::Command::Schema(args) => commands::schema::run(args),
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Sample(args) => commands::sample::run(args),

@@ -73,6 +73,16 @@ pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Resul
         out.flush().map_err(stage_err)?;
     }
 
+    swap_in(stage, target, &parent, replace)
+}
+
+/// Moves a complete staged tree to `target`, replacing an existing one when `replace`.
+fn swap_in(
+    stage: tempfile::TempDir,
+    target: &Path,
+    parent: &Path,
+    replace: bool,
+) -> Result<(), WriteError> {
     let replace_err = |source| WriteError::Replace {
         path: target.to_path_buf(),
         source,
@@ -81,7 +91,7 @@ pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Resul
         // Move the old tree aside first: rename cannot replace a non-empty directory.
         let old = tempfile::Builder::new()
             .prefix(".dpc-old-")
-            .tempdir_in(&parent)
+            .tempdir_in(parent)
             .map_err(replace_err)?;
         let aside = old.path().join("product");
         std::fs::rename(target, &aside).map_err(replace_err)?;
@@ -126,4 +136,65 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
         return Err(err(source));
     }
     Ok(())
+}
+
+/// One change to an existing product directory.
+pub enum Change<'a> {
+    Write { path: &'a str, text: &'a str },
+    Delete { path: &'a str },
+}
+
+/// Applies `changes` to the existing product directory `target` atomically: the directory is
+/// copied beside itself, changed there, and swapped into place.
+pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let stage_err = |source| WriteError::Stage {
+        path: parent.clone(),
+        source,
+    };
+    let stage = tempfile::Builder::new()
+        .prefix(".dpc-new-")
+        .tempdir_in(&parent)
+        .map_err(stage_err)?;
+    let touched = |rel: &Path| {
+        changes.iter().any(|c| match c {
+            Change::Write { path, .. } | Change::Delete { path } => Path::new(path) == rel,
+        })
+    };
+    for item in walkdir::WalkDir::new(target).min_depth(1) {
+        let item = item.map_err(|e| stage_err(std::io::Error::other(e.to_string())))?;
+        let Ok(rel) = item.path().strip_prefix(target) else {
+            continue;
+        };
+        let to = stage.path().join(rel);
+        if item.file_type().is_dir() {
+            std::fs::create_dir_all(&to).map_err(stage_err)?;
+        } else if !touched(rel) {
+            // Everything dpc does not change is copied byte for byte.
+            std::fs::copy(item.path(), &to).map_err(stage_err)?;
+        }
+    }
+    for change in changes {
+        if let Change::Write { path, text } = change {
+            let rel = Path::new(path);
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(WriteError::UnsafePath {
+                    path: path.to_string(),
+                });
+            }
+            let to = stage.path().join(rel);
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).map_err(stage_err)?;
+            }
+            std::fs::write(&to, text).map_err(stage_err)?;
+        }
+    }
+    swap_in(stage, target, &parent, true)
 }

@@ -23,10 +23,14 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut any_mask = false;
     let mut any_view = false;
-    for f in files.iter().filter(|f| f.path.ends_with(".sql")) {
-        let stmts = split(&f.text);
-        let file_out = sql_file(spec, &f.path, &stmts);
-        out.extend(file_out);
+    // Each SQL file is read once; the masking rules below look statements up by path.
+    let parsed: Vec<(&str, Vec<Statement>)> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".sql"))
+        .map(|f| (f.path.as_str(), split(&f.text)))
+        .collect();
+    for (path, stmts) in &parsed {
+        out.extend(sql_file(spec, path, stmts));
         any_mask |= stmts.iter().any(|s| s.code.contains(" SET MASK "));
         any_view |= stmts
             .iter()
@@ -42,10 +46,9 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let masking = spec.governance.masking.strategy;
     for rule in &spec.governance.masking.rules {
         let file = format!("schemas/{}_v{}.sql", rule.table, spec.major_version());
-        let Some(text) = files.iter().find(|f| f.path == file) else {
+        let Some((_, stmts)) = parsed.iter().find(|(p, _)| *p == file) else {
             continue;
         };
-        let stmts = split(&text.text);
         let col = crate::render::escape::sql_identifier(&rule.column).to_uppercase();
         let masked = match masking {
             MaskingStrategy::ColumnMask => stmts
@@ -90,12 +93,14 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
 
 fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut err = |code: &'static str, msg: String| out.push(Diagnostic::new(code, path, msg));
     let mut use_catalog = BTreeSet::new();
     let mut use_schema = BTreeSet::new();
     let mut select = Vec::new();
 
     for s in stmts {
+        let mut err = |code: &'static str, msg: String| {
+            out.push(Diagnostic::new(code, path, msg).at_line(s.line, 1));
+        };
         let code = s.code.as_str();
         if code.starts_with("CREATE TABLE") {
             if code.contains("PARTITIONED BY") && code.contains("CLUSTER BY") {
@@ -165,18 +170,17 @@ fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnost
                 "USE SCHEMA" => {
                     use_schema.insert(principal);
                 }
-                _ => select.push(principal),
+                _ => select.push((principal, s.line)),
             }
         }
     }
-    for p in select {
+    for (p, line) in select {
         if !use_catalog.contains(&p) || !use_schema.contains(&p) {
-            err(
-                "DPC016",
-                format!("{p} is granted SELECT without USE CATALOG and USE SCHEMA"),
-            );
+            let message = format!("{p} is granted SELECT without USE CATALOG and USE SCHEMA");
+            out.push(Diagnostic::new("DPC016", path, message).at_line(line, 1));
         }
     }
+    let mut err = |code: &'static str, msg: String| out.push(Diagnostic::new(code, path, msg));
 
     if let Some(table) = path
         .strip_prefix("schemas/")

@@ -1,220 +1,403 @@
 //! Rules on the spec itself: references resolve, the combination of settings is allowed by
-//! the policies, and every value can be written as Databricks SQL.
+//! the policies, and every value can be written as Databricks SQL. Each diagnostic points at
+//! a YAML path so it can be shown at its line and column.
 
 use super::Diagnostic;
 use crate::policy;
 use crate::render::sql;
-use crate::spec::contract::{ConstraintKind, ExpectationKind};
+use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
 use crate::spec::governance::DefaultAccess;
+use crate::spec::values::Scalar;
 use crate::spec::{CONTRACT_FILE, GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec, SLA_FILE};
 
+struct Out(Vec<Diagnostic>);
+
+impl Out {
+    fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    fn error(
+        &mut self,
+        code: &'static str,
+        file: &str,
+        path: String,
+        message: String,
+    ) -> &mut Diagnostic {
+        self.0.push(Diagnostic::new(code, file, message).at(path));
+        let last = self.0.len() - 1;
+        &mut self.0[last]
+    }
+}
+
 pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut err = |code: &'static str, file: &str, msg: String| {
-        out.push(Diagnostic::new(code, file, msg));
-    };
+    let mut out = Out(Vec::new());
+    product_rules(spec, &mut out);
+    for (name, table) in &spec.contract.tables {
+        table_rules(spec, name, table, &mut out);
+    }
+    governance_rules(spec, &mut out);
+    sla_rules(spec, &mut out);
+    out.0
+}
+
+fn product_rules(spec: &ProductSpec, out: &mut Out) {
     let meta = &spec.product.product_metadata;
     if let Err(m) = crate::spec::name::check_product_name(&meta.name) {
-        err(
-            "DPC100",
-            PRODUCT_FILE,
-            format!("product_metadata.name: {m}"),
-        );
+        out.error("DPC100", PRODUCT_FILE, "product_metadata.name".into(), m);
     }
     if let Err(m) = crate::spec::name::check_email(&meta.owner.email) {
-        err(
+        out.error(
             "DPC100",
             PRODUCT_FILE,
-            format!("product_metadata.owner.email: {m}"),
+            "product_metadata.owner.email".into(),
+            m,
+        );
+    } else if meta.owner.email.ends_with("@company.com") {
+        out.push(
+            Diagnostic::new(
+                "DPC150",
+                PRODUCT_FILE,
+                format!("owner {} looks like a placeholder", meta.owner.email),
+            )
+            .at("product_metadata.owner.email")
+            .warning()
+            .help("set the real owner mailbox"),
+        );
+    }
+    if let Err(m) = crate::spec::name::check_uc_name("catalog", spec.catalog()) {
+        out.error("DPC100", PRODUCT_FILE, "catalog_location.catalog".into(), m);
+    }
+    if spec.schema() != crate::spec::name::schema_name(&meta.name) {
+        out.error(
+            "DPC103",
+            PRODUCT_FILE,
+            "catalog_location.schema".into(),
+            format!(
+                "schema is {} but product {} maps to {}",
+                spec.schema(),
+                meta.name,
+                crate::spec::name::schema_name(&meta.name)
+            ),
         );
     }
     let tier = policy::tier(meta.tier);
     if !tier.allowed_sla.contains(&spec.sla.level) {
-        err(
+        let allowed: Vec<&str> = tier.allowed_sla.iter().map(|l| l.as_str()).collect();
+        out.error(
             "DPC101",
             SLA_FILE,
+            "level".into(),
             format!(
-                "level: tier {} requires SLA high or critical, not {}",
-                meta.tier, spec.sla.level
+                "tier {} requires SLA {}, not {}",
+                meta.tier,
+                allowed.join(" or "),
+                spec.sla.level
             ),
         );
     }
-    let sens = policy::sensitivity(spec.governance.classification.sensitivity);
-    if spec.product.data_classification.sensitivity != spec.governance.classification.sensitivity {
-        err(
+    let (ours, theirs) = (
+        spec.product.data_classification.sensitivity,
+        spec.governance.classification.sensitivity,
+    );
+    if ours != theirs {
+        out.error(
             "DPC102",
             PRODUCT_FILE,
-            format!(
-                "data_classification.sensitivity is {} but governance.yaml says {}",
-                spec.product.data_classification.sensitivity,
-                spec.governance.classification.sensitivity
-            ),
+            "data_classification.sensitivity".into(),
+            format!("sensitivity is {ours} but governance.yaml says {theirs}"),
         );
     }
+    for (i, t) in spec.product.catalog_location.tables.iter().enumerate() {
+        if !spec.contract.tables.contains_key(&t.name) {
+            out.push(
+                Diagnostic::new(
+                    "DPC104",
+                    PRODUCT_FILE,
+                    format!("table {} is not in contract.yaml", t.name),
+                )
+                .at(format!("catalog_location.tables[{i}].name"))
+                .warning()
+                .help("remove it here, or add the table to contract.yaml"),
+            );
+        }
+    }
+}
 
-    for (name, table) in &spec.contract.tables {
-        let at = |what: &str| format!("tables.{name}.{what}");
-        for key in table
-            .primary_key
-            .iter()
-            .chain(&table.clustered_by)
-            .chain(&table.partitioned_by)
-        {
-            if table.field(key).is_none() {
-                err(
+fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
+    let base = format!("tables.{name}");
+    let sens = policy::sensitivity(spec.governance.classification.sensitivity);
+    if let Err(m) = crate::spec::name::check_uc_name("table name", name) {
+        out.error("DPC109", CONTRACT_FILE, base.clone(), m);
+    }
+    let index = |col: &str| table.schema.fields.iter().position(|f| f.name == col);
+    for (list, cols) in [
+        ("primary_key", &table.primary_key),
+        ("clustered_by", &table.clustered_by),
+        ("partitioned_by", &table.partitioned_by),
+    ] {
+        for (i, key) in cols.iter().enumerate() {
+            if index(key).is_none() {
+                out.error(
                     "DPC110",
                     CONTRACT_FILE,
-                    format!("{}: no column named {key}", at("keys")),
+                    format!("{base}.{list}[{i}]"),
+                    format!("{list} names {key}, which is not a column of {name}"),
                 );
             }
         }
-        if !table.partitioned_by.is_empty() && !table.clustered_by.is_empty() {
-            err(
-                "DPC111",
+    }
+    if !table.partitioned_by.is_empty() && !table.clustered_by.is_empty() {
+        out.push(
+            Diagnostic::new("DPC111", CONTRACT_FILE, "partitioned_by and clustered_by cannot be combined on Databricks")
+                .at(format!("{base}.partitioned_by")).help("liquid clustering replaces partitioning; keep clustered_by and remove partitioned_by"),
+        );
+    }
+    for (fi, f) in table.schema.fields.iter().enumerate() {
+        let at = format!("{base}.schema.fields[{fi}]");
+        if table.schema.fields[..fi].iter().any(|o| o.name == f.name) {
+            out.error(
+                "DPC112",
                 CONTRACT_FILE,
+                format!("{at}.name"),
+                format!("column {} appears twice", f.name),
+            );
+        }
+        if let Err(m) = crate::spec::name::check_uc_name("column name", &f.name) {
+            out.error("DPC109", CONTRACT_FILE, format!("{at}.name"), m);
+        }
+        if f.pii && !sens.pii_allowed {
+            out.error(
+                "DPC113",
+                CONTRACT_FILE,
+                format!("{at}.pii"),
+                format!("{} is PII, which a public product may not hold", f.name),
+            );
+        }
+        field_value_rules(f, &at, out);
+        if f.primary_key && !table.primary_key.contains(&f.name) {
+            out.error(
+                "DPC116",
+                CONTRACT_FILE,
+                format!("{at}.primary_key"),
                 format!(
-                    "{}: partitioned_by and clustered_by cannot be combined on Databricks (liquid clustering replaces partitioning); keep clustered_by",
-                    at("partitioned_by")
+                    "{} is marked primary_key but is missing from {name}'s primary_key list",
+                    f.name
                 ),
             );
         }
-        let mut seen = Vec::new();
-        for f in &table.schema.fields {
-            if seen.contains(&&f.name) {
-                err(
-                    "DPC112",
+    }
+    for (i, key) in table.primary_key.iter().enumerate() {
+        if table.field(key).is_some_and(|f| f.nullable) {
+            out.push(
+                Diagnostic::new(
+                    "DPC116",
                     CONTRACT_FILE,
-                    format!("{}: column {} appears twice", at("schema.fields"), f.name),
-                );
-            }
-            seen.push(&f.name);
-            if f.pii && !sens.pii_allowed {
-                err(
-                    "DPC113",
-                    CONTRACT_FILE,
-                    format!(
-                        "{}: PII is not allowed in a public product",
-                        at(&format!("{}.pii", f.name))
-                    ),
-                );
-            }
-            if let Err(m) = sql::field_checks(f) {
-                err("DPC114", CONTRACT_FILE, format!("{}: {m}", at(&f.name)));
-            }
-            if let Some(d) = &f.default
-                && let Err(m) = sql::literal(&f.data_type, d)
-            {
-                err(
+                    format!("primary key column {key} is nullable"),
+                )
+                .at(format!("{base}.primary_key[{i}]"))
+                .help("set nullable: false on the column"),
+            );
+        }
+    }
+    for (i, e) in table.quality_expectations.iter().enumerate() {
+        let at = format!("{base}.quality_expectations[{i}]");
+        if table.quality_expectations[..i]
+            .iter()
+            .any(|o| o.name == e.name)
+        {
+            out.error(
+                "DPC118",
+                CONTRACT_FILE,
+                format!("{at}.name"),
+                format!("expectation name {} is used twice", e.name),
+            );
+        }
+        if table.field(&e.column).is_none() {
+            out.error(
+                "DPC117",
+                CONTRACT_FILE,
+                format!("{at}.column"),
+                format!(
+                    "expectation {} names {}, which is not a column of {name}",
+                    e.name, e.column
+                ),
+            );
+            continue;
+        }
+        if let Err(m) = sql::expectation_expr(table, e) {
+            out.error("DPC117", CONTRACT_FILE, at.clone(), m);
+        }
+        if e.kind == ExpectationKind::Regex
+            && let Some(Err(x)) = e.pattern.as_deref().map(regex::Regex::new)
+        {
+            out.error(
+                "DPC115",
+                CONTRACT_FILE,
+                format!("{at}.pattern"),
+                format!("pattern does not compile: {x}"),
+            );
+        }
+        if e.kind == ExpectationKind::Range {
+            range_order(e.min.as_ref(), e.max.as_ref(), &at, out);
+        }
+    }
+}
+
+/// Constraints and defaults that must make sense for the column's type.
+fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
+    if let Some(d) = &f.default {
+        match sql::literal(&f.data_type, d) {
+            Err(m) => {
+                out.error(
                     "DPC114",
                     CONTRACT_FILE,
-                    format!("{}: default {m}", at(&f.name)),
+                    format!("{at}.default"),
+                    format!("default: {m}"),
                 );
             }
-            for c in &f.constraints {
-                if c.kind == ConstraintKind::Format
-                    && let Some(p) = &c.pattern
-                    && let Err(e) = regex::Regex::new(p)
-                {
-                    err(
-                        "DPC115",
+            Ok(_) => {
+                if let Some(why) = default_violation(f, d) {
+                    out.error(
+                        "DPC119",
                         CONTRACT_FILE,
-                        format!("{}: pattern is not a regular expression: {e}", at(&f.name)),
+                        format!("{at}.default"),
+                        format!("the default of {} breaks its own {why} constraint", f.name),
                     );
                 }
-                if c.kind == ConstraintKind::Enum && f.data_type.is_complex() {
-                    err(
-                        "DPC114",
-                        CONTRACT_FILE,
-                        format!("{}: enum on a {} column", at(&f.name), f.data_type),
-                    );
-                }
-            }
-            if f.primary_key && !table.primary_key.contains(&f.name) {
-                err(
-                    "DPC116",
-                    CONTRACT_FILE,
-                    format!(
-                        "{}: marked primary_key but missing from the table's primary_key list",
-                        at(&f.name)
-                    ),
-                );
-            }
-        }
-        for key in &table.primary_key {
-            if table.field(key).is_some_and(|f| f.nullable) {
-                err(
-                    "DPC116",
-                    CONTRACT_FILE,
-                    format!(
-                        "{}: primary key column {key} must be nullable: false",
-                        at("primary_key")
-                    ),
-                );
-            }
-        }
-        for (i, e) in table.quality_expectations.iter().enumerate() {
-            if table.quality_expectations[..i]
-                .iter()
-                .any(|o| o.name == e.name)
-            {
-                err(
-                    "DPC118",
-                    CONTRACT_FILE,
-                    format!(
-                        "{}: expectation name {} is used twice",
-                        at("quality_expectations"),
-                        e.name
-                    ),
-                );
-            }
-            match sql::expectation_expr(table, e) {
-                Err(m) => err(
-                    "DPC117",
-                    CONTRACT_FILE,
-                    format!("{}: {m}", at("quality_expectations")),
-                ),
-                Ok(_) if e.kind == ExpectationKind::Regex => {
-                    if let Some(Err(x)) = e.pattern.as_deref().map(regex::Regex::new) {
-                        err(
-                            "DPC115",
-                            CONTRACT_FILE,
-                            format!(
-                                "{}: {}: pattern is not a regular expression: {x}",
-                                at("quality_expectations"),
-                                e.name
-                            ),
-                        );
-                    }
-                }
-                Ok(_) => {}
             }
         }
     }
+    for (ci, c) in f.constraints.iter().enumerate() {
+        let cat = format!("{at}.constraints[{ci}]");
+        match c.kind {
+            ConstraintKind::Format => match c.pattern.as_deref() {
+                None => {
+                    out.error(
+                        "DPC114",
+                        CONTRACT_FILE,
+                        cat,
+                        "a format constraint needs a pattern".into(),
+                    );
+                }
+                Some(p) => {
+                    if let Err(e) = regex::Regex::new(p) {
+                        out.error(
+                            "DPC115",
+                            CONTRACT_FILE,
+                            format!("{cat}.pattern"),
+                            format!("pattern does not compile: {e}"),
+                        );
+                    }
+                }
+            },
+            ConstraintKind::Enum if f.data_type.is_complex() => {
+                out.error(
+                    "DPC114",
+                    CONTRACT_FILE,
+                    cat,
+                    format!("an enum cannot constrain a {} column", f.data_type),
+                );
+            }
+            ConstraintKind::Range => range_order(c.min.as_ref(), c.max.as_ref(), &cat, out),
+            _ => {}
+        }
+    }
+    if let Err(m) = sql::field_checks(f) {
+        out.error("DPC114", CONTRACT_FILE, format!("{at}.constraints"), m);
+    }
+}
 
+fn range_order(min: Option<&Scalar>, max: Option<&Scalar>, at: &str, out: &mut Out) {
+    let (Some(lo), Some(hi)) = (min, max) else {
+        return;
+    };
+    let wrong = match (lo.as_f64(), hi.as_f64()) {
+        (Some(a), Some(b)) => a > b,
+        _ => match (lo, hi) {
+            (Scalar::Text(a), Scalar::Text(b)) if sql::is_iso_date(a) && sql::is_iso_date(b) => {
+                a > b
+            }
+            _ => false,
+        },
+    };
+    if wrong {
+        out.error(
+            "DPC133",
+            CONTRACT_FILE,
+            format!("{at}.min"),
+            format!("range min {lo} is above max {hi}"),
+        );
+    }
+}
+
+/// Which of a field's own constraints its default breaks, if any.
+fn default_violation(f: &Field, d: &Scalar) -> Option<&'static str> {
+    for c in &f.constraints {
+        match c.kind {
+            ConstraintKind::Range => {
+                let v = d.as_f64()?;
+                if c.min
+                    .as_ref()
+                    .and_then(Scalar::as_f64)
+                    .is_some_and(|lo| v < lo)
+                    || c.max
+                        .as_ref()
+                        .and_then(Scalar::as_f64)
+                        .is_some_and(|hi| v > hi)
+                {
+                    return Some("range");
+                }
+            }
+            ConstraintKind::Enum => {
+                if c.values
+                    .as_ref()
+                    .is_some_and(|vals| !vals.contains(&d.to_string()))
+                {
+                    return Some("enum");
+                }
+            }
+            ConstraintKind::Format => {
+                let matches = c
+                    .pattern
+                    .as_deref()
+                    .and_then(|p| regex::Regex::new(p).ok())
+                    .map(|re| re.is_match(&d.to_string()));
+                if matches == Some(false) {
+                    return Some("format");
+                }
+            }
+            ConstraintKind::Unique => {}
+        }
+    }
+    None
+}
+
+fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     let gov = &spec.governance;
-    for p in &gov.pii_fields {
-        let field = spec
-            .contract
-            .tables
-            .get(&p.table)
-            .and_then(|t| t.field(&p.column));
-        match field {
-            None => err(
-                "DPC120",
-                GOVERNANCE_FILE,
-                format!(
-                    "pii_fields: {}.{} is not a column of the contract",
-                    p.table, p.column
-                ),
-            ),
-            Some(f) if !f.pii => err(
-                "DPC120",
-                GOVERNANCE_FILE,
-                format!(
-                    "pii_fields: {}.{} is not marked pii: true in contract.yaml",
-                    p.table, p.column
-                ),
-            ),
+    let sens = policy::sensitivity(gov.classification.sensitivity);
+    let column = |t: &str, c: &str| spec.contract.tables.get(t).and_then(|t| t.field(c));
+    for (i, p) in gov.pii_fields.iter().enumerate() {
+        match column(&p.table, &p.column) {
+            None => {
+                out.error(
+                    "DPC120",
+                    GOVERNANCE_FILE,
+                    format!("pii_fields[{i}]"),
+                    format!("{}.{} is not a column of the contract", p.table, p.column),
+                );
+            }
+            Some(f) if !f.pii => {
+                out.error(
+                    "DPC120",
+                    GOVERNANCE_FILE,
+                    format!("pii_fields[{i}]"),
+                    format!(
+                        "{}.{} is not marked pii: true in contract.yaml",
+                        p.table, p.column
+                    ),
+                );
+            }
             Some(_) => {}
         }
         if !gov
@@ -223,13 +406,11 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             .iter()
             .any(|r| r.table == p.table && r.column == p.column)
         {
-            err(
+            out.error(
                 "DPC121",
                 GOVERNANCE_FILE,
-                format!(
-                    "masking.rules: PII column {}.{} has no masking rule",
-                    p.table, p.column
-                ),
+                "masking.rules".into(),
+                format!("PII column {}.{} has no masking rule", p.table, p.column),
             );
         }
     }
@@ -240,131 +421,185 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
                 .iter()
                 .any(|p| &p.table == name && p.column == f.name)
             {
-                err(
+                out.error(
                     "DPC120",
                     GOVERNANCE_FILE,
+                    "pii_fields".into(),
                     format!(
-                        "pii_fields: {name}.{} is PII in contract.yaml but not listed",
+                        "{name}.{} is PII in contract.yaml but not listed here",
                         f.name
                     ),
                 );
             }
         }
     }
-    for r in &gov.masking.rules {
-        match spec
-            .contract
-            .tables
-            .get(&r.table)
-            .and_then(|t| t.field(&r.column))
-        {
-            None => err(
-                "DPC122",
-                GOVERNANCE_FILE,
-                format!(
-                    "masking.rules: {}.{} is not a column of the contract",
-                    r.table, r.column
-                ),
-            ),
-            Some(f) if !sql::mask_fits(r.method, &f.data_type) => err(
-                "DPC122",
-                GOVERNANCE_FILE,
-                format!(
-                    "masking.rules: {} cannot mask {}.{} of type {}; use nullify",
-                    r.method, r.table, r.column, f.data_type
-                ),
-            ),
+    for (i, r) in gov.masking.rules.iter().enumerate() {
+        let at = format!("masking.rules[{i}]");
+        match column(&r.table, &r.column) {
+            None => {
+                out.error(
+                    "DPC122",
+                    GOVERNANCE_FILE,
+                    at.clone(),
+                    format!("{}.{} is not a column of the contract", r.table, r.column),
+                );
+            }
+            Some(f) if !sql::mask_fits(r.method, &f.data_type) => {
+                out.push(
+                    Diagnostic::new(
+                        "DPC122",
+                        GOVERNANCE_FILE,
+                        format!(
+                            "{} cannot mask {}.{} of type {}",
+                            r.method, r.table, r.column, f.data_type
+                        ),
+                    )
+                    .at(format!("{at}.method"))
+                    .help("use nullify for non-string columns"),
+                );
+            }
             Some(_) => {}
+        }
+        for (g, group) in r.unmask_groups.iter().enumerate() {
+            if let Err(m) = crate::spec::name::check_principal("unmask group", group) {
+                out.error(
+                    "DPC129",
+                    GOVERNANCE_FILE,
+                    format!("{at}.unmask_groups[{g}]"),
+                    m,
+                );
+            }
         }
     }
     if gov.access_policy.default_access != sens.default_access {
-        err(
+        out.error(
             "DPC123",
             GOVERNANCE_FILE,
+            "access_policy.default_access".into(),
             format!(
-                "access_policy.default_access is {} but {} data requires {}",
-                gov.access_policy.default_access, sens.sensitivity, sens.default_access
+                "{} data requires {}, not {}",
+                sens.sensitivity, sens.default_access, gov.access_policy.default_access
             ),
         );
     }
-    if sens.default_access != DefaultAccess::AccountUsers
-        && gov
-            .approved_consumers
-            .iter()
-            .any(|c| c.principal == policy::ACCOUNT_USERS)
+    if let Err(m) =
+        crate::spec::name::check_principal("owner group", &gov.access_policy.owner_group)
     {
-        err(
-            "DPC124",
+        out.error(
+            "DPC129",
             GOVERNANCE_FILE,
-            format!(
-                "approved_consumers: `account users` may not read {} data",
-                sens.sensitivity
-            ),
+            "access_policy.owner_group".into(),
+            m,
         );
     }
-    if sens.approval_required && !gov.approval_workflow.required {
-        err(
-            "DPC125",
-            GOVERNANCE_FILE,
-            format!(
-                "approval_workflow.required must be true for {} data",
-                sens.sensitivity
-            ),
-        );
-    }
-    if let Some(max) = sens.max_grant_days {
-        for c in &gov.approved_consumers {
-            if c.expires.is_none() || c.justification.is_none() {
-                err(
-                    "DPC126",
-                    GOVERNANCE_FILE,
-                    format!(
-                        "approved_consumers: {} needs expires (at most {max} days) and justification for {} data",
-                        c.principal, sens.sensitivity
-                    ),
-                );
-            }
+    for (i, c) in gov.approved_consumers.iter().enumerate() {
+        let at = format!("approved_consumers[{i}]");
+        if let Err(m) = crate::spec::name::check_principal("consumer", &c.principal) {
+            out.error("DPC129", GOVERNANCE_FILE, format!("{at}.principal"), m);
         }
-    }
-    if sens.audit && !gov.audit.enabled {
-        err(
-            "DPC127",
-            GOVERNANCE_FILE,
-            format!("audit.enabled must be true for {} data", sens.sensitivity),
-        );
-    }
-    for c in &gov.approved_consumers {
-        for t in &c.tables {
+        if sens.default_access != DefaultAccess::AccountUsers
+            && c.principal == policy::ACCOUNT_USERS
+        {
+            out.error(
+                "DPC124",
+                GOVERNANCE_FILE,
+                format!("{at}.principal"),
+                format!("`account users` may not read {} data", sens.sensitivity),
+            );
+        }
+        if let Some(max) = sens.max_grant_days
+            && (c.expires.is_none() || c.justification.is_none())
+        {
+            out.error(
+                "DPC126",
+                GOVERNANCE_FILE,
+                at.clone(),
+                format!(
+                    "{} needs expires (at most {max} days) and justification for {} data",
+                    c.principal, sens.sensitivity
+                ),
+            );
+        }
+        if let Some(e) = &c.expires
+            && crate::date::Date::parse(e).is_none()
+        {
+            out.error(
+                "DPC126",
+                GOVERNANCE_FILE,
+                format!("{at}.expires"),
+                format!("'{e}' is not a date (YYYY-MM-DD)"),
+            );
+        }
+        for (ti, t) in c.tables.iter().enumerate() {
             if !spec.contract.tables.contains_key(t) {
-                err(
+                out.error(
                     "DPC128",
                     GOVERNANCE_FILE,
-                    format!(
-                        "approved_consumers: {} is granted unknown table {t}",
-                        c.principal
-                    ),
+                    format!("{at}.tables[{ti}]"),
+                    format!("{} is granted unknown table {t}", c.principal),
                 );
             }
         }
     }
-    for m in &spec.sla.freshness.metrics {
+    if sens.approval_required && !gov.approval_workflow.required {
+        out.error(
+            "DPC125",
+            GOVERNANCE_FILE,
+            "approval_workflow.required".into(),
+            format!("must be true for {} data", sens.sensitivity),
+        );
+    }
+    if sens.audit && !gov.audit.enabled {
+        out.error(
+            "DPC127",
+            GOVERNANCE_FILE,
+            "audit.enabled".into(),
+            format!("must be true for {} data", sens.sensitivity),
+        );
+    }
+}
+
+fn sla_rules(spec: &ProductSpec, out: &mut Out) {
+    for (i, m) in spec.sla.freshness.metrics.iter().enumerate() {
+        let at = format!("freshness.metrics[{i}]");
         if !spec.contract.tables.contains_key(&m.table) {
-            err(
-                "DPC130",
-                SLA_FILE,
-                format!("freshness.metrics: unknown table {}", m.table),
+            out.push(
+                Diagnostic::new(
+                    "DPC130",
+                    SLA_FILE,
+                    format!(
+                        "freshness is promised for {}, which is not in contract.yaml",
+                        m.table
+                    ),
+                )
+                .at(format!("{at}.table"))
+                .warning()
+                .help("remove the metric, or add the table to contract.yaml"),
             );
         }
         if m.breach_threshold.as_minutes() < m.target_latency.as_minutes() {
-            err(
+            out.error(
                 "DPC131",
                 SLA_FILE,
+                format!("{at}.breach_threshold"),
                 format!(
-                    "freshness.metrics: {}: breach_threshold is below target_latency",
-                    m.table
+                    "breach threshold {} is tighter than the target {}",
+                    m.breach_threshold, m.target_latency
                 ),
             );
         }
     }
-    out
+    for (i, m) in spec.sla.quality.metrics.iter().enumerate() {
+        if m.breach_threshold > m.target {
+            out.error(
+                "DPC132",
+                SLA_FILE,
+                format!("quality.metrics[{i}].breach_threshold"),
+                format!(
+                    "breach threshold {} is tighter than the target {}",
+                    m.breach_threshold, m.target
+                ),
+            );
+        }
+    }
 }

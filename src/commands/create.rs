@@ -67,7 +67,11 @@ pub fn answers_from_flags(args: &CreateArgs) -> (Answers, Vec<String>) {
 /// Renders and checks a spec in memory; nothing touches the disk.
 pub fn render_checked(spec: &ProductSpec) -> Result<Vec<RenderedFile>, DpcError> {
     let files = Renderer::new()?.render(spec)?;
-    let problems = check::tree(spec, &files);
+    // Warnings (a placeholder owner) are already in the summary's notes; errors stop the write.
+    let problems: Vec<_> = check::tree(spec, &files)
+        .into_iter()
+        .filter(check::Diagnostic::is_error)
+        .collect();
     if problems.is_empty() {
         Ok(files)
     } else {

@@ -2,6 +2,8 @@
 
 pub mod completions;
 pub mod create;
+pub mod generate;
 pub mod sample;
 pub mod schema;
 pub mod test;
+pub mod validate;

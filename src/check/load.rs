@@ -1,0 +1,176 @@
+//! Reads a product's spec files through the one loader and turns what goes wrong into
+//! diagnostics: YAML syntax, unknown keys (with a suggestion), wrong types and values.
+
+use super::Diagnostic;
+use crate::spec::{self, ProductSpec, SPEC_FILES};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// The spec of one product, or why it could not be read; the texts are kept for locating
+/// diagnostics and showing source lines.
+pub struct Loaded {
+    pub texts: Vec<(&'static str, String)>,
+    pub spec: Option<ProductSpec>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn text(&self, file: &str) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+pub fn load(dir: &Path) -> Loaded {
+    let mut texts = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in SPEC_FILES {
+        match std::fs::read_to_string(dir.join(file)) {
+            Ok(text) => texts.push((file, text)),
+            Err(e) => diagnostics.push(Diagnostic::new(
+                "DPC006",
+                file,
+                format!("cannot read the spec file: {e}"),
+            )),
+        }
+    }
+    let mut loaded = Loaded {
+        texts,
+        spec: None,
+        diagnostics,
+    };
+    if !loaded.diagnostics.is_empty() {
+        return loaded;
+    }
+    let product = parse::<spec::ProductManifest>(&loaded, spec::PRODUCT_FILE);
+    let contract = parse::<spec::Contract>(&loaded, spec::CONTRACT_FILE);
+    let sla = parse::<spec::Sla>(&loaded, spec::SLA_FILE);
+    let governance = parse::<spec::Governance>(&loaded, spec::GOVERNANCE_FILE);
+    match (product, contract, sla, governance) {
+        (Ok(product), Ok(contract), Ok(sla), Ok(governance)) => {
+            loaded.spec = Some(ProductSpec {
+                product,
+                contract,
+                sla,
+                governance,
+            });
+        }
+        (p, c, s, g) => {
+            loaded
+                .diagnostics
+                .extend([p.err(), c.err(), s.err(), g.err()].into_iter().flatten());
+        }
+    }
+    loaded
+}
+
+fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, Diagnostic> {
+    let text = loaded.text(file).unwrap_or_default();
+    serde_saphyr::from_str::<T>(text).map_err(|e| from_yaml_error(file, &e))
+}
+
+/// One diagnostic for a YAML reading error, with its position and, for a misspelled key,
+/// the key it probably meant.
+pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let full = e.to_string();
+    let message = full
+        .lines()
+        .next()
+        .unwrap_or("cannot read YAML")
+        .trim()
+        .to_string();
+    let message = strip_location(&message);
+    let (code, help) = if message.contains("unknown field") {
+        let help = suggestion(&message).map(|s| format!("did you mean `{s}`?"));
+        ("DPC004", help)
+    } else if message.contains("invalid type")
+        || message.contains("not one of")
+        || message.contains("is not a")
+        || message.contains("missing field")
+        || message.contains("invalid value")
+    {
+        ("DPC005", None)
+    } else {
+        ("DPC003", None)
+    };
+    let mut d = Diagnostic::new(code, file, message);
+    if let Some(loc) = e.location() {
+        d = d.at_line(loc.line() as usize, loc.column() as usize);
+    }
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    d
+}
+
+/// serde-saphyr writes "error: line L column C: message"; the diagnostic carries the
+/// position separately.
+fn strip_location(message: &str) -> String {
+    let rest = message.strip_prefix("error: ").unwrap_or(message);
+    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((_, text)) => text.to_string(),
+        None => rest.to_string(),
+    }
+}
+
+/// The expected field closest to the unknown one in "unknown field `x`, expected one of `a`, `b`".
+fn suggestion(message: &str) -> Option<String> {
+    let unknown = message.split('`').nth(1)?;
+    let (_, expected) = message.split_once("expected one of ")?;
+    expected
+        .split(',')
+        .map(|c| c.trim().trim_matches('`'))
+        .map(|candidate| (edit_distance(unknown, candidate), candidate))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut row = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            row.push((prev[j] + cost).min(prev[j + 1] + 1).min(row[j] + 1));
+        }
+        prev = row;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelled_keys_get_a_suggestion() {
+        let yaml = "name: x\ntype: STRING\nnulable: true\ndescription: d\n";
+        let e = serde_saphyr::from_str::<crate::spec::contract::Field>(yaml).unwrap_err();
+        let d = from_yaml_error("contract.yaml", &e);
+        assert_eq!(d.code, "DPC004", "{d:?}");
+        assert_eq!(d.help.as_deref(), Some("did you mean `nullable`?"), "{d:?}");
+        assert_eq!((d.line, d.column), (Some(3), Some(1)), "{d:?}");
+    }
+
+    #[test]
+    fn bad_values_name_what_is_allowed() {
+        let yaml = "name: x\ntype: VARCHARX\ndescription: d\n";
+        let e = serde_saphyr::from_str::<crate::spec::contract::Field>(yaml).unwrap_err();
+        let d = from_yaml_error("contract.yaml", &e);
+        assert_eq!(d.code, "DPC005", "{d:?}");
+        assert!(d.message.contains("allowed: STRING"), "{d:?}");
+        assert_eq!(d.line, Some(2), "{d:?}");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let e = serde_saphyr::from_str::<crate::spec::contract::Field>("name: [x\n").unwrap_err();
+        let d = from_yaml_error("contract.yaml", &e);
+        assert_eq!(d.code, "DPC003", "{d:?}");
+        assert!(d.line.is_some(), "{d:?}");
+    }
+}

@@ -1,0 +1,152 @@
+//! `dpc generate PRODUCT_DIR`: re-renders every derived file from the spec files, keeping
+//! files a person edited (unless `--force`), deleting ones the spec no longer produces.
+
+use crate::check::{self, Diagnostic, load, locate};
+use crate::cli::{GenerateArgs, OutputFormat};
+use crate::error::DpcError;
+use crate::render::Renderer;
+use crate::spec::PRODUCT_FILE;
+use crate::sync::{self, Action, Entry};
+use crate::write::{self, Change};
+
+pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
+    let dir = &args.product_dir;
+    if !dir.join(PRODUCT_FILE).is_file() {
+        return Err(DpcError::Usage(format!(
+            "{}: not a data product (no {PRODUCT_FILE}); create one with `dpc create`",
+            dir.display()
+        )));
+    }
+    let loaded = load::load(dir);
+    let mut problems = loaded.diagnostics.clone();
+    if let Some(spec) = &loaded.spec {
+        problems.extend(check::spec(spec));
+    }
+    locate::fill(&mut problems, |f| loaded.text(f));
+    let spec = match (&loaded.spec, problems.iter().any(Diagnostic::is_error)) {
+        (Some(spec), false) => spec,
+        _ => {
+            let shown: Vec<Diagnostic> = problems
+                .into_iter()
+                .map(|mut d| {
+                    d.file = dir.join(&d.file).display().to_string();
+                    d
+                })
+                .collect();
+            eprint!(
+                "{}",
+                check::render::human(&shown, |file| loaded
+                    .texts
+                    .iter()
+                    .find(|(f, _)| dir.join(f).display().to_string() == file)
+                    .map(|(_, t)| t.as_str()))
+            );
+            return Err(DpcError::Failed(format!(
+                "the spec of {} has errors; nothing was generated",
+                dir.display()
+            )));
+        }
+    };
+    let derived = Renderer::new()?.render_derived(spec)?;
+    let platform = check::platform::check(spec, &derived);
+    if !platform.is_empty() {
+        return Err(DpcError::Check(platform));
+    }
+    let entries = sync::plan(dir, &derived)
+        .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", dir.display())))?;
+    let applied: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| args.force || !e.action.is_conflict())
+        .collect();
+    let kept: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !args.force && e.action.is_conflict())
+        .collect();
+
+    if !args.check && !applied.is_empty() {
+        let changes: Vec<Change<'_>> = applied
+            .iter()
+            .map(|e| match (&e.text, e.action) {
+                (Some(text), _) => Change::Write {
+                    path: &e.path,
+                    text,
+                },
+                (None, _) => Change::Delete { path: &e.path },
+            })
+            .collect();
+        write::update_tree(dir, &changes)?;
+    }
+
+    match args.format {
+        OutputFormat::Json => {
+            let report = serde_json::json!({
+                "product": dir.display().to_string(),
+                "check": args.check,
+                "changes": applied,
+                "kept": kept,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+        OutputFormat::Text => print!("{}", text_report(dir, args.check, &applied, &kept)),
+    }
+
+    if args.check && !entries.is_empty() {
+        return Err(DpcError::Failed(format!(
+            "{} derived file(s) of {} are out of date; run `dpc generate {}`",
+            entries.len(),
+            dir.display(),
+            dir.display()
+        )));
+    }
+    if !kept.is_empty() {
+        return Err(DpcError::Failed(format!(
+            "{} file(s) were edited by hand and kept; review them, or overwrite with `dpc generate --force {}`",
+            kept.len(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+fn verb(action: Action, check: bool) -> &'static str {
+    match (action, check) {
+        (Action::Create, false) => "created",
+        (Action::Update, false) => "updated",
+        (Action::Delete, false) => "deleted",
+        (Action::Create, true) => "missing",
+        (Action::Update, true) => "stale",
+        (Action::Delete, true) => "obsolete",
+        (_, false) => "overwrote",
+        (_, true) => "edited",
+    }
+}
+
+fn text_report(dir: &std::path::Path, check: bool, applied: &[&Entry], kept: &[&Entry]) -> String {
+    let mut s = String::new();
+    if applied.is_empty() && kept.is_empty() {
+        s.push_str(&format!(
+            "{}: every derived file is up to date\n",
+            dir.display()
+        ));
+        return s;
+    }
+    let head = if check { "would change" } else { "changed" };
+    if !applied.is_empty() {
+        s.push_str(&format!("{} ({head}):\n", dir.display()));
+        for e in applied {
+            s.push_str(&format!("  {:<9} {}\n", verb(e.action, check), e.path));
+        }
+    }
+    for e in kept {
+        s.push_str(&format!(
+            "  {:<9} {} ({}; kept)\n",
+            "kept",
+            e.path,
+            e.action.describe()
+        ));
+    }
+    s
+}
