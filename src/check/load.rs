@@ -82,6 +82,14 @@ pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         .trim()
         .to_string();
     let message = strip_location(&message);
+    // The library's advice about its own options means nothing to someone editing a spec.
+    let message = match message.split_once(", set DuplicateKeyPolicy") {
+        Some((head, _)) => head.replace(
+            "duplicate mapping key:",
+            "key appears twice in the same mapping:",
+        ),
+        None => message,
+    };
     let (code, help) = if message.contains("unknown field") {
         let help = suggestion(&message).map(|s| format!("did you mean `{s}`?"));
         ("DPC004", help)

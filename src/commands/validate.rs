@@ -176,11 +176,14 @@ pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
         "checked {} product(s): {errors} error(s), {warnings} warning(s)",
         reports.len()
     );
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     match args.format {
         OutputFormat::Json => println!("{}", check::render::json(&all)),
+        // On failure the summary is the error line (stderr); not repeated here.
+        OutputFormat::Text if failed => print!("{text}"),
         OutputFormat::Text => print!("{text}{summary}\n"),
     }
-    if errors > 0 || (args.deny_warnings && warnings > 0) {
+    if failed {
         return Err(DpcError::Failed(summary));
     }
     Ok(())

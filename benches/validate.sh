@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark: `dpc validate` over a folder of generated products (default 1,000: the three
+# example kinds in turn), release build, measured by hyperfine.
+# Usage: benches/validate.sh [COUNT] [extra hyperfine flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-1000}
+shift || true
+
+command -v hyperfine >/dev/null 2>&1 || {
+  echo "hyperfine is needed: apt-get install hyperfine" >&2
+  exit 2
+}
+cargo build --release --quiet
+bin="$PWD/target/release/dpc"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+
+for i in $(seq 1 "$count"); do
+  case $((i % 3)) in
+    0) flags=(--domain marketing --owner owner@example.com) ;;
+    1) flags=(--domain finance --tier platinum --sla critical --sensitivity confidential --owner owner@example.com) ;;
+    2) flags=(--domain sales --owner sales-team@example.com --sla high) ;;
+  esac
+  "$bin" create "product-$i" "${flags[@]}" --no-input --output-dir "$work/products" >/dev/null
+done
+
+hyperfine --warmup 1 --runs 10 -N --export-json "$work/result.json" "$@" \
+  "$bin validate $work/products"
+
+python3 - "$work/result.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"median {r['median']:.3f} s  mean {r['mean']:.3f} s  validate")
+PY
