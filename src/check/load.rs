@@ -58,17 +58,20 @@ pub fn load(dir: &Path) -> Loaded {
             });
         }
         (p, c, s, g) => {
-            loaded
-                .diagnostics
-                .extend([p.err(), c.err(), s.err(), g.err()].into_iter().flatten());
+            loaded.diagnostics.extend(
+                [p.err(), c.err(), s.err(), g.err()]
+                    .into_iter()
+                    .flatten()
+                    .map(|d| *d),
+            );
         }
     }
     loaded
 }
 
-fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, Diagnostic> {
+fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, Box<Diagnostic>> {
     let text = loaded.text(file).unwrap_or_default();
-    serde_saphyr::from_str::<T>(text).map_err(|e| from_yaml_error(file, &e))
+    serde_saphyr::from_str::<T>(text).map_err(|e| Box::new(from_yaml_error(file, &e)))
 }
 
 /// One diagnostic for a YAML reading error, with its position and, for a misspelled key,

@@ -134,6 +134,18 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     Some((best.start.line(), best.start.col() + 1))
 }
 
+/// Fills in the line and column of every diagnostic that names a YAML path.
+pub fn fill<'a>(diagnostics: &mut [super::Diagnostic], text_of: impl Fn(&str) -> Option<&'a str>) {
+    for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+        if let (Some(path), Some(text)) = (&d.path, text_of(&d.file))
+            && let Some((line, column)) = locate(text, path)
+        {
+            d.line = Some(line);
+            d.column = Some(column);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,17 +173,5 @@ mod tests {
     fn missing_paths_point_at_the_nearest_ancestor() {
         assert_eq!(locate(DOC, "tables.customers.nope"), Some((3, 3)));
         assert_eq!(locate(DOC, "tables.orders"), Some((2, 1)));
-    }
-}
-
-/// Fills in the line and column of every diagnostic that names a YAML path.
-pub fn fill<'a>(diagnostics: &mut [super::Diagnostic], text_of: impl Fn(&str) -> Option<&'a str>) {
-    for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
-        if let (Some(path), Some(text)) = (&d.path, text_of(&d.file))
-            && let Some((line, column)) = locate(text, path)
-        {
-            d.line = Some(line);
-            d.column = Some(column);
-        }
     }
 }

@@ -181,7 +181,7 @@ pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
         OutputFormat::Json => println!("{}", check::render::json(&all)),
         // On failure the summary is the error line (stderr); not repeated here.
         OutputFormat::Text if failed => print!("{text}"),
-        OutputFormat::Text => print!("{text}{summary}\n"),
+        OutputFormat::Text => println!("{text}{summary}"),
     }
     if failed {
         return Err(DpcError::Failed(summary));
