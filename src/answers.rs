@@ -163,6 +163,28 @@ pub fn build_spec(a: &Answers, today: Date) -> Result<(ProductSpec, Notes), Inpu
             a.domain
         ));
     }
+    let origin = format!(
+        "the {} starter",
+        if starter::has_starter(&a.domain) {
+            a.domain.as_str()
+        } else {
+            "general"
+        }
+    );
+    let (spec, _) = build_spec_from(a, &starter, &origin, today)?;
+    Ok((spec, notes))
+}
+
+/// Builds the whole spec from validated answers and the given tables (a domain starter, or
+/// tables read from a file); `origin` names where the tables came from, for messages.
+pub fn build_spec_from(
+    a: &Answers,
+    starter: &Starter,
+    origin: &str,
+    today: Date,
+) -> Result<(ProductSpec, Notes), InputError> {
+    a.validate()?;
+    let notes = Notes::default();
     let sens = policy::sensitivity(a.sensitivity);
     if !sens.pii_allowed {
         let pii: Vec<String> = starter
@@ -178,22 +200,17 @@ pub fn build_spec(a: &Answers, today: Date) -> Result<(ProductSpec, Notes), Inpu
             return Err(refuse(
                 "--sensitivity",
                 format!(
-                    "public products may not contain PII, but the {} starter has PII columns ({}); use --sensitivity internal, confidential or restricted",
-                    if starter::has_starter(&a.domain) {
-                        a.domain.as_str()
-                    } else {
-                        "general"
-                    },
+                    "public products may not contain PII, but {origin} has PII columns ({}); use --sensitivity internal, confidential or restricted",
                     pii.join(", ")
                 ),
             ));
         }
     }
     let date = today.to_string();
-    let contract = build_contract(&starter, &date);
-    let sla = build_sla(a, &starter, &date);
-    let governance = build_governance(a, &starter, today);
-    let product = build_product(a, &starter, &contract, &governance, &date);
+    let contract = build_contract(starter, &date);
+    let sla = build_sla(a, starter, &date);
+    let governance = build_governance(a, starter, today);
+    let product = build_product(a, starter, &contract, &governance, &date);
     Ok((
         ProductSpec {
             product,
