@@ -27,6 +27,9 @@ pub enum Command {
     /// Re-render every derived file from the spec files, keeping files edited by hand.
     #[command(after_help = GENERATE_EXAMPLES)]
     Generate(GenerateArgs),
+    /// Classify contract changes, check the version bump and deprecation notices.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Check products: spec syntax and meaning, Databricks rules on the SQL, stale files.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
@@ -81,6 +84,13 @@ Examples:
   dpc generate data-products/customer-360
   dpc generate data-products/customer-360 --check      # in CI: exit 1 when anything is stale
   dpc generate data-products/customer-360 --force      # also overwrite files edited by hand";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  dpc diff old/customer-360 data-products/customer-360
+  dpc diff old/contract.yaml new/contract.yaml --format json
+  dpc diff data-products/customer-360 --against HEAD        # in CI, against the last commit
+  dpc diff data-products/customer-360 --against main --write-changelog";
 
 const VALIDATE_EXAMPLES: &str = "\
 Examples:
@@ -340,6 +350,30 @@ pub struct TestArgs {
     pub data: PathBuf,
 
     /// Report format: text, or json for CI (stable field names).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The old version: a product directory or a contract.yaml (with --against: the current one).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The new version: a product directory or a contract.yaml.
+    #[arg(value_name = "NEW")]
+    pub new: Option<PathBuf>,
+
+    /// Compare OLD with the same path at this git revision (read through git, no checkout).
+    #[arg(long, value_name = "GIT_REV")]
+    pub against: Option<String>,
+
+    /// Append a dated entry to docs/changelog.md and write schemas/migrations/<old>_to_<new>.sql
+    /// in the new product.
+    #[arg(long)]
+    pub write_changelog: bool,
+
+    /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 }

@@ -42,6 +42,11 @@ impl Date {
         }
     }
 
+    /// Whole days from `earlier` to `self`.
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days - earlier.days
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         if !crate::render::sql::is_iso_date(s) {
             return None;

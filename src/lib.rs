@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod data;
 pub mod date;
+pub mod diff;
 pub mod error;
 pub mod policy;
 pub mod render;
@@ -34,6 +35,7 @@ pub fn main_exit_code() -> i32 {
     let result = match &cli.command {
         cli::Command::Create(args) => commands::create::run(args),
         cli::Command::Generate(args) => commands::generate::run(args),
+        cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::Validate(args) => commands::validate::run(args),
         cli::Command::Schema(args) => commands::schema::run(args),
         cli::Command::Completions(args) => commands::completions::run(args),

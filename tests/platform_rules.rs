@@ -15,7 +15,7 @@ fn product(flags: &[&str]) -> (ProductSpec, Vec<RenderedFile>) {
         "create",
         "customer-360",
         "--owner",
-        "owner@company.com",
+        "owner@example.com",
         "--no-input",
     ];
     argv.extend_from_slice(flags);

@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod create;
+pub mod diff;
 pub mod generate;
 pub mod sample;
 pub mod schema;

@@ -75,7 +75,6 @@ const PRODUCT_FILES: &[(&str, &str)] = &[
     ("docs/data-dictionary.md", "docs/data-dictionary.md.j2"),
     ("docs/consumer-guide.md", "docs/consumer-guide.md.j2"),
     ("docs/sample-queries.sql", "docs/sample-queries.sql.j2"),
-    ("docs/changelog.md", "docs/changelog.md.j2"),
     ("tests/conftest.py", "tests/conftest.py.j2"),
     ("tests/contract_tests.py", "tests/contract_tests.py.j2"),
     (
@@ -83,6 +82,10 @@ const PRODUCT_FILES: &[(&str, &str)] = &[
         "tests/integration_tests.py.j2",
     ),
 ];
+
+/// Files `create` writes once and people (and `dpc diff --write-changelog`) keep up after:
+/// no dpc header, never regenerated.
+const SEEDED_FILES: &[(&str, &str)] = &[("docs/changelog.md", "docs/changelog.md.j2")];
 
 /// What each spec file holds, for its header.
 const SPEC_PURPOSES: [&str; 4] = [
@@ -154,6 +157,7 @@ impl Renderer {
     pub fn render(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
         let mut files = self.render_spec_files(spec)?;
         files.extend(self.render_derived(spec)?);
+        files.extend(self.render_seeded(spec)?);
         Ok(files)
     }
 
@@ -177,7 +181,22 @@ impl Renderer {
         Ok(files)
     }
 
-    /// Every file derived from the spec (everything but the spec files).
+    /// Files written once at creation (the changelog), which later commands leave to people.
+    pub fn render_seeded(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
+        let model = model::build(spec)?;
+        let base = Value::from(minijinja::value::Serde(&model));
+        SEEDED_FILES
+            .iter()
+            .map(|(path, template)| {
+                Ok(RenderedFile {
+                    path: path.to_string(),
+                    text: self.render_one(template, &base)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every file derived from the spec (everything but the spec files and seeded files).
     pub fn render_derived(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
         let model = model::build(spec)?;
         let mut files = Vec::new();

@@ -36,6 +36,21 @@ pub struct Table {
     /// Data quality rules, rendered as Lakeflow expectations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quality_expectations: Vec<Expectation>,
+    /// Set when the table is on its way out; `dpc diff` allows removing it only after the
+    /// contract's notice period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A deprecation notice on a table or column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    /// The date consumers were told (YYYY-MM-DD).
+    pub since: String,
+    /// What to use instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
 }
 
 impl Table {
@@ -91,6 +106,9 @@ pub struct Field {
     /// Enforced as CHECK constraints where Databricks can.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint>,
+    /// Set when the column is on its way out (see `Table::deprecated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Deprecation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
