@@ -102,7 +102,19 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let today = Date::today().map_err(DpcError::Environment)?;
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
-    let files = render_checked(&spec)?;
+    let mut files = render_checked(&spec)?;
+    // Sample rows for the generated tests, written atomically with the rest of the tree.
+    let clock = crate::data::rules::Clock::now()?;
+    let (rows, seed) = (
+        crate::data::generate::CREATE_ROWS,
+        crate::data::generate::CREATE_SEED,
+    );
+    for (path, text) in crate::data::generate::csv_files(&spec, rows, seed, clock)? {
+        files.push(RenderedFile { path, text });
+    }
+    notes.push(format!(
+        "sample_data/: {rows} rows per table (seed {seed}) that keep every rule of the contract, read by tests/; `dpc sample` makes more, `dpc test` checks real data"
+    ));
     let schemas = schema_files(&args.output_dir);
     let mut summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
     summary.schemas = schemas

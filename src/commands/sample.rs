@@ -48,19 +48,39 @@ pub fn write_table(
         .map_err(|e| DataError::write(&path, e))?;
     let mut writer = TableWriter::create(temp.path(), format, &t.rules.columns)?;
     let columns = &t.rules.columns;
+    // Each worker refills its own batch; text buffers come back from the writer.
+    let buffers: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
     parallel::ordered(
         batch_count(t.rows),
-        |k| {
-            let b = generate::batch(plan, table, k, injector);
-            write::encode(format, columns, &b)
+        |k, spare: &mut Option<crate::data::batch::Batch>| {
+            let b = generate::batch_reusing(plan, table, k, injector, spare.take());
+            let buf = buffers
+                .lock()
+                .ok()
+                .and_then(|mut v| v.pop())
+                .unwrap_or_default();
+            let encoded = write::encode(format, columns, &b, buf);
+            *spare = Some(b);
+            encoded
         },
         |encoded| {
             let encoded = encoded.map_err(|m| DataError::write(&path, m))?;
-            writer.append(encoded)
+            if let Some(buf) = writer.append(encoded)?
+                && let Ok(mut v) = buffers.lock()
+            {
+                v.push(buf);
+            }
+            Ok::<(), DataError>(())
         },
     )?;
     let bytes = writer.bytes;
     writer.finish()?;
+    // Temporary files are private; data files are ordinary files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644));
+    }
     temp.persist(&path)
         .map_err(|e| DataError::write(&path, e))?;
     let size = std::fs::metadata(&path).map_or(bytes, |m| m.len());

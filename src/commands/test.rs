@@ -3,7 +3,7 @@
 //! below the SLA breach threshold.
 
 use crate::cli::{OutputFormat, TestArgs};
-use crate::data::eval::{Evaluator, Outcome};
+use crate::data::eval::{Evaluator, Outcome, row_failures};
 use crate::data::read::{self, BatchSource, Layout};
 use crate::data::report::{Report, table_report};
 use crate::data::rules::{Clock, TableRules};
@@ -156,28 +156,54 @@ fn progress_bar(
     Some(bar)
 }
 
-/// Reads on one thread and checks on this one, batch by batch.
+/// Three stages, batch by batch: one thread reads, one runs the row-level rules, this one
+/// counts and runs the uniqueness rules (the only state). Checked batches go back to the
+/// reader to be refilled.
 pub fn evaluate(
     mut source: Box<dyn BatchSource>,
     rules: &TableRules,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<(Outcome, Layout), DataError> {
+    use std::sync::mpsc::sync_channel;
+    let total = source.total();
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let (read_tx, read_rx) = sync_channel(2);
+        let (check_tx, check_rx) = sync_channel(2);
+        let (back_tx, back_rx) = sync_channel(4);
         let reader = scope.spawn(move || -> Result<Layout, DataError> {
-            while let Some(batch) = source.next_batch()? {
-                if tx.send((batch, source.position())).is_err() {
+            while let Some(batch) = source.next_batch(back_rx.try_recv().ok())? {
+                if read_tx.send((batch, source.position())).is_err() {
                     break;
                 }
             }
             Ok(source.layout())
         });
+        scope.spawn(move || {
+            for (batch, position) in read_rx {
+                let fails = row_failures(rules, &batch);
+                if check_tx.send((batch, fails, position)).is_err() {
+                    break;
+                }
+            }
+        });
         let mut evaluator = Evaluator::new(rules);
-        for (batch, position) in rx {
-            evaluator.add(&batch);
+        let mut first = true;
+        for (batch, fails, position) in check_rx {
+            if first && position > 0 && batch.rows > 0 {
+                // Expected rows: the total (rows, or bytes scaled by this batch's bytes per row).
+                let expected = if batch.first_row == 0 && position >= total {
+                    batch.rows as u64
+                } else {
+                    total.saturating_mul(batch.rows as u64) / position.max(1)
+                };
+                evaluator.reserve(expected.max(batch.rows as u64));
+                first = false;
+            }
+            evaluator.add_checked(&batch, &fails);
             if let Some(bar) = progress {
                 bar.set_position(position);
             }
+            let _ = back_tx.try_send(batch);
         }
         let layout = reader
             .join()

@@ -98,6 +98,40 @@ pub struct Column {
 }
 
 impl Column {
+    /// Empties the column, keeping its allocations (batches are recycled: allocating and
+    /// freeing large buffers on every batch makes threads wait on the allocator).
+    pub fn clear(&mut self) {
+        match &mut self.data {
+            Data::Bool(v) => v.clear(),
+            Data::Int(v) => v.clear(),
+            Data::Float(v) => v.clear(),
+            Data::Decimal(v) => v.clear(),
+            Data::Date(v) => v.clear(),
+            Data::Timestamp(v) => v.clear(),
+            Data::Bytes(b) => {
+                b.data.clear();
+                b.ends.clear();
+            }
+        }
+        self.cells.clear();
+        self.invalid.clear();
+    }
+
+    /// A cleared column of `kind`: column `index` of `spare` when it has that kind, else new.
+    pub fn reuse(spare: &mut Option<Batch>, index: usize, kind: Kind, capacity: usize) -> Column {
+        match spare
+            .as_mut()
+            .and_then(|b| b.columns.get_mut(index))
+            .and_then(Option::take)
+        {
+            Some(mut c) if c.kind == kind => {
+                c.clear();
+                c
+            }
+            _ => Column::new(kind, capacity),
+        }
+    }
+
     pub fn new(kind: Kind, capacity: usize) -> Column {
         Column {
             kind,

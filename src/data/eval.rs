@@ -178,7 +178,23 @@ impl<'a> Evaluator<'a> {
         self.failed[word] |= 1 << (global_row % 64);
     }
 
+    /// Checks a batch: [`row_failures`] then [`Evaluator::add_checked`].
     pub fn add(&mut self, batch: &Batch) {
+        let fails = row_failures(self.rules, batch);
+        self.add_checked(batch, &fails);
+    }
+
+    /// Sizes the uniqueness state for about `rows` rows (saves rehashing as it grows).
+    pub fn reserve(&mut self, rows: u64) {
+        let rows = usize::try_from(rows).unwrap_or(usize::MAX).min(1 << 30);
+        for u in &mut self.unique {
+            u.seen.reserve(rows.saturating_sub(u.seen.len()));
+        }
+    }
+
+    /// Counts a batch whose row-level failures `fails` (from [`row_failures`]) are known,
+    /// and runs the uniqueness rules.
+    pub fn add_checked(&mut self, batch: &Batch, fails: &RowFailures) {
         let n = batch.rows;
         self.rows += n as u64;
         let mut shape_ok = vec![true; n];
@@ -187,54 +203,13 @@ impl<'a> Evaluator<'a> {
                 *s = false;
             }
         }
-        let well_formed = (n - batch.malformed.len().min(n)) as u64;
         let mut row_failed = vec![false; n];
-        let mut pattern_memo: HashMap<(usize, &str), Vec<bool>> = HashMap::new();
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            let mut fails: Vec<usize> = Vec::new();
-            match &rule.check {
-                Check::RowShape => {
-                    self.stats[ri].checked += n as u64;
-                    fails.extend(batch.malformed.iter().copied());
-                }
-                Check::Unique => continue,
-                check => {
-                    let c = rule.columns[0];
-                    let Some(Some(col)) = batch.columns.get(c) else {
-                        continue;
-                    };
-                    self.stats[ri].checked += well_formed;
-                    let kind = self.rules.columns[c].kind;
-                    let memo = match check {
-                        Check::Pattern { pattern, re } => Some(
-                            pattern_memo
-                                .entry((c, pattern.as_str()))
-                                .or_insert_with(|| pattern_matches(re, col, kind)),
-                        ),
-                        _ => None,
-                    };
-                    for r in 0..n {
-                        if !shape_ok[r] {
-                            continue;
-                        }
-                        let bad = match check {
-                            Check::Type => col.cells[r] == INVALID,
-                            Check::NotNull => col.cells[r] == NULL,
-                            _ if col.cells[r] != VALUE => false,
-                            Check::Pattern { .. } => memo.as_ref().is_some_and(|m| !m[r]),
-                            Check::InSet(set) => !in_set(col, r, set),
-                            Check::Range { min, max } => {
-                                out_of_range(col, r, min.as_ref(), max.as_ref())
-                            }
-                            _ => false,
-                        };
-                        if bad {
-                            fails.push(r);
-                        }
-                    }
-                }
-            }
-            self.count(ri, rule, &fails, batch, &mut row_failed);
+            let Some((checked, list)) = fails.get(ri).and_then(Option::as_ref) else {
+                continue;
+            };
+            self.stats[ri].checked += checked;
+            self.count(ri, rule, list, batch, &mut row_failed);
         }
         self.add_unique(batch, &shape_ok, &mut row_failed);
         for (r, f) in row_failed.iter().enumerate() {
@@ -345,42 +320,168 @@ fn pattern_matches(re: &regex::bytes::Regex, col: &Column, kind: Kind) -> Vec<bo
         .collect()
 }
 
-fn in_set(col: &Column, r: usize, set: &[Value]) -> bool {
-    match &col.data {
-        Data::Bytes(b) => {
-            let v = b.get(r);
-            set.iter()
-                .any(|s| matches!(s, Value::Text(t) if t.as_bytes() == v))
+/// Per rule: rows checked and the failing rows of a batch (`None` for uniqueness and for
+/// rules on a column the file lacks).
+pub type RowFailures = Vec<Option<(u64, Vec<usize>)>>;
+
+/// Runs the row-level rules of a table on a batch. Pure, so it can run on any thread.
+pub fn row_failures(rules: &TableRules, batch: &Batch) -> RowFailures {
+    let n = batch.rows;
+    let mut shape_ok = vec![true; n];
+    for &r in &batch.malformed {
+        if let Some(s) = shape_ok.get_mut(r) {
+            *s = false;
         }
-        Data::Int(d) => set.iter().any(|s| *s == Value::Int(d[r])),
-        Data::Float(d) => set.iter().any(|s| *s == Value::Float(d[r])),
-        Data::Decimal(d) => set.iter().any(|s| *s == Value::Decimal(d[r])),
-        Data::Date(d) => set.iter().any(|s| *s == Value::Date(d[r])),
-        Data::Timestamp(d) => set.iter().any(|s| *s == Value::Timestamp(d[r])),
-        Data::Bool(d) => set.iter().any(|s| *s == Value::Bool(d[r])),
     }
+    let well_formed = (n - batch.malformed.len().min(n)) as u64;
+    let mut pattern_memo: HashMap<(usize, &str), Vec<bool>> = HashMap::new();
+    let mut out = Vec::with_capacity(rules.rules.len());
+    for rule in &rules.rules {
+        let mut fails = Vec::new();
+        match &rule.check {
+            Check::RowShape => {
+                fails.extend(batch.malformed.iter().copied());
+                out.push(Some((n as u64, fails)));
+                continue;
+            }
+            Check::Unique => {
+                out.push(None);
+                continue;
+            }
+            check => {
+                let c = rule.columns[0];
+                let Some(Some(col)) = batch.columns.get(c) else {
+                    out.push(None);
+                    continue;
+                };
+                let kind = rules.columns[c].kind;
+                // Malformed rows hold NULLs: only NOT NULL has to skip them.
+                match check {
+                    Check::Type => scan_cells(&col.cells, INVALID, &mut fails),
+                    Check::NotNull => {
+                        scan_cells(&col.cells, NULL, &mut fails);
+                        fails.retain(|&r| shape_ok[r]);
+                    }
+                    Check::Pattern { pattern, re } => {
+                        let memo = pattern_memo
+                            .entry((c, pattern.as_str()))
+                            .or_insert_with(|| pattern_matches(re, col, kind));
+                        fails.extend(
+                            memo.iter()
+                                .enumerate()
+                                .filter(|(_, ok)| !**ok)
+                                .map(|(r, _)| r),
+                        );
+                    }
+                    Check::InSet(set) => set_failures(col, set, &mut fails),
+                    Check::Range { min, max } => {
+                        range_failures(col, min.as_ref(), max.as_ref(), &mut fails)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.push(Some((well_formed, fails)));
+    }
+    out
 }
 
-fn out_of_range(col: &Column, r: usize, min: Option<&Value>, max: Option<&Value>) -> bool {
-    macro_rules! check {
-        ($v:expr, $variant:ident) => {{
-            let v = $v;
-            let below = matches!(min, Some(Value::$variant(m)) if v < *m);
-            let above = matches!(max, Some(Value::$variant(m)) if v > *m);
-            below || above
+fn scan_cells(cells: &[u8], state: u8, out: &mut Vec<usize>) {
+    out.extend(
+        cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == state)
+            .map(|(r, _)| r),
+    );
+}
+
+/// Rows whose value is not in `set`.
+fn set_failures(col: &Column, set: &[Value], out: &mut Vec<usize>) {
+    macro_rules! scan {
+        ($d:expr, $variant:ident) => {{
+            let allowed: Vec<_> = set
+                .iter()
+                .filter_map(|v| match v {
+                    Value::$variant(x) => Some(x.clone()),
+                    _ => None,
+                })
+                .collect();
+            for (r, v) in $d.iter().enumerate() {
+                if col.cells[r] == VALUE && !allowed.contains(v) {
+                    out.push(r);
+                }
+            }
         }};
     }
     match &col.data {
-        Data::Int(d) => check!(d[r], Int),
-        Data::Float(d) => check!(d[r], Float),
-        Data::Decimal(d) => check!(d[r], Decimal),
-        Data::Date(d) => check!(d[r], Date),
-        Data::Timestamp(d) => check!(d[r], Timestamp),
-        Data::Bool(d) => check!(d[r], Bool),
         Data::Bytes(b) => {
-            let v = b.get(r);
-            matches!(min, Some(Value::Text(m)) if v < m.as_bytes())
-                || matches!(max, Some(Value::Text(m)) if v > m.as_bytes())
+            let allowed: Vec<&[u8]> = set
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Text(t) => Some(t.as_bytes()),
+                    _ => None,
+                })
+                .collect();
+            for r in 0..col.len() {
+                if col.cells[r] == VALUE && !allowed.contains(&b.get(r)) {
+                    out.push(r);
+                }
+            }
+        }
+        Data::Int(d) => scan!(d, Int),
+        Data::Float(d) => scan!(d, Float),
+        Data::Decimal(d) => scan!(d, Decimal),
+        Data::Date(d) => scan!(d, Date),
+        Data::Timestamp(d) => scan!(d, Timestamp),
+        Data::Bool(d) => scan!(d, Bool),
+    }
+}
+
+/// Rows whose value is below `min` or above `max`.
+fn range_failures(col: &Column, min: Option<&Value>, max: Option<&Value>, out: &mut Vec<usize>) {
+    macro_rules! scan {
+        ($d:expr, $variant:ident) => {{
+            let lo = match min {
+                Some(Value::$variant(m)) => Some(m.clone()),
+                _ => None,
+            };
+            let hi = match max {
+                Some(Value::$variant(m)) => Some(m.clone()),
+                _ => None,
+            };
+            for (r, v) in $d.iter().enumerate() {
+                if col.cells[r] == VALUE
+                    && (lo.as_ref().is_some_and(|m| v < m) || hi.as_ref().is_some_and(|m| v > m))
+                {
+                    out.push(r);
+                }
+            }
+        }};
+    }
+    match &col.data {
+        Data::Int(d) => scan!(d, Int),
+        Data::Float(d) => scan!(d, Float),
+        Data::Decimal(d) => scan!(d, Decimal),
+        Data::Date(d) => scan!(d, Date),
+        Data::Timestamp(d) => scan!(d, Timestamp),
+        Data::Bool(d) => scan!(d, Bool),
+        Data::Bytes(b) => {
+            let lo = match min {
+                Some(Value::Text(m)) => Some(m.as_bytes()),
+                _ => None,
+            };
+            let hi = match max {
+                Some(Value::Text(m)) => Some(m.as_bytes()),
+                _ => None,
+            };
+            for r in 0..col.len() {
+                let v = b.get(r);
+                if col.cells[r] == VALUE && (lo.is_some_and(|m| v < m) || hi.is_some_and(|m| v > m))
+                {
+                    out.push(r);
+                }
+            }
         }
     }
 }

@@ -3,19 +3,21 @@
 
 use std::sync::mpsc;
 
-/// Runs `work(k)` for `k` in `0..count` on all cores and hands each result to `sink` in
-/// order of `k`. Stops early (and returns the error) when `sink` fails.
-pub fn ordered<T: Send, E>(
+/// Runs `work(k, state)` for `k` in `0..count` on all cores (each worker with its own
+/// `state`, for buffers to reuse) and hands each result to `sink` in order of `k`. Stops
+/// early (and returns the error) when `sink` fails.
+pub fn ordered<T: Send, S: Default, E>(
     count: u64,
-    work: impl Fn(u64) -> T + Sync,
+    work: impl Fn(u64, &mut S) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8) as u64;
     if workers == 1 || count <= 1 {
+        let mut state = S::default();
         for k in 0..count {
-            sink(work(k))?;
+            sink(work(k, &mut state))?;
         }
         return Ok(());
     }
@@ -26,9 +28,10 @@ pub fn ordered<T: Send, E>(
             receivers.push(rx);
             let work = &work;
             scope.spawn(move || {
+                let mut state = S::default();
                 let mut k = w;
                 while k < count {
-                    if tx.send(work(k)).is_err() {
+                    if tx.send(work(k, &mut state)).is_err() {
                         return;
                     }
                     k += workers;
@@ -52,7 +55,7 @@ mod tests {
         let mut seen = Vec::new();
         super::ordered(
             100,
-            |k| k * 2,
+            |k, _: &mut ()| k * 2,
             |v| -> Result<(), ()> {
                 seen.push(v);
                 Ok(())
@@ -64,7 +67,11 @@ mod tests {
 
     #[test]
     fn a_failing_sink_stops_the_workers() {
-        let r = super::ordered(1000, |k| k, |v| if v == 10 { Err(v) } else { Ok(()) });
+        let r = super::ordered(
+            1000,
+            |k, _: &mut ()| k,
+            |v| if v == 10 { Err(v) } else { Ok(()) },
+        );
         assert_eq!(r, Err(10));
     }
 }

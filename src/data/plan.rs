@@ -293,11 +293,10 @@ impl ProductPlan {
 
     fn push_random(&self, generator: &Gen, rng: &mut impl Source, out: &mut Column) {
         match generator {
-            Gen::Pattern(p) => {
-                let mut s = String::new();
-                p.generate(rng, &mut s);
+            Gen::Pattern(p) => with_scratch(|s| {
+                p.generate(rng, s);
                 out.push_bytes(s.as_bytes());
-            }
+            }),
             Gen::Choice(values) => {
                 out.push_value(&values[rng.below(values.len() as u64) as usize]);
             }
@@ -309,11 +308,10 @@ impl ProductPlan {
                 out.push_timestamp(rng.between(*lo, *hi) * MICROS_PER_SECOND);
             }
             Gen::Bool => out.push_bool(rng.below(2) == 1),
-            Gen::Words(style) => {
-                let mut s = String::new();
-                style.write(rng, &mut s);
+            Gen::Words(style) => with_scratch(|s| {
+                style.write(rng, s);
                 out.push_bytes(s.as_bytes());
-            }
+            }),
             Gen::Binary => {
                 let bytes: Vec<u8> = (0..8 + rng.below(9))
                     .map(|_| rng.below(256) as u8)
@@ -351,11 +349,10 @@ impl ProductPlan {
 
     fn push_indexed(&self, generator: &Indexed, salt: u64, x: u64, row: u64, out: &mut Column) {
         match generator {
-            Indexed::Pattern(u) => {
-                let mut s = String::new();
-                u.write(x, &mut RowRng::new(self.seed, salt, x), &mut s);
+            Indexed::Pattern(u) => with_scratch(|s| {
+                u.write(x, &mut RowRng::new(self.seed, salt, x), s);
                 out.push_bytes(s.as_bytes());
-            }
+            }),
             Indexed::Choice(values) => out.push_value(&values[(x as usize) % values.len().max(1)]),
             Indexed::Int(lo) => out.push_int(lo.saturating_add(x as i64)),
             Indexed::Float(lo) => out.push_float((lo + x as i64) as f64 / 10_000.0),
@@ -380,6 +377,20 @@ impl ProductPlan {
         self.push(table, column, row, &mut rng, &mut out);
         out
     }
+}
+
+/// Runs `f` with an empty reusable string (no allocation per generated value).
+fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            s.clear();
+            f(&mut s)
+        }
+        Err(_) => f(&mut String::new()),
+    })
 }
 
 /// Drops references that would make a key depend on itself.

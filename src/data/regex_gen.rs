@@ -188,11 +188,7 @@ impl PatternGen {
         Ok(UniqueValues {
             generator: self.clone(),
             permutation: Permutation::new(modulus, salt),
-            bound: if modulus == 0 {
-                1 << 64
-            } else {
-                u128::from(modulus)
-            },
+            max: modulus.wrapping_sub(1),
         })
     }
 }
@@ -202,8 +198,8 @@ impl PatternGen {
 pub struct UniqueValues {
     generator: PatternGen,
     permutation: Permutation,
-    /// Exclusive bound of the numbers the permutation yields.
-    bound: u128,
+    /// The largest number the permutation yields.
+    max: u64,
 }
 
 impl UniqueValues {
@@ -217,8 +213,8 @@ impl UniqueValues {
 
     /// Appends the value of row number `n` to `out`.
     pub fn write(&self, n: u64, rng: &mut impl Source, out: &mut String) {
-        let u = u128::from(self.permutation.apply(n));
-        numbered(&self.generator.root, u, self.bound, rng, out);
+        let u = self.permutation.apply(n);
+        numbered(&self.generator.root, u, self.max, rng, out);
     }
 }
 
@@ -284,27 +280,31 @@ fn random(node: &Node, rng: &mut impl Source, out: &mut String) {
     }
 }
 
-/// Writes the `u`-th string of `node` (`u < capacity(node)`); `bound` is an exclusive upper
-/// bound on `u`: once it reaches 1 no digit is left to place and the rest is random.
-fn numbered(node: &Node, u: u128, bound: u128, rng: &mut impl Source, out: &mut String) {
-    if bound <= 1 {
+/// Writes the `u`-th string of `node` (`u < cap`); `max` is the largest number any caller
+/// passes (inclusive): once it is 0 no digit is left to place and the rest is random.
+fn numbered(node: &Node, u: u64, max: u64, rng: &mut impl Source, out: &mut String) {
+    if max == 0 {
         random(node, rng, out);
         return;
     }
     match &node.kind {
         NodeKind::Literal(s) => out.push_str(s),
-        NodeKind::Class(c) => out.push(c.nth((u % u128::from(c.size)) as u64)),
-        NodeKind::Concat(items) => numbered_seq(items.iter(), u, bound, rng, out),
-        NodeKind::Repeat { node, min, max } => {
-            let n = unique_count(*min, *max) as usize;
-            numbered_seq(std::iter::repeat_n(node.as_ref(), n), u, bound, rng, out);
+        NodeKind::Class(c) => out.push(c.nth(u % c.size.max(1))),
+        NodeKind::Concat(items) => numbered_seq(items.iter(), u, max, rng, out),
+        NodeKind::Repeat {
+            node,
+            min,
+            max: most,
+        } => {
+            let n = unique_count(*min, *most) as usize;
+            numbered_seq(std::iter::repeat_n(node.as_ref(), n), u, max, rng, out);
         }
         NodeKind::Alternation(items) => {
             let mut u = u;
             for item in items {
-                let c = item.cap;
+                let c = u64::try_from(item.cap).unwrap_or(u64::MAX);
                 if u < c {
-                    numbered(item, u, c, rng, out);
+                    numbered(item, u, c - 1, rng, out);
                     return;
                 }
                 u -= c;
@@ -316,20 +316,29 @@ fn numbered(node: &Node, u: u128, bound: u128, rng: &mut impl Source, out: &mut 
 
 fn numbered_seq<'a>(
     items: impl Iterator<Item = &'a Node>,
-    mut u: u128,
-    mut bound: u128,
+    mut u: u64,
+    mut max: u64,
     rng: &mut impl Source,
     out: &mut String,
 ) {
     for item in items {
-        let c = item.cap.max(1);
-        if bound <= 1 {
+        if max == 0 {
             random(item, rng, out);
             continue;
         }
-        numbered(item, u % c, bound.min(c), rng, out);
-        u /= c;
-        bound = bound.div_ceil(c);
+        match u64::try_from(item.cap) {
+            Ok(c) if c > 0 => {
+                numbered(item, u % c, max.min(c - 1), rng, out);
+                u /= c;
+                max /= c;
+            }
+            _ => {
+                // More strings than numbers: this item takes all that is left.
+                numbered(item, u, max, rng, out);
+                u = 0;
+                max = 0;
+            }
+        }
     }
 }
 

@@ -360,22 +360,33 @@ pub fn write_decimal(out: &mut Vec<u8>, v: i128, scale: u8) {
     if v < 0 {
         out.push(b'-');
     }
-    let digits = v.unsigned_abs().to_string();
+    let mut buf = [0u8; 40];
+    let mut n = v.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = &buf[i..];
     let scale = usize::from(scale);
     if scale == 0 {
-        out.extend_from_slice(digits.as_bytes());
+        out.extend_from_slice(digits);
         return;
     }
     if digits.len() <= scale {
         out.push(b'0');
         out.push(b'.');
         out.extend(std::iter::repeat_n(b'0', scale - digits.len()));
-        out.extend_from_slice(digits.as_bytes());
+        out.extend_from_slice(digits);
     } else {
         let (int, frac) = digits.split_at(digits.len() - scale);
-        out.extend_from_slice(int.as_bytes());
+        out.extend_from_slice(int);
         out.push(b'.');
-        out.extend_from_slice(frac.as_bytes());
+        out.extend_from_slice(frac);
     }
 }
 
@@ -384,7 +395,33 @@ fn push2(out: &mut Vec<u8>, v: i64) {
     out.push(b'0' + (v % 10) as u8);
 }
 
+/// Days covered by the text table of [`write_date`]: 1900-01-01 to 2100-12-31.
+const TABLE_FIRST: i32 = -25_567;
+const TABLE_DAYS: usize = 73_414;
+
+fn date_table() -> &'static [[u8; 10]] {
+    static TABLE: std::sync::OnceLock<Vec<[u8; 10]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..TABLE_DAYS as i32)
+            .map(|i| {
+                let mut v = Vec::with_capacity(10);
+                write_date_slow(&mut v, TABLE_FIRST + i);
+                let mut a = [0u8; 10];
+                a.copy_from_slice(&v[..10]);
+                a
+            })
+            .collect()
+    })
+}
+
 pub fn write_date(out: &mut Vec<u8>, days: i32) {
+    match usize::try_from(days - TABLE_FIRST) {
+        Ok(i) if i < TABLE_DAYS => out.extend_from_slice(&date_table()[i]),
+        _ => write_date_slow(out, days),
+    }
+}
+
+fn write_date_slow(out: &mut Vec<u8>, days: i32) {
     let (y, m, d) = civil_from_days(i64::from(days));
     if (0..=9999).contains(&y) {
         push2(out, y / 100);

@@ -69,7 +69,7 @@ impl CsvSource {
 }
 
 impl BatchSource for CsvSource {
-    fn next_batch(&mut self) -> Result<Option<Batch>, DataError> {
+    fn next_batch(&mut self, mut spare: Option<Batch>) -> Result<Option<Batch>, DataError> {
         if self.layout.empty {
             return Ok(None);
         }
@@ -77,7 +77,8 @@ impl BatchSource for CsvSource {
             .columns
             .iter()
             .zip(&self.index)
-            .map(|(c, i)| i.map(|_| Column::new(c.kind, BATCH_ROWS)))
+            .enumerate()
+            .map(|(ci, (c, i))| i.map(|_| Column::reuse(&mut spare, ci, c.kind, BATCH_ROWS)))
             .collect();
         let mut malformed = Vec::new();
         let mut rows = 0;

@@ -85,11 +85,12 @@ fn push_json(col: &mut Column, info: &ColumnInfo, raw: &RawValue) {
 }
 
 impl BatchSource for JsonlSource {
-    fn next_batch(&mut self) -> Result<Option<Batch>, DataError> {
+    fn next_batch(&mut self, mut spare: Option<Batch>) -> Result<Option<Batch>, DataError> {
         let mut cols: Vec<Option<Column>> = self
             .columns
             .iter()
-            .map(|c| Some(Column::new(c.kind, BATCH_ROWS)))
+            .enumerate()
+            .map(|(ci, c)| Some(Column::reuse(&mut spare, ci, c.kind, BATCH_ROWS)))
             .collect();
         let mut malformed = Vec::new();
         let mut rows = 0;

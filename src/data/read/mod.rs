@@ -26,8 +26,8 @@ pub struct Layout {
 
 /// A reader of one table's file.
 pub trait BatchSource: Send {
-    /// The next batch, or `None` at the end.
-    fn next_batch(&mut self) -> Result<Option<Batch>, DataError>;
+    /// The next batch, or `None` at the end; `spare` is a used batch whose buffers to reuse.
+    fn next_batch(&mut self, spare: Option<Batch>) -> Result<Option<Batch>, DataError>;
     /// Progress so far, in [`BatchSource::total`]'s unit (bytes or rows).
     fn position(&self) -> u64;
     fn total(&self) -> u64;

@@ -87,7 +87,7 @@ impl ParquetSource {
 }
 
 impl BatchSource for ParquetSource {
-    fn next_batch(&mut self) -> Result<Option<Batch>, DataError> {
+    fn next_batch(&mut self, mut spare: Option<Batch>) -> Result<Option<Batch>, DataError> {
         let Some(reader) = self.reader.as_mut() else {
             return Ok(None);
         };
@@ -101,7 +101,8 @@ impl BatchSource for ParquetSource {
             .columns
             .iter()
             .zip(&self.present)
-            .map(|(info, present)| {
+            .enumerate()
+            .map(|(ci, (info, present))| {
                 if !present {
                     return None;
                 }
@@ -110,7 +111,7 @@ impl BatchSource for ParquetSource {
                     .iter()
                     .position(|f| f.name().eq_ignore_ascii_case(&info.name))
                     .map(|i| rb.column(i).clone())?;
-                let mut col = Column::new(info.kind, rows);
+                let mut col = Column::reuse(&mut spare, ci, info.kind, rows);
                 convert(array.as_ref(), info, &mut col);
                 Some(col)
             })

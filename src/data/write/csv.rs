@@ -43,8 +43,15 @@ pub fn header(columns: &[ColumnInfo]) -> Vec<u8> {
 
 /// The rows of a batch (no header).
 pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
+    let mut out = Vec::with_capacity(batch.rows * (columns.len() * 16 + 32));
+    encode_into(columns, batch, &mut out);
+    out
+}
+
+/// Appends the rows of a batch to `out`.
+pub fn encode_into(columns: &[ColumnInfo], batch: &Batch, out: &mut Vec<u8>) {
     use base64::Engine;
-    let mut out = Vec::with_capacity(batch.rows * columns.len() * 12);
+    out.reserve(batch.rows * (columns.len() * 16 + 32));
     let mut scratch = String::new();
     for row in 0..batch.rows {
         for (ci, info) in columns.iter().enumerate() {
@@ -58,34 +65,33 @@ pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
                 NULL => continue,
                 INVALID => {
                     let text = col.display(row);
-                    field(&mut out, text.as_bytes());
+                    field(out, text.as_bytes());
                     continue;
                 }
                 _ => {}
             }
             match &col.data {
                 Data::Bool(d) => out.extend_from_slice(if d[row] { b"true" } else { b"false" }),
-                Data::Int(d) => values::write_int(&mut out, d[row]),
-                Data::Float(d) => values::write_float(&mut out, d[row]),
+                Data::Int(d) => values::write_int(out, d[row]),
+                Data::Float(d) => values::write_float(out, d[row]),
                 Data::Decimal(d) => {
                     let scale = match info.kind {
                         Kind::Decimal { scale, .. } => scale,
                         _ => 0,
                     };
-                    values::write_decimal(&mut out, d[row], scale);
+                    values::write_decimal(out, d[row], scale);
                 }
-                Data::Date(d) => values::write_date(&mut out, d[row]),
-                Data::Timestamp(d) => values::write_timestamp(&mut out, d[row]),
+                Data::Date(d) => values::write_date(out, d[row]),
+                Data::Timestamp(d) => values::write_timestamp(out, d[row]),
                 Data::Bytes(b) if info.kind == Kind::Binary => {
                     scratch.clear();
                     base64::engine::general_purpose::STANDARD
                         .encode_string(b.get(row), &mut scratch);
-                    field(&mut out, scratch.as_bytes());
+                    field(out, scratch.as_bytes());
                 }
-                Data::Bytes(b) => field(&mut out, b.get(row)),
+                Data::Bytes(b) => field(out, b.get(row)),
             }
         }
         out.push(b'\n');
     }
-    out
 }

@@ -24,6 +24,13 @@ pub fn string(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
+    let mut out = Vec::with_capacity(batch.rows * (columns.len() * 16 + 32));
+    encode_into(columns, batch, &mut out);
+    out
+}
+
+/// Appends the rows of a batch to `out`.
+pub fn encode_into(columns: &[ColumnInfo], batch: &Batch, out: &mut Vec<u8>) {
     use base64::Engine;
     let keys: Vec<Vec<u8>> = columns
         .iter()
@@ -34,7 +41,7 @@ pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
             k
         })
         .collect();
-    let mut out = Vec::with_capacity(batch.rows * columns.len() * 24);
+    out.reserve(batch.rows * (columns.len() * 16 + 32));
     for row in 0..batch.rows {
         out.push(b'{');
         for (ci, info) in columns.iter().enumerate() {
@@ -51,48 +58,47 @@ pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
                     continue;
                 }
                 INVALID => {
-                    string(&mut out, col.display(row).as_bytes());
+                    string(out, col.display(row).as_bytes());
                     continue;
                 }
                 _ => {}
             }
             match &col.data {
                 Data::Bool(d) => out.extend_from_slice(if d[row] { b"true" } else { b"false" }),
-                Data::Int(d) => values::write_int(&mut out, d[row]),
-                Data::Float(d) if d[row].is_finite() => values::write_float(&mut out, d[row]),
+                Data::Int(d) => values::write_int(out, d[row]),
+                Data::Float(d) if d[row].is_finite() => values::write_float(out, d[row]),
                 Data::Float(d) => {
                     let mut t = Vec::new();
                     values::write_float(&mut t, d[row]);
-                    string(&mut out, &t);
+                    string(out, &t);
                 }
                 Data::Decimal(d) => {
                     let scale = match info.kind {
                         Kind::Decimal { scale, .. } => scale,
                         _ => 0,
                     };
-                    values::write_decimal(&mut out, d[row], scale);
+                    values::write_decimal(out, d[row], scale);
                 }
                 Data::Date(d) => {
                     out.push(b'"');
-                    values::write_date(&mut out, d[row]);
+                    values::write_date(out, d[row]);
                     out.push(b'"');
                 }
                 Data::Timestamp(d) => {
                     out.push(b'"');
-                    values::write_timestamp(&mut out, d[row]);
+                    values::write_timestamp(out, d[row]);
                     out.push(b'"');
                 }
                 Data::Bytes(b) => match info.kind {
                     Kind::Binary => {
                         let text = base64::engine::general_purpose::STANDARD.encode(b.get(row));
-                        string(&mut out, text.as_bytes());
+                        string(out, text.as_bytes());
                     }
                     Kind::Nested => out.extend_from_slice(b.get(row)),
-                    _ => string(&mut out, b.get(row)),
+                    _ => string(out, b.get(row)),
                 },
             }
         }
         out.extend_from_slice(b"}\n");
     }
-    out
 }

@@ -19,11 +19,24 @@ pub enum Encoded {
     Arrow(arrow_array::RecordBatch),
 }
 
-/// Encodes a batch in `format` (pure; called on worker threads).
-pub fn encode(format: Format, columns: &[ColumnInfo], batch: &Batch) -> Result<Encoded, String> {
+/// Encodes a batch in `format` (pure; called on worker threads); text formats append to
+/// `buf` (a used buffer, cleared).
+pub fn encode(
+    format: Format,
+    columns: &[ColumnInfo],
+    batch: &Batch,
+    mut buf: Vec<u8>,
+) -> Result<Encoded, String> {
+    buf.clear();
     Ok(match format {
-        Format::Csv => Encoded::Text(csv::encode(columns, batch)),
-        Format::Jsonl => Encoded::Text(jsonl::encode(columns, batch)),
+        Format::Csv => {
+            csv::encode_into(columns, batch, &mut buf);
+            Encoded::Text(buf)
+        }
+        Format::Jsonl => {
+            jsonl::encode_into(columns, batch, &mut buf);
+            Encoded::Text(buf)
+        }
         Format::Parquet => Encoded::Arrow(parquet::encode(columns, batch)?),
     })
 }
@@ -66,16 +79,19 @@ impl TableWriter {
         })
     }
 
-    pub fn append(&mut self, encoded: Encoded) -> Result<(), DataError> {
+    /// Appends a batch; gives back the text buffer for reuse.
+    pub fn append(&mut self, encoded: Encoded) -> Result<Option<Vec<u8>>, DataError> {
         match (&mut self.sink, encoded) {
             (Sink::Text(w), Encoded::Text(bytes)) => {
                 self.bytes += bytes.len() as u64;
                 w.write_all(&bytes)
-                    .map_err(|e| DataError::write(&self.path, e))
+                    .map_err(|e| DataError::write(&self.path, e))?;
+                Ok(Some(bytes))
             }
-            (Sink::Parquet(w), Encoded::Arrow(batch)) => {
-                w.write(&batch).map_err(|e| DataError::write(&self.path, e))
-            }
+            (Sink::Parquet(w), Encoded::Arrow(batch)) => w
+                .write(&batch)
+                .map(|()| None)
+                .map_err(|e| DataError::write(&self.path, e)),
             _ => Err(DataError::write(
                 &self.path,
                 "internal: batch encoded for another format",
