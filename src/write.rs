@@ -34,10 +34,7 @@ pub enum WriteError {
 /// Writes `files` as the directory `target`, replacing an existing one only when `replace`.
 /// The caller has already refused an existing target without `--force`.
 pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Result<(), WriteError> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(target);
     std::fs::create_dir_all(&parent).map_err(|source| WriteError::OutputDir {
         path: parent.clone(),
         source,
@@ -47,21 +44,9 @@ pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Resul
         source,
     };
     // Dropped (and deleted) on every early return.
-    let stage = tempfile::Builder::new()
-        .prefix(".dpc-new-")
-        .tempdir_in(&parent)
-        .map_err(stage_err)?;
+    let stage = new_stage(&parent)?;
     for file in files {
-        let rel = Path::new(&file.path);
-        if rel.is_absolute()
-            || rel
-                .components()
-                .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(WriteError::UnsafePath {
-                path: file.path.clone(),
-            });
-        }
+        let rel = relative(&file.path)?;
         let path = stage.path().join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(stage_err)?;
@@ -74,6 +59,41 @@ pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Resul
     }
 
     swap_in(stage, target, &parent, replace)
+}
+
+/// The folder that holds `target` (`.` for a bare name).
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A staging directory beside the target, so the final rename stays on one filesystem.
+fn new_stage(parent: &Path) -> Result<tempfile::TempDir, WriteError> {
+    tempfile::Builder::new()
+        .prefix(".dpc-new-")
+        .tempdir_in(parent)
+        .map_err(|source| WriteError::Stage {
+            path: parent.to_path_buf(),
+            source,
+        })
+}
+
+/// A path inside the product: relative, with no `..` or root.
+fn relative(path: &str) -> Result<&Path, WriteError> {
+    let rel = Path::new(path);
+    let inside = !rel.is_absolute()
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if inside {
+        Ok(rel)
+    } else {
+        Err(WriteError::UnsafePath {
+            path: path.to_string(),
+        })
+    }
 }
 
 /// Moves a complete staged tree to `target`, replacing an existing one when `replace`.
@@ -147,18 +167,13 @@ pub enum Change<'a> {
 /// Applies `changes` to the existing product directory `target` atomically: the directory is
 /// copied beside itself, changed there, and swapped into place.
 pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(target);
     let stage_err = |source| WriteError::Stage {
         path: parent.clone(),
         source,
     };
-    let stage = tempfile::Builder::new()
-        .prefix(".dpc-new-")
-        .tempdir_in(&parent)
-        .map_err(stage_err)?;
+    // Dropped (and deleted) on every early return.
+    let stage = new_stage(&parent)?;
     let touched = |rel: &Path| {
         changes.iter().any(|c| match c {
             Change::Write { path, .. } | Change::Delete { path } => Path::new(path) == rel,
@@ -179,16 +194,7 @@ pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteErr
     }
     for change in changes {
         if let Change::Write { path, text } = change {
-            let rel = Path::new(path);
-            if rel.is_absolute()
-                || rel
-                    .components()
-                    .any(|c| !matches!(c, std::path::Component::Normal(_)))
-            {
-                return Err(WriteError::UnsafePath {
-                    path: path.to_string(),
-                });
-            }
+            let rel = relative(path)?;
             let to = stage.path().join(rel);
             if let Some(dir) = to.parent() {
                 std::fs::create_dir_all(dir).map_err(stage_err)?;

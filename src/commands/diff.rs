@@ -14,7 +14,8 @@ fn load_side(path: &Path) -> Result<Side, DpcError> {
     if path.is_dir() {
         return Ok(Side::Product(Box::new(ProductSpec::load(path)?)));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let contract: Contract = spec::parse_yaml(&path.display().to_string(), &text)?;
     Ok(Side::Contract(Box::new(contract)))
 }
@@ -35,50 +36,93 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 
 /// The same path as it was at `rev`, read through git without a checkout.
 fn load_at_revision(path: &Path, rev: &str) -> Result<Side, DpcError> {
-    let dir = if path.is_dir() { path.to_path_buf() } else { path.parent().map_or(PathBuf::from("."), Path::to_path_buf) };
-    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let dir = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map_or(PathBuf::from("."), Path::to_path_buf)
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
     let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
-        DpcError::Usage(format!("--against needs a git repository, and {} is not inside one", dir.display()))
+        DpcError::Usage(format!(
+            "--against needs a git repository, and {} is not inside one",
+            dir.display()
+        ))
     })?;
     let top = PathBuf::from(top.trim());
-    let abs = std::fs::canonicalize(path).map_err(|e| DpcError::Usage(format!("{}: {e}", path.display())))?;
+    let abs = std::fs::canonicalize(path)
+        .map_err(|e| DpcError::Usage(format!("{}: {e}", path.display())))?;
     let top = std::fs::canonicalize(&top).unwrap_or(top);
     let rel = abs
         .strip_prefix(&top)
-        .map_err(|_| DpcError::Usage(format!("{} is outside the repository {}", path.display(), top.display())))?
+        .map_err(|_| {
+            DpcError::Usage(format!(
+                "{} is outside the repository {}",
+                path.display(),
+                top.display()
+            ))
+        })?
         .to_string_lossy()
         .replace('\\', "/");
     let show = |file: &str| {
         let spec = format!("{rev}:{file}");
-        git(&top, &["show", &spec]).map_err(|e| DpcError::Usage(format!("cannot read {file} at {rev}: {e}")))
+        git(&top, &["show", &spec])
+            .map_err(|e| DpcError::Usage(format!("cannot read {file} at {rev}: {e}")))
     };
     if path.is_dir() {
-        let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        let prefix = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
         let texts = SPEC_FILES
             .iter()
             .map(|f| show(&format!("{prefix}{f}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let spec = ProductSpec::parse(&format!("{rev}:{rel}"), [&texts[0], &texts[1], &texts[2], &texts[3]])?;
+        let spec = ProductSpec::parse(
+            &format!("{rev}:{rel}"),
+            [&texts[0], &texts[1], &texts[2], &texts[3]],
+        )?;
         Ok(Side::Product(Box::new(spec)))
     } else {
         let text = show(&rel)?;
-        Ok(Side::Contract(Box::new(spec::parse_yaml(&format!("{rev}:{rel}"), &text)?)))
+        Ok(Side::Contract(Box::new(spec::parse_yaml(
+            &format!("{rev}:{rel}"),
+            &text,
+        )?)))
     }
 }
 
 pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
     let (old, new, new_path) = match (&args.against, &args.new) {
-        (Some(rev), None) => (load_at_revision(&args.old, rev)?, load_side(&args.old)?, args.old.clone()),
+        (Some(rev), None) => (
+            load_at_revision(&args.old, rev)?,
+            load_side(&args.old)?,
+            args.old.clone(),
+        ),
         (None, Some(new)) => (load_side(&args.old)?, load_side(new)?, new.clone()),
-        (Some(_), Some(_)) => return Err(DpcError::Usage("give either NEW or --against REV, not both".into())),
-        (None, None) => return Err(DpcError::Usage("give NEW (a product directory or contract.yaml) or --against REV".into())),
+        (Some(_), Some(_)) => {
+            return Err(DpcError::Usage(
+                "give either NEW or --against REV, not both".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(DpcError::Usage(
+                "give NEW (a product directory or contract.yaml) or --against REV".into(),
+            ));
+        }
     };
     let report = diff::diff(&old, &new).map_err(|e| DpcError::Usage(e.to_string()))?;
 
     let mut written = Vec::new();
     if args.write_changelog {
         let Side::Product(spec) = &new else {
-            return Err(DpcError::Usage("--write-changelog needs NEW to be a product directory".into()));
+            return Err(DpcError::Usage(
+                "--write-changelog needs NEW to be a product directory".into(),
+            ));
         };
         written = write_changelog(&new_path, &report, old.contract(), spec)?;
     }
@@ -87,7 +131,10 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
             let mut value = serde_json::to_value(&report).unwrap_or_default();
             value["ok"] = serde_json::Value::Bool(report.ok());
             value["written"] = serde_json::json!(written);
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
         }
         OutputFormat::Text => print!("{}", text(&report, &written)),
     }
@@ -103,16 +150,30 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
     }
 }
 
-fn write_changelog(dir: &Path, report: &Report, old: &Contract, spec: &ProductSpec) -> Result<Vec<String>, DpcError> {
+fn write_changelog(
+    dir: &Path,
+    report: &Report,
+    old: &Contract,
+    spec: &ProductSpec,
+) -> Result<Vec<String>, DpcError> {
     let log_path = "docs/changelog.md";
     let current = std::fs::read_to_string(dir.join(log_path)).unwrap_or_default();
     let entry = changelog::entry(report, &spec.contract.last_updated);
     let log = changelog::insert(&current, &entry);
-    let migration_path = format!("schemas/migrations/{}_to_{}.sql", report.old_version, report.new_version);
+    let migration_path = format!(
+        "schemas/migrations/{}_to_{}.sql",
+        report.old_version, report.new_version
+    );
     let script = migration::script(report, old, spec);
-    let mut changes = vec![Change::Write { path: log_path, text: &log }];
+    let mut changes = vec![Change::Write {
+        path: log_path,
+        text: &log,
+    }];
     if let Some(sql) = &script {
-        changes.push(Change::Write { path: &migration_path, text: sql });
+        changes.push(Change::Write {
+            path: &migration_path,
+            text: sql,
+        });
     }
     write::update_tree(dir, &changes)?;
     let mut written = vec![log_path.to_string()];
@@ -139,10 +200,16 @@ fn text(report: &Report, written: &[String]) -> String {
             (Some(o), None) => format!(": removed {o}"),
             (None, None) => String::new(),
         };
-        s.push_str(&format!("  {class:<5}  {}{values}\n         {}\n", c.path, c.reason));
+        s.push_str(&format!(
+            "  {class:<5}  {}{values}\n         {}\n",
+            c.path, c.reason
+        ));
     }
     match report.required {
-        Some(b) => s.push_str(&format!("required: a {b} bump, version {} or later\n", report.required_version)),
+        Some(b) => s.push_str(&format!(
+            "required: a {b} bump, version {} or later\n",
+            report.required_version
+        )),
         None => s.push_str("required: nothing\n"),
     }
     for p in &report.problems {

@@ -6,10 +6,16 @@ use crate::render::escape::{markdown, markdown_code};
 
 fn section(kind: Kind) -> &'static str {
     match kind {
-        Kind::TableAdded | Kind::ColumnAdded | Kind::RequiredColumnAdded | Kind::QualityRuleAdded => "Added",
+        Kind::TableAdded
+        | Kind::ColumnAdded
+        | Kind::RequiredColumnAdded
+        | Kind::QualityRuleAdded => "Added",
         Kind::TableRemoved | Kind::ColumnRemoved | Kind::QualityRuleRemoved => "Removed",
         Kind::Deprecated => "Deprecated",
-        Kind::PiiAdded | Kind::PiiRemoved | Kind::ClassificationDowngraded | Kind::ClassificationRaised => "Security",
+        Kind::PiiAdded
+        | Kind::PiiRemoved
+        | Kind::ClassificationDowngraded
+        | Kind::ClassificationRaised => "Security",
         _ => "Changed",
     }
 }
@@ -31,7 +37,12 @@ pub fn entry(report: &Report, date: &str) -> String {
                     (Some(o), None) => format!(" (was {})", markdown(o)),
                     (None, None) => String::new(),
                 };
-                format!("- {}{values} ({}; {})\n", markdown_code(&c.path), c.bump, markdown(&c.reason))
+                format!(
+                    "- {}{values} ({}; {})\n",
+                    markdown_code(&c.path),
+                    c.bump,
+                    markdown(&c.reason)
+                )
             })
             .collect();
         if !items.is_empty() {

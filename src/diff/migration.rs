@@ -33,7 +33,9 @@ pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<Stri
         let changes: Vec<&Change> = report
             .changes
             .iter()
-            .filter(|c| c.path == format!("tables.{name}") || c.path.starts_with(&format!("tables.{name}.")))
+            .filter(|c| {
+                c.path == format!("tables.{name}") || c.path.starts_with(&format!("tables.{name}."))
+            })
             .collect();
         let Some(old_table) = old.tables.get(name) else {
             if changes.iter().any(|c| c.kind == Kind::TableAdded) {
@@ -55,7 +57,11 @@ pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<Stri
             out.push_str(&in_place(&fqn(name), name, table, &changes));
         }
     }
-    for c in report.changes.iter().filter(|c| c.kind == Kind::TableRemoved) {
+    for c in report
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::TableRemoved)
+    {
         any = true;
         let name = c.path.trim_start_matches("tables.");
         out.push_str(&format!(
@@ -72,7 +78,11 @@ fn column_def(f: &Field) -> String {
     if !f.nullable {
         def.push_str(" NOT NULL");
     }
-    if let Some(d) = f.default.as_ref().and_then(|d| sql::literal(&f.data_type, d).ok()) {
+    if let Some(d) = f
+        .default
+        .as_ref()
+        .and_then(|d| sql::literal(&f.data_type, d).ok())
+    {
         def.push_str(&format!(" DEFAULT {d}"));
     }
     def.push_str(&format!(" COMMENT {}", sql_string(&f.description)));
@@ -81,14 +91,20 @@ fn column_def(f: &Field) -> String {
 
 /// Statements Delta runs on the live table.
 fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String {
-    let mut out = format!("\n-- {}: changes Delta makes in place.\n", crate::render::escape::sql_comment(name));
+    let mut out = format!(
+        "\n-- {}: changes Delta makes in place.\n",
+        crate::render::escape::sql_comment(name)
+    );
     let column = |c: &Change| c.path.split('.').nth(2).map(str::to_string);
     let mut feature_defaults = false;
     let mut feature_widening = false;
     for c in changes {
         let Some(col) = column(c) else {
             if c.kind == Kind::DescriptionChanged {
-                out.push_str(&format!("COMMENT ON TABLE {fqn} IS {};\n", sql_string(&table.description)));
+                out.push_str(&format!(
+                    "COMMENT ON TABLE {fqn} IS {};\n",
+                    sql_string(&table.description)
+                ));
             }
             continue;
         };
@@ -103,13 +119,26 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
                 let mut added = f.clone();
                 added.nullable = true;
                 added.default = None;
-                out.push_str(&format!("ALTER TABLE {fqn} ADD COLUMNS ({});\n", column_def(&added)));
-                if let Some(d) = f.default.as_ref().and_then(|d| sql::literal(&f.data_type, d).ok()) {
-                    out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"));
-                    out.push_str(&format!("UPDATE {fqn} SET {ident} = {d} WHERE {ident} IS NULL;\n"));
+                out.push_str(&format!(
+                    "ALTER TABLE {fqn} ADD COLUMNS ({});\n",
+                    column_def(&added)
+                ));
+                if let Some(d) = f
+                    .default
+                    .as_ref()
+                    .and_then(|d| sql::literal(&f.data_type, d).ok())
+                {
+                    out.push_str(&format!(
+                        "ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"
+                    ));
+                    out.push_str(&format!(
+                        "UPDATE {fqn} SET {ident} = {d} WHERE {ident} IS NULL;\n"
+                    ));
                 }
                 if !f.nullable {
-                    out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} SET NOT NULL;\n"));
+                    out.push_str(&format!(
+                        "ALTER TABLE {fqn} ALTER COLUMN {ident} SET NOT NULL;\n"
+                    ));
                 }
             }
             Kind::TypeWidened => {
@@ -117,24 +146,52 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
                     feature_widening = true;
                     out.push_str(&format!("ALTER TABLE {fqn} SET TBLPROPERTIES ('delta.enableTypeWidening' = 'true');\n"));
                 }
-                out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} TYPE {};\n", sql_type(&f.data_type)));
+                out.push_str(&format!(
+                    "ALTER TABLE {fqn} ALTER COLUMN {ident} TYPE {};\n",
+                    sql_type(&f.data_type)
+                ));
             }
-            Kind::MadeNullable => out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} DROP NOT NULL;\n")),
-            Kind::DescriptionChanged => out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} COMMENT {};\n", sql_string(&f.description))),
-            Kind::DefaultChanged => match f.default.as_ref().and_then(|d| sql::literal(&f.data_type, d).ok()) {
-                Some(d) => out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n")),
-                None => out.push_str(&format!("ALTER TABLE {fqn} ALTER COLUMN {ident} DROP DEFAULT;\n")),
+            Kind::MadeNullable => out.push_str(&format!(
+                "ALTER TABLE {fqn} ALTER COLUMN {ident} DROP NOT NULL;\n"
+            )),
+            Kind::DescriptionChanged => out.push_str(&format!(
+                "ALTER TABLE {fqn} ALTER COLUMN {ident} COMMENT {};\n",
+                sql_string(&f.description)
+            )),
+            Kind::DefaultChanged => match f
+                .default
+                .as_ref()
+                .and_then(|d| sql::literal(&f.data_type, d).ok())
+            {
+                Some(d) => out.push_str(&format!(
+                    "ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"
+                )),
+                None => out.push_str(&format!(
+                    "ALTER TABLE {fqn} ALTER COLUMN {ident} DROP DEFAULT;\n"
+                )),
             },
             Kind::ConstraintRelaxed | Kind::ConstraintTightened => {
                 for check in sql::field_checks(f).unwrap_or_default() {
                     let name = sql_identifier(&check.name);
-                    out.push_str(&format!("ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {name};\n"));
-                    out.push_str(&format!("ALTER TABLE {fqn} ADD CONSTRAINT {name} CHECK ({});\n", check.expr));
+                    out.push_str(&format!(
+                        "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {name};\n"
+                    ));
+                    out.push_str(&format!(
+                        "ALTER TABLE {fqn} ADD CONSTRAINT {name} CHECK ({});\n",
+                        check.expr
+                    ));
                 }
                 for suffix in ["format", "allowed_values", "range"] {
                     let name = format!("{col}_{suffix}");
-                    if !sql::field_checks(f).unwrap_or_default().iter().any(|c| c.name == name) {
-                        out.push_str(&format!("ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {};\n", sql_identifier(&name)));
+                    if !sql::field_checks(f)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|c| c.name == name)
+                    {
+                        out.push_str(&format!(
+                            "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {};\n",
+                            sql_identifier(&name)
+                        ));
                     }
                 }
             }
@@ -150,7 +207,14 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
 
 /// A new major version of the table beside the old one, filled from it, and the old name kept
 /// as a view of the old shape for the dual-running period.
-fn breaking(fqn: &dyn Fn(&str) -> String, name: &str, old: &Table, new: &Table, major: u64, until: &str) -> String {
+fn breaking(
+    fqn: &dyn Fn(&str) -> String,
+    name: &str,
+    old: &Table,
+    new: &Table,
+    major: u64,
+    until: &str,
+) -> String {
     let v_new = format!("{name}_v{major}");
     let v_old = format!("{name}_v{}", major.saturating_sub(1).max(1));
     let mut out = format!(
@@ -162,13 +226,24 @@ fn breaking(fqn: &dyn Fn(&str) -> String, name: &str, old: &Table, new: &Table, 
     let mut defs: Vec<String> = new.schema.fields.iter().map(column_def).collect();
     if !new.primary_key.is_empty() {
         let cols: Vec<String> = new.primary_key.iter().map(|c| sql_identifier(c)).collect();
-        defs.push(format!("CONSTRAINT {} PRIMARY KEY ({}) RELY", sql_identifier(&format!("pk_{v_new}")), cols.join(", ")));
+        defs.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({}) RELY",
+            sql_identifier(&format!("pk_{v_new}")),
+            cols.join(", ")
+        ));
     }
     let has_default = new.schema.fields.iter().any(|f| f.default.is_some());
     let cluster = if new.clustered_by.is_empty() {
         "CLUSTER BY AUTO".to_string()
     } else {
-        format!("CLUSTER BY ({})", new.clustered_by.iter().map(|c| sql_identifier(c)).collect::<Vec<_>>().join(", "))
+        format!(
+            "CLUSTER BY ({})",
+            new.clustered_by
+                .iter()
+                .map(|c| sql_identifier(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     out.push_str(&format!(
         "CREATE TABLE IF NOT EXISTS {} (\n  {}\n)\nUSING DELTA\n{cluster}\nCOMMENT {}\nTBLPROPERTIES (\n  'delta.columnMapping.mode' = 'name'{}\n);\n",
@@ -184,7 +259,12 @@ fn breaking(fqn: &dyn Fn(&str) -> String, name: &str, old: &Table, new: &Table, 
         .iter()
         .map(|f| match old.field(&f.name) {
             Some(o) if o.data_type == f.data_type => sql_identifier(&f.name),
-            Some(_) => format!("CAST({} AS {}) AS {}", sql_identifier(&f.name), sql_type(&f.data_type), sql_identifier(&f.name)),
+            Some(_) => format!(
+                "CAST({} AS {}) AS {}",
+                sql_identifier(&f.name),
+                sql_type(&f.data_type),
+                sql_identifier(&f.name)
+            ),
             None => {
                 let value = f
                     .default
@@ -195,7 +275,12 @@ fn breaking(fqn: &dyn Fn(&str) -> String, name: &str, old: &Table, new: &Table, 
             }
         })
         .collect();
-    let columns: Vec<String> = new.schema.fields.iter().map(|f| sql_identifier(&f.name)).collect();
+    let columns: Vec<String> = new
+        .schema
+        .fields
+        .iter()
+        .map(|f| sql_identifier(&f.name))
+        .collect();
     out.push_str(&format!(
         "INSERT INTO {} ({})\nSELECT\n  {}\nFROM {};\n",
         fqn(&v_new),
@@ -203,7 +288,11 @@ fn breaking(fqn: &dyn Fn(&str) -> String, name: &str, old: &Table, new: &Table, 
         select.join(",\n  "),
         fqn(name)
     ));
-    out.push_str(&format!("ALTER TABLE {} RENAME TO {};\n", fqn(name), fqn(&v_old)));
+    out.push_str(&format!(
+        "ALTER TABLE {} RENAME TO {};\n",
+        fqn(name),
+        fqn(&v_old)
+    ));
     // The old shape, read from the new table: removed columns come back as typed NULLs.
     let view: Vec<String> = old
         .schema
@@ -211,14 +300,25 @@ fn breaking(fqn: &dyn Fn(&str) -> String, name: &str, old: &Table, new: &Table, 
         .iter()
         .map(|o| match new.field(&o.name) {
             Some(f) if f.data_type == o.data_type => sql_identifier(&o.name),
-            Some(_) => format!("CAST({} AS {}) AS {}", sql_identifier(&o.name), sql_type(&o.data_type), sql_identifier(&o.name)),
-            None => format!("CAST(NULL AS {}) AS {}", sql_type(&o.data_type), sql_identifier(&o.name)),
+            Some(_) => format!(
+                "CAST({} AS {}) AS {}",
+                sql_identifier(&o.name),
+                sql_type(&o.data_type),
+                sql_identifier(&o.name)
+            ),
+            None => format!(
+                "CAST(NULL AS {}) AS {}",
+                sql_type(&o.data_type),
+                sql_identifier(&o.name)
+            ),
         })
         .collect();
     out.push_str(&format!(
         "CREATE OR REPLACE VIEW {}\nCOMMENT {}\nAS SELECT\n  {}\nFROM {};\n",
         fqn(name),
-        sql_string(&format!("Compatibility view with the previous shape of {name} until {until}; read {v_new}")),
+        sql_string(&format!(
+            "Compatibility view with the previous shape of {name} until {until}; read {v_new}"
+        )),
         view.join(",\n  "),
         fqn(&v_new)
     ));

@@ -115,9 +115,17 @@ fn product_changes(old: &ProductSpec, new: &ProductSpec, changes: &mut Vec<Chang
     );
     if so != sn {
         let (kind, bump, reason) = if sn < so {
-            (Kind::ClassificationDowngraded, Bump::Major, "data would be protected less than consumers were promised")
+            (
+                Kind::ClassificationDowngraded,
+                Bump::Major,
+                "data would be protected less than consumers were promised",
+            )
         } else {
-            (Kind::ClassificationRaised, Bump::Minor, "access becomes stricter; existing grants stay")
+            (
+                Kind::ClassificationRaised,
+                Bump::Minor,
+                "access becomes stricter; existing grants stay",
+            )
         };
         changes.push(Change {
             path: "classification.sensitivity".into(),

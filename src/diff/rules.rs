@@ -44,9 +44,14 @@ impl Kind {
             Kind::ColumnRemoved => &["removing columns", "removing a column"],
             Kind::TypeChanged => &["changing column data types", "changing data types"],
             Kind::TypeWidened => &["widening column types", "widening data types"],
-            Kind::MadeRequired => &["adding not null constraints to existing columns", "adding not null"],
+            Kind::MadeRequired => &[
+                "adding not null constraints to existing columns",
+                "adding not null",
+            ],
             Kind::PrimaryKeyChanged => &["changing primary key", "changing the primary key"],
-            Kind::ColumnAdded | Kind::RequiredColumnAdded => &["adding new columns", "adding columns"],
+            Kind::ColumnAdded | Kind::RequiredColumnAdded => {
+                &["adding new columns", "adding columns"]
+            }
             Kind::ConstraintRelaxed => &["relaxing constraints"],
             Kind::ConstraintTightened => &["tightening constraints", "adding constraints"],
             Kind::DescriptionChanged => &["documentation updates"],
@@ -115,12 +120,28 @@ pub fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
     for (name, t_old) in &old.tables {
         let path = format!("tables.{name}");
         match new.tables.get(name) {
-            None => out.push(path, Kind::TableRemoved, Some(name.clone()), None, Bump::Major, "readers of the table lose it", Some(Notice::Table(name.clone()))),
+            None => out.push(
+                path,
+                Kind::TableRemoved,
+                Some(name.clone()),
+                None,
+                Bump::Major,
+                "readers of the table lose it",
+                Some(Notice::Table(name.clone())),
+            ),
             Some(t_new) => table(&mut out, name, t_old, t_new),
         }
     }
     for name in new.tables.keys().filter(|n| !old.tables.contains_key(*n)) {
-        out.push(format!("tables.{name}"), Kind::TableAdded, None, Some(name.clone()), Bump::Minor, "a new table breaks no reader", None);
+        out.push(
+            format!("tables.{name}"),
+            Kind::TableAdded,
+            None,
+            Some(name.clone()),
+            Bump::Minor,
+            "a new table breaks no reader",
+            None,
+        );
     }
     let mut changes = out.0;
     honour_versioning_lists(new, &mut changes);
@@ -131,105 +152,342 @@ fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
     let base = format!("tables.{name}");
     let notice = || Some(Notice::Table(name.to_string()));
     if old.description != new.description {
-        out.push(format!("{base}.description"), Kind::DescriptionChanged, Some(old.description.clone()), Some(new.description.clone()), Bump::Patch, "documentation only", None);
+        out.push(
+            format!("{base}.description"),
+            Kind::DescriptionChanged,
+            Some(old.description.clone()),
+            Some(new.description.clone()),
+            Bump::Patch,
+            "documentation only",
+            None,
+        );
     }
     if old.primary_key != new.primary_key {
-        out.push(format!("{base}.primary_key"), Kind::PrimaryKeyChanged, Some(list(&old.primary_key)), Some(list(&new.primary_key)), Bump::Major, "joins and lookups on the old key break", notice());
+        out.push(
+            format!("{base}.primary_key"),
+            Kind::PrimaryKeyChanged,
+            Some(list(&old.primary_key)),
+            Some(list(&new.primary_key)),
+            Bump::Major,
+            "joins and lookups on the old key break",
+            notice(),
+        );
     }
-    for (what, a, b) in [("clustered_by", &old.clustered_by, &new.clustered_by), ("partitioned_by", &old.partitioned_by, &new.partitioned_by)] {
+    for (what, a, b) in [
+        ("clustered_by", &old.clustered_by, &new.clustered_by),
+        ("partitioned_by", &old.partitioned_by, &new.partitioned_by),
+    ] {
         if a != b {
-            out.push(format!("{base}.{what}"), Kind::LayoutChanged, Some(list(a)), Some(list(b)), Bump::Patch, "physical layout only; queries return the same rows", None);
+            out.push(
+                format!("{base}.{what}"),
+                Kind::LayoutChanged,
+                Some(list(a)),
+                Some(list(b)),
+                Bump::Patch,
+                "physical layout only; queries return the same rows",
+                None,
+            );
         }
     }
     if old.deprecated.is_none() && new.deprecated.is_some() {
-        out.push(format!("{base}.deprecated"), Kind::Deprecated, None, new.deprecated.as_ref().map(|d| d.since.clone()), Bump::Patch, "a deprecation notice starts the notice period", None);
+        out.push(
+            format!("{base}.deprecated"),
+            Kind::Deprecated,
+            None,
+            new.deprecated.as_ref().map(|d| d.since.clone()),
+            Bump::Patch,
+            "a deprecation notice starts the notice period",
+            None,
+        );
     }
     for f_old in &old.schema.fields {
         let path = format!("{base}.{}", f_old.name);
         match new.field(&f_old.name) {
-            None => out.push(path, Kind::ColumnRemoved, Some(f_old.data_type.to_string()), None, Bump::Major, "queries that select the column fail", Some(Notice::Column(name.to_string(), f_old.name.clone()))),
+            None => out.push(
+                path,
+                Kind::ColumnRemoved,
+                Some(f_old.data_type.to_string()),
+                None,
+                Bump::Major,
+                "queries that select the column fail",
+                Some(Notice::Column(name.to_string(), f_old.name.clone())),
+            ),
             Some(f_new) => field(out, name, &path, f_old, f_new),
         }
     }
-    for f in new.schema.fields.iter().filter(|f| old.field(&f.name).is_none()) {
+    for f in new
+        .schema
+        .fields
+        .iter()
+        .filter(|f| old.field(&f.name).is_none())
+    {
         let path = format!("{base}.{}", f.name);
         if !f.nullable && f.default.is_none() {
-            out.push(path, Kind::RequiredColumnAdded, None, Some(f.data_type.to_string()), Bump::Major, "a required column without a default breaks every writer", notice());
+            out.push(
+                path,
+                Kind::RequiredColumnAdded,
+                None,
+                Some(f.data_type.to_string()),
+                Bump::Major,
+                "a required column without a default breaks every writer",
+                notice(),
+            );
         } else {
-            out.push(path, Kind::ColumnAdded, None, Some(f.data_type.to_string()), Bump::Minor, "a new optional column breaks no reader", None);
+            out.push(
+                path,
+                Kind::ColumnAdded,
+                None,
+                Some(f.data_type.to_string()),
+                Bump::Minor,
+                "a new optional column breaks no reader",
+                None,
+            );
         }
     }
     for e in &new.quality_expectations {
         match old.quality_expectations.iter().find(|o| o.name == e.name) {
-            None => out.push(format!("{base}.quality_expectations.{}", e.name), Kind::QualityRuleAdded, None, Some(e.name.clone()), Bump::Minor, "a quality rule added", None),
-            Some(o) if o != e => out.push(format!("{base}.quality_expectations.{}", e.name), Kind::QualityRuleChanged, None, None, Bump::Minor, "a quality rule changed", None),
+            None => out.push(
+                format!("{base}.quality_expectations.{}", e.name),
+                Kind::QualityRuleAdded,
+                None,
+                Some(e.name.clone()),
+                Bump::Minor,
+                "a quality rule added",
+                None,
+            ),
+            Some(o) if o != e => out.push(
+                format!("{base}.quality_expectations.{}", e.name),
+                Kind::QualityRuleChanged,
+                None,
+                None,
+                Bump::Minor,
+                "a quality rule changed",
+                None,
+            ),
             Some(_) => {}
         }
     }
-    for o in old.quality_expectations.iter().filter(|o| !new.quality_expectations.iter().any(|e| e.name == o.name)) {
-        out.push(format!("{base}.quality_expectations.{}", o.name), Kind::QualityRuleRemoved, Some(o.name.clone()), None, Bump::Minor, "a quality rule removed (the data may now hold what it used to exclude)", None);
+    for o in old
+        .quality_expectations
+        .iter()
+        .filter(|o| !new.quality_expectations.iter().any(|e| e.name == o.name))
+    {
+        out.push(
+            format!("{base}.quality_expectations.{}", o.name),
+            Kind::QualityRuleRemoved,
+            Some(o.name.clone()),
+            None,
+            Bump::Minor,
+            "a quality rule removed (the data may now hold what it used to exclude)",
+            None,
+        );
     }
 }
 
 fn field(out: &mut Out, table: &str, path: &str, old: &Field, new: &Field) {
     let notice = || Some(Notice::Column(table.to_string(), old.name.clone()));
     if old.data_type != new.data_type {
-        let (o, n) = (Some(old.data_type.to_string()), Some(new.data_type.to_string()));
+        let (o, n) = (
+            Some(old.data_type.to_string()),
+            Some(new.data_type.to_string()),
+        );
         if is_widening(&old.data_type, &new.data_type) {
-            out.push(format!("{path}.type"), Kind::TypeWidened, o, n, Bump::Minor, "Delta widens the type in place; readers keep working", None);
+            out.push(
+                format!("{path}.type"),
+                Kind::TypeWidened,
+                o,
+                n,
+                Bump::Minor,
+                "Delta widens the type in place; readers keep working",
+                None,
+            );
         } else {
-            out.push(format!("{path}.type"), Kind::TypeChanged, o, n, Bump::Major, "not a Delta type widening; readers and writers of the old type break", notice());
+            out.push(
+                format!("{path}.type"),
+                Kind::TypeChanged,
+                o,
+                n,
+                Bump::Major,
+                "not a Delta type widening; readers and writers of the old type break",
+                notice(),
+            );
         }
     }
     if old.nullable && !new.nullable {
-        out.push(format!("{path}.nullable"), Kind::MadeRequired, Some("nullable".into()), Some("required".into()), Bump::Major, "writers that send NULL fail", notice());
+        out.push(
+            format!("{path}.nullable"),
+            Kind::MadeRequired,
+            Some("nullable".into()),
+            Some("required".into()),
+            Bump::Major,
+            "writers that send NULL fail",
+            notice(),
+        );
     } else if !old.nullable && new.nullable {
-        out.push(format!("{path}.nullable"), Kind::MadeNullable, Some("required".into()), Some("nullable".into()), Bump::Minor, "readers may now see NULL", None);
+        out.push(
+            format!("{path}.nullable"),
+            Kind::MadeNullable,
+            Some("required".into()),
+            Some("nullable".into()),
+            Bump::Minor,
+            "readers may now see NULL",
+            None,
+        );
     }
     if old.description != new.description {
-        out.push(format!("{path}.description"), Kind::DescriptionChanged, Some(old.description.clone()), Some(new.description.clone()), Bump::Patch, "documentation only", None);
+        out.push(
+            format!("{path}.description"),
+            Kind::DescriptionChanged,
+            Some(old.description.clone()),
+            Some(new.description.clone()),
+            Bump::Patch,
+            "documentation only",
+            None,
+        );
     }
     if old.pii && !new.pii {
-        out.push(format!("{path}.pii"), Kind::PiiRemoved, Some("true".into()), Some("false".into()), Bump::Major, "personal data would lose its classification and masking", notice());
+        out.push(
+            format!("{path}.pii"),
+            Kind::PiiRemoved,
+            Some("true".into()),
+            Some("false".into()),
+            Bump::Major,
+            "personal data would lose its classification and masking",
+            notice(),
+        );
     } else if !old.pii && new.pii {
-        out.push(format!("{path}.pii"), Kind::PiiAdded, Some("false".into()), Some("true".into()), Bump::Minor, "the column becomes masked for readers outside the unmask groups", None);
+        out.push(
+            format!("{path}.pii"),
+            Kind::PiiAdded,
+            Some("false".into()),
+            Some("true".into()),
+            Bump::Minor,
+            "the column becomes masked for readers outside the unmask groups",
+            None,
+        );
     }
     if old.default != new.default {
         let show = |d: &Option<Scalar>| d.as_ref().map(|v| v.to_string());
-        out.push(format!("{path}.default"), Kind::DefaultChanged, show(&old.default), show(&new.default), Bump::Minor, "writers that omit the column get a different value", None);
+        out.push(
+            format!("{path}.default"),
+            Kind::DefaultChanged,
+            show(&old.default),
+            show(&new.default),
+            Bump::Minor,
+            "writers that omit the column get a different value",
+            None,
+        );
     }
     if old.deprecated.is_none() && new.deprecated.is_some() {
-        out.push(format!("{path}.deprecated"), Kind::Deprecated, None, new.deprecated.as_ref().map(|d| d.since.clone()), Bump::Patch, "a deprecation notice starts the notice period", None);
+        out.push(
+            format!("{path}.deprecated"),
+            Kind::Deprecated,
+            None,
+            new.deprecated.as_ref().map(|d| d.since.clone()),
+            Bump::Patch,
+            "a deprecation notice starts the notice period",
+            None,
+        );
     }
     constraints(out, path, &old.constraints, &new.constraints, notice());
 }
 
-fn constraints(out: &mut Out, path: &str, old: &[Constraint], new: &[Constraint], notice: Option<Notice>) {
+fn constraints(
+    out: &mut Out,
+    path: &str,
+    old: &[Constraint],
+    new: &[Constraint],
+    notice: Option<Notice>,
+) {
     let find = |cs: &[Constraint], k: ConstraintKind| cs.iter().find(|c| c.kind == k).cloned();
     let tightened = |out: &mut Out, what: &str, o: Option<String>, n: Option<String>, why: &str| {
-        out.push(format!("{path}.constraints.{what}"), Kind::ConstraintTightened, o, n, Bump::Major, why, notice.clone());
+        out.push(
+            format!("{path}.constraints.{what}"),
+            Kind::ConstraintTightened,
+            o,
+            n,
+            Bump::Major,
+            why,
+            notice.clone(),
+        );
     };
     let relaxed = |out: &mut Out, what: &str, o: Option<String>, n: Option<String>, why: &str| {
-        out.push(format!("{path}.constraints.{what}"), Kind::ConstraintRelaxed, o, n, Bump::Minor, why, None);
+        out.push(
+            format!("{path}.constraints.{what}"),
+            Kind::ConstraintRelaxed,
+            o,
+            n,
+            Bump::Minor,
+            why,
+            None,
+        );
     };
     // Pattern.
-    let (po, pn) = (find(old, ConstraintKind::Format).and_then(|c| c.pattern), find(new, ConstraintKind::Format).and_then(|c| c.pattern));
+    let (po, pn) = (
+        find(old, ConstraintKind::Format).and_then(|c| c.pattern),
+        find(new, ConstraintKind::Format).and_then(|c| c.pattern),
+    );
     match (&po, &pn) {
-        (None, Some(_)) => tightened(out, "format", po.clone(), pn.clone(), "a new pattern rejects values that were allowed"),
-        (Some(_), None) => relaxed(out, "format", po.clone(), pn.clone(), "the pattern no longer applies"),
-        (Some(a), Some(b)) if a != b => tightened(out, "format", po.clone(), pn.clone(), "a changed pattern may reject values that were allowed"),
+        (None, Some(_)) => tightened(
+            out,
+            "format",
+            po.clone(),
+            pn.clone(),
+            "a new pattern rejects values that were allowed",
+        ),
+        (Some(_), None) => relaxed(
+            out,
+            "format",
+            po.clone(),
+            pn.clone(),
+            "the pattern no longer applies",
+        ),
+        (Some(a), Some(b)) if a != b => tightened(
+            out,
+            "format",
+            po.clone(),
+            pn.clone(),
+            "a changed pattern may reject values that were allowed",
+        ),
         _ => {}
     }
     // Enum.
     let values = |c: Option<Constraint>| c.and_then(|c| c.values);
-    match (values(find(old, ConstraintKind::Enum)), values(find(new, ConstraintKind::Enum))) {
-        (None, Some(n)) => tightened(out, "enum", None, Some(list(&n)), "a new list of allowed values rejects others"),
-        (Some(o), None) => relaxed(out, "enum", Some(list(&o)), None, "any value is allowed now"),
+    match (
+        values(find(old, ConstraintKind::Enum)),
+        values(find(new, ConstraintKind::Enum)),
+    ) {
+        (None, Some(n)) => tightened(
+            out,
+            "enum",
+            None,
+            Some(list(&n)),
+            "a new list of allowed values rejects others",
+        ),
+        (Some(o), None) => relaxed(
+            out,
+            "enum",
+            Some(list(&o)),
+            None,
+            "any value is allowed now",
+        ),
         (Some(o), Some(n)) if o != n => {
             if o.iter().all(|v| n.contains(v)) {
-                relaxed(out, "enum", Some(list(&o)), Some(list(&n)), "allowed values widened")
+                relaxed(
+                    out,
+                    "enum",
+                    Some(list(&o)),
+                    Some(list(&n)),
+                    "allowed values widened",
+                )
             } else {
-                tightened(out, "enum", Some(list(&o)), Some(list(&n)), "an allowed value was removed")
+                tightened(
+                    out,
+                    "enum",
+                    Some(list(&o)),
+                    Some(list(&n)),
+                    "an allowed value was removed",
+                )
             }
         }
         _ => {}
@@ -245,15 +503,42 @@ fn constraints(out: &mut Out, path: &str, old: &[Constraint], new: &[Constraint]
         };
         let narrower = narrows(&ro.0, &rn.0, true) || narrows(&ro.1, &rn.1, false);
         if narrower {
-            tightened(out, "range", Some(show(&ro)), Some(show(&rn)), "the range is narrower")
+            tightened(
+                out,
+                "range",
+                Some(show(&ro)),
+                Some(show(&rn)),
+                "the range is narrower",
+            )
         } else {
-            relaxed(out, "range", Some(show(&ro)), Some(show(&rn)), "the range is wider")
+            relaxed(
+                out,
+                "range",
+                Some(show(&ro)),
+                Some(show(&rn)),
+                "the range is wider",
+            )
         }
     }
     // Uniqueness.
-    match (find(old, ConstraintKind::Unique).is_some(), find(new, ConstraintKind::Unique).is_some()) {
-        (false, true) => tightened(out, "unique", None, Some("unique".into()), "duplicates that were allowed are rejected"),
-        (true, false) => relaxed(out, "unique", Some("unique".into()), None, "duplicates are allowed now"),
+    match (
+        find(old, ConstraintKind::Unique).is_some(),
+        find(new, ConstraintKind::Unique).is_some(),
+    ) {
+        (false, true) => tightened(
+            out,
+            "unique",
+            None,
+            Some("unique".into()),
+            "duplicates that were allowed are rejected",
+        ),
+        (true, false) => relaxed(
+            out,
+            "unique",
+            Some("unique".into()),
+            None,
+            "duplicates are allowed now",
+        ),
         _ => {}
     }
 }
@@ -290,7 +575,10 @@ fn honour_versioning_lists(new: &Contract, changes: &mut [Change]) {
     for c in changes.iter_mut() {
         if c.bump != Bump::Major && listed(&new.versioning.breaking_changes, c.kind) {
             c.bump = Bump::Major;
-            c.reason = format!("{} (the contract lists it under versioning.breaking_changes)", c.reason);
+            c.reason = format!(
+                "{} (the contract lists it under versioning.breaking_changes)",
+                c.reason
+            );
         }
     }
 }

@@ -38,7 +38,11 @@ impl Version {
             .map(|p| p.parse::<u64>().map_err(|_| err()))
             .collect::<Result<_, _>>()?;
         match parts[..] {
-            [major, minor, patch] => Ok(Version { major, minor, patch }),
+            [major, minor, patch] => Ok(Version {
+                major,
+                minor,
+                patch,
+            }),
             _ => Err(err()),
         }
     }
@@ -46,9 +50,20 @@ impl Version {
     /// The smallest version that carries `bump` over `self`.
     pub fn bumped(self, bump: Bump) -> Self {
         match bump {
-            Bump::Major => Version { major: self.major + 1, minor: 0, patch: 0 },
-            Bump::Minor => Version { major: self.major, minor: self.minor + 1, patch: 0 },
-            Bump::Patch => Version { patch: self.patch + 1, ..self },
+            Bump::Major => Version {
+                major: self.major + 1,
+                minor: 0,
+                patch: 0,
+            },
+            Bump::Minor => Version {
+                major: self.major,
+                minor: self.minor + 1,
+                patch: 0,
+            },
+            Bump::Patch => Version {
+                patch: self.patch + 1,
+                ..self
+            },
         }
     }
 }

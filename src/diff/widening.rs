@@ -21,8 +21,14 @@ pub fn is_widening(old: &DataType, new: &DataType) -> bool {
         (a, b) if rank(a).is_some() && rank(b).is_some() => rank(a) < rank(b),
         (Float, Double) => true,
         (
-            Decimal { precision: p1, scale: s1 },
-            Decimal { precision: p2, scale: s2 },
+            Decimal {
+                precision: p1,
+                scale: s1,
+            },
+            Decimal {
+                precision: p2,
+                scale: s2,
+            },
         ) => p2 > p1 && s2 == s1,
         (Date, TimestampNtz) => true,
         _ => false,
