@@ -21,7 +21,7 @@ use super::values::{self, Kind, MICROS_PER_SECOND, Value};
 use super::words::Style;
 use crate::date::Date;
 use crate::spec::ProductSpec;
-use crate::spec::contract::{ExpectationKind, Field, Table};
+use crate::spec::contract::{Field, Table};
 use crate::spec::data_type::DataType;
 use crate::spec::values::Scalar;
 use std::cmp::Ordering;
@@ -170,9 +170,7 @@ impl ProductPlan {
                     .find(|r| r.table == *name && r.column == col)
                     .and_then(|r| index_of(&r.parent_table, &r.parent_column))
             };
-            tables.push(table_plan(
-                name, table, rules, rows, seed, anchor, &parent_of,
-            )?);
+            tables.push(table_plan(name, table, rules, rows, anchor, &parent_of)?);
         }
         let plan = ProductPlan {
             seed,
@@ -265,7 +263,7 @@ impl ProductPlan {
                 generator,
             } => {
                 let x = (row / div.max(&1)) % radix.max(&1);
-                self.push_indexed(generator, c.salt, x, row, out);
+                self.push_indexed(generator, c.salt, x, out);
             }
         }
     }
@@ -338,16 +336,14 @@ impl ProductPlan {
     fn push_key(&self, table: usize, column: usize, x: u64, out: &mut Column) {
         let c = &self.tables[table].columns[column];
         match &c.source {
-            ValueSource::Indexed { generator, .. } => {
-                self.push_indexed(generator, c.salt, x, x, out)
-            }
+            ValueSource::Indexed { generator, .. } => self.push_indexed(generator, c.salt, x, out),
             // A reference always targets a numbered column (see `keys`); anything else is a
             // planning bug, shown as a NULL the checks will count.
             _ => out.push_null(),
         }
     }
 
-    fn push_indexed(&self, generator: &Indexed, salt: u64, x: u64, row: u64, out: &mut Column) {
+    fn push_indexed(&self, generator: &Indexed, salt: u64, x: u64, out: &mut Column) {
         match generator {
             Indexed::Pattern(u) => with_scratch(|s| {
                 u.write(x, &mut RowRng::new(self.seed, salt, x), s);
@@ -363,7 +359,6 @@ impl ProductPlan {
             Indexed::Text(prefix) => out.push_bytes(format!("{prefix}-{:08}", x + 1).as_bytes()),
             Indexed::Binary => out.push_bytes(&x.to_be_bytes()),
             Indexed::Parent { table, column } => {
-                let _ = row;
                 self.push_key(*table, *column, x, out);
             }
         }
@@ -421,20 +416,11 @@ fn table_plan(
     table: &Table,
     rules: TableRules,
     rows: u64,
-    seed: u64,
     anchor: Anchor,
     parent_of: &dyn Fn(&str) -> Option<(usize, usize)>,
 ) -> Result<TablePlan, DataError> {
-    let _ = seed;
     let fields = &table.schema.fields;
     let err = |f: &Field, m: String| DataError::column(name, &f.name, m);
-    let unique_alone = |f: &Field| {
-        keys::is_unique_column(table, &f.name) && table.primary_key != [f.name.clone()]
-            || table
-                .quality_expectations
-                .iter()
-                .any(|e| e.kind == ExpectationKind::Unique && e.column == f.name)
-    };
     let mut columns = Vec::new();
     for (ci, f) in fields.iter().enumerate() {
         let kind = Kind::of(&f.data_type);
@@ -453,7 +439,7 @@ fn table_plan(
         let default = f
             .default
             .as_ref()
-            .and_then(|d| default_value(f, kind, d, anchor))
+            .and_then(|d| default_value(kind, d, anchor))
             .filter(|d| rules.value_ok(ci, Some(d)));
         columns.push(ColumnPlan {
             name: f.name.clone(),
@@ -472,7 +458,7 @@ fn table_plan(
         .filter_map(|k| fields.iter().position(|f| f.name == *k))
         .collect();
     for (ci, f) in fields.iter().enumerate() {
-        if unique_alone(f) || (pk == [ci]) {
+        if keys::is_unique_column(table, &f.name) {
             let (generator, cap) =
                 indexed_gen(&rules, ci, f, rows, anchor, parent_of).map_err(|m| err(f, m))?;
             if cap < rows {
@@ -547,7 +533,7 @@ fn table_plan(
     })
 }
 
-fn default_value(f: &Field, kind: Kind, d: &Scalar, anchor: Anchor) -> Option<Value> {
+fn default_value(kind: Kind, d: &Scalar, anchor: Anchor) -> Option<Value> {
     match (kind, d) {
         (Kind::Date, Scalar::Text(t)) if t == "current_date" => Some(Value::Date(anchor.day)),
         (Kind::Timestamp, Scalar::Text(t)) if t == "current_timestamp" => Some(Value::Timestamp(
@@ -559,10 +545,7 @@ fn default_value(f: &Field, kind: Kind, d: &Scalar, anchor: Anchor) -> Option<Va
             .filter(|x| x.fract() == 0.0)
             .map(|x| Value::Int(x as i64)),
         (Kind::Float { .. }, _) => d.as_f64().map(Value::Float),
-        _ => {
-            let _ = f;
-            Value::parse(kind, &d.to_string())
-        }
+        _ => Value::parse(kind, &d.to_string()),
     }
 }
 

@@ -259,6 +259,29 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
             }),
             None => (0..n).for_each(|_| col.push_null()),
         },
+        // The stored type is the contract's: copy without widening.
+        Kind::Int { bits: 32 } if a.data_type() == &Arrow::Int32 => {
+            if let Some(p) = a.as_primitive_opt::<Int32Type>() {
+                for (r, v) in p.values().iter().enumerate() {
+                    if p.is_null(r) {
+                        col.push_null();
+                    } else {
+                        col.push_int(i64::from(*v));
+                    }
+                }
+            }
+        }
+        Kind::Int { bits: 64 } if a.data_type() == &Arrow::Int64 => {
+            if let Some(p) = a.as_primitive_opt::<Int64Type>() {
+                for (r, v) in p.values().iter().enumerate() {
+                    if p.is_null(r) {
+                        col.push_null();
+                    } else {
+                        col.push_int(*v);
+                    }
+                }
+            }
+        }
         Kind::Int { bits } => {
             let (lo, hi) = values::int_bounds(bits);
             for v in integers(a).unwrap_or_default() {
@@ -278,6 +301,23 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
                 Some(x) => col.push_float(x),
                 None => col.push_null(),
             }),
+        Kind::Decimal { precision, scale } if matches!(a.data_type(), Arrow::Decimal128(_, s) if *s == scale as i8) =>
+        {
+            let limit = values::decimal_limit(precision);
+            if let Some(p) = a.as_primitive_opt::<Decimal128Type>() {
+                for (r, v) in p.values().iter().enumerate() {
+                    if p.is_null(r) {
+                        col.push_null();
+                    } else if v.abs() <= limit {
+                        col.push_decimal(*v);
+                    } else {
+                        let mut t = Vec::new();
+                        values::write_decimal(&mut t, *v, scale);
+                        col.push_invalid(&String::from_utf8_lossy(&t));
+                    }
+                }
+            }
+        }
         Kind::Decimal { precision, scale } => {
             let (values, from_scale): (Vec<Option<i128>>, i8) = match a.data_type() {
                 Arrow::Decimal128(_, s) => (
