@@ -16,7 +16,7 @@ use crate::spec::name;
 use crate::spec::product::*;
 use crate::spec::sla::*;
 use crate::spec::values::{Sensitivity, Severity, SlaLevel, Tier};
-use crate::starter::{self, Starter};
+use crate::starter::{self, Starter, StarterTable};
 use indexmap::IndexMap;
 
 /// Everything a person decides when creating a product. `None` means "use the default".
@@ -31,13 +31,49 @@ pub struct Answers {
     pub sla: SlaLevel,
     pub sensitivity: Sensitivity,
     pub catalog: String,
-    /// Consumer groups; empty means the domain starter's consumers.
-    pub consumers: Vec<String>,
+    /// Readers of the product; empty means the domain starter's consumers.
+    pub consumers: Vec<ConsumerAnswer>,
     pub masking: MaskingStrategy,
     pub use_cases: Option<Vec<String>>,
     pub data_sources: Option<Vec<DataSource>>,
     pub retention: Option<String>,
     pub compliance: Option<Vec<Compliance>>,
+    /// Tables that replace the domain starter's (imported with `--schema-from`, or defined
+    /// in the questionnaire); `None` keeps the starter's.
+    pub tables: Option<Vec<StarterTable>>,
+    /// Exactly the PII columns, with their categories and masks; `None` keeps the PII the
+    /// tables mark, each masked the way its category suggests.
+    pub pii: Option<Vec<PiiAnswer>>,
+}
+
+/// A principal granted read access to the product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerAnswer {
+    pub principal: String,
+    pub principal_type: PrincipalType,
+    /// One of [`policy::CONSUMER_PERMISSIONS`].
+    pub permission: String,
+}
+
+impl ConsumerAnswer {
+    /// A group with the default permission (what `--consumer GROUP` gives).
+    pub fn group(name: impl Into<String>) -> Self {
+        ConsumerAnswer {
+            principal: name.into(),
+            principal_type: PrincipalType::Group,
+            permission: policy::CONSUMER_PERMISSIONS[0].0.to_string(),
+        }
+    }
+}
+
+/// One column holding personal data: what kind, and how readers outside the unmask groups
+/// see it (`None`: the method its category suggests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PiiAnswer {
+    pub table: String,
+    pub column: String,
+    pub category: String,
+    pub method: Option<MaskMethod>,
 }
 
 /// A refused answer: which flag (or question) and what is allowed.
@@ -109,43 +145,170 @@ impl Answers {
         name::check_email(&self.owner).map_err(|m| refuse("--owner", m))?;
         name::check_uc_name("catalog", &self.catalog).map_err(|m| refuse("--catalog", m))?;
         if let Some(d) = &self.display_name {
-            check_text("--display-name", d, false)?;
-            if d.trim().is_empty() {
-                return Err(refuse("--display-name", "is empty"));
-            }
+            check_display_name(d)?;
         }
         if let Some(d) = &self.description {
             check_text("--description", d, true)?;
         }
         for c in &self.consumers {
-            name::check_principal("consumer group", c).map_err(|m| refuse("--consumer", m))?;
+            check_consumer(c)?;
         }
         for (i, c) in self.consumers.iter().enumerate() {
-            if self.consumers[..i].contains(c) {
-                return Err(refuse("--consumer", format!("'{c}' is given twice")));
+            if self.consumers[..i]
+                .iter()
+                .any(|o| o.principal == c.principal)
+            {
+                return Err(refuse(
+                    "--consumer",
+                    format!("'{}' is given twice", c.principal),
+                ));
             }
         }
-        let tier = policy::tier(self.tier);
-        if !tier.allowed_sla.contains(&self.sla) {
-            let allowed: Vec<&str> = tier.allowed_sla.iter().map(|l| l.as_str()).collect();
-            return Err(refuse(
-                "--sla",
-                format!(
-                    "tier {} requires SLA {}; got {}",
-                    self.tier,
-                    allowed.join(" or "),
-                    self.sla
-                ),
-            ));
-        }
+        check_tier_sla(self.tier, self.sla)?;
         if let Some(r) = &self.retention {
-            check_text("retention", r, false)?;
+            check_retention(r)?;
         }
         for uc in self.use_cases.iter().flatten() {
-            check_text("use case", uc, false)?;
+            check_use_case(uc)?;
+        }
+        for s in self.data_sources.iter().flatten() {
+            check_data_source(s)?;
         }
         Ok(())
     }
+}
+
+// One check per answer, shared by the flags, the answers file and the questionnaire.
+
+pub fn check_display_name(d: &str) -> Result<(), InputError> {
+    check_text("--display-name", d, false)?;
+    if d.trim().is_empty() {
+        return Err(refuse("--display-name", "is empty"));
+    }
+    Ok(())
+}
+
+pub fn check_consumer(c: &ConsumerAnswer) -> Result<(), InputError> {
+    name::check_principal("consumer group", &c.principal).map_err(|m| refuse("--consumer", m))?;
+    if !policy::CONSUMER_PERMISSIONS
+        .iter()
+        .any(|(p, _)| *p == c.permission)
+    {
+        let allowed: Vec<&str> = policy::CONSUMER_PERMISSIONS
+            .iter()
+            .map(|(p, _)| *p)
+            .collect();
+        return Err(refuse(
+            "consumer permission",
+            format!(
+                "'{}' is not a permission dpc grants; allowed: {}",
+                c.permission.escape_debug(),
+                allowed.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_tier_sla(tier: Tier, sla: SlaLevel) -> Result<(), InputError> {
+    let policy = policy::tier(tier);
+    if !policy.allowed_sla.contains(&sla) {
+        let allowed: Vec<&str> = policy.allowed_sla.iter().map(|l| l.as_str()).collect();
+        return Err(refuse(
+            "--sla",
+            format!(
+                "tier {tier} requires SLA {}; got {sla}",
+                allowed.join(" or ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_retention(r: &str) -> Result<(), InputError> {
+    check_text("retention", r, false)?;
+    if r.trim().is_empty() {
+        return Err(refuse("retention", "is empty"));
+    }
+    Ok(())
+}
+
+pub fn check_use_case(uc: &str) -> Result<(), InputError> {
+    check_text("use case", uc, false)?;
+    if uc.trim().is_empty() {
+        return Err(refuse("use case", "is empty"));
+    }
+    Ok(())
+}
+
+pub fn check_data_source(s: &DataSource) -> Result<(), InputError> {
+    for (what, text) in [
+        ("data source name", &s.name),
+        ("data source type", &s.system),
+        ("data source frequency", &s.frequency),
+    ] {
+        check_text(what, text, false)?;
+        if text.trim().is_empty() {
+            return Err(refuse(what, "is empty"));
+        }
+    }
+    Ok(())
+}
+
+/// Applies the PII answers to the tables: exactly the listed columns are PII, with their
+/// categories; each must exist and its mask must keep the column's type.
+fn apply_pii(tables: &mut [StarterTable], pii: &[PiiAnswer]) -> Result<(), InputError> {
+    for p in pii {
+        let Some(field) = tables
+            .iter()
+            .find(|t| t.name == p.table)
+            .and_then(|t| t.contract.field(&p.column))
+        else {
+            return Err(refuse(
+                "pii",
+                format!("{}.{} is not a column of the schema", p.table, p.column),
+            ));
+        };
+        check_text("pii category", &p.category, false)?;
+        if p.category.trim().is_empty() {
+            return Err(refuse(
+                "pii category",
+                format!("{}.{} has an empty category", p.table, p.column),
+            ));
+        }
+        if let Some(m) = p.method
+            && !crate::render::sql::mask_fits(m, &field.data_type)
+        {
+            return Err(refuse(
+                "pii masking",
+                format!(
+                    "{m} cannot mask {}.{} of type {}; use nullify",
+                    p.table, p.column, field.data_type
+                ),
+            ));
+        }
+    }
+    for t in tables {
+        let mut categories = IndexMap::new();
+        for f in &mut t.contract.schema.fields {
+            let answer = pii.iter().find(|p| p.table == t.name && p.column == f.name);
+            f.pii = answer.is_some();
+            if let Some(p) = answer {
+                categories.insert(f.name.clone(), p.category.clone());
+            }
+        }
+        t.pii_categories = categories;
+    }
+    Ok(())
+}
+
+/// The mask method the user chose for a column, else the one its category suggests.
+fn chosen_method(a: &Answers, table: &str, column: &str) -> Option<MaskMethod> {
+    a.pii
+        .iter()
+        .flatten()
+        .find(|p| p.table == table && p.column == column)
+        .and_then(|p| p.method)
 }
 
 /// What the builder decided that the user should hear about.
@@ -156,21 +319,31 @@ pub struct Notes(pub Vec<String>);
 pub fn build_spec(a: &Answers, today: Date) -> Result<(ProductSpec, Notes), InputError> {
     a.validate()?;
     let mut notes = Notes::default();
-    let starter = starter::for_domain(&a.domain).map_err(|e| refuse("--domain", e.to_string()))?;
-    if !starter::has_starter(&a.domain) {
-        notes.0.push(format!(
-            "domain '{}' has no starter schema of its own; started from the general one",
-            a.domain
-        ));
-    }
-    let origin = format!(
-        "the {} starter",
-        if starter::has_starter(&a.domain) {
-            a.domain.as_str()
-        } else {
-            "general"
+    let mut starter =
+        starter::for_domain(&a.domain).map_err(|e| refuse("--domain", e.to_string()))?;
+    let origin = match &a.tables {
+        // Tables given by the user replace the starter's; its other defaults stay.
+        Some(tables) => {
+            starter.tables = tables.clone();
+            "the schema given".to_string()
         }
-    );
+        None => {
+            if !starter::has_starter(&a.domain) {
+                notes.0.push(format!(
+                    "domain '{}' has no starter schema of its own; started from the general one",
+                    a.domain
+                ));
+            }
+            format!(
+                "the {} starter",
+                if starter::has_starter(&a.domain) {
+                    a.domain.as_str()
+                } else {
+                    "general"
+                }
+            )
+        }
+    };
     let (spec, _) = build_spec_from(a, &starter, &origin, today)?;
     Ok((spec, notes))
 }
@@ -185,6 +358,16 @@ pub fn build_spec_from(
 ) -> Result<(ProductSpec, Notes), InputError> {
     a.validate()?;
     let notes = Notes::default();
+    let with_pii;
+    let starter = match &a.pii {
+        Some(pii) => {
+            let mut s = starter.clone();
+            apply_pii(&mut s.tables, pii)?;
+            with_pii = s;
+            &with_pii
+        }
+        None => starter,
+    };
     let sens = policy::sensitivity(a.sensitivity);
     if !sens.pii_allowed {
         let pii: Vec<String> = starter
@@ -420,7 +603,7 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
 }
 
 /// The masking method that suits a kind of personal data.
-fn mask_method(category: &str, is_string: bool) -> MaskMethod {
+pub fn mask_method(category: &str, is_string: bool) -> MaskMethod {
     if !is_string {
         return MaskMethod::Nullify;
     }
@@ -435,17 +618,21 @@ pub fn owner_group(domain: &str) -> String {
     format!("{domain}-data-owners")
 }
 
-fn consumers_of(a: &Answers, starter: &Starter) -> Vec<(String, PrincipalType)> {
+/// (principal, type, permission) of every reader.
+fn consumers_of(a: &Answers, starter: &Starter) -> Vec<(String, PrincipalType, String)> {
     if a.consumers.is_empty() {
         starter
             .consumers
             .iter()
-            .map(|c| (c.principal.clone(), c.principal_type))
+            .map(|c| {
+                let select = policy::CONSUMER_PERMISSIONS[0].0.to_string();
+                (c.principal.clone(), c.principal_type, select)
+            })
             .collect()
     } else {
         a.consumers
             .iter()
-            .map(|c| (c.clone(), PrincipalType::Group))
+            .map(|c| (c.principal.clone(), c.principal_type, c.permission.clone()))
             .collect()
     }
 }
@@ -474,8 +661,8 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
         unmask_groups.extend(
             consumers
                 .iter()
-                .filter(|(_, t)| *t == PrincipalType::Group)
-                .map(|(p, _)| p.clone()),
+                .filter(|(_, t, _)| *t == PrincipalType::Group)
+                .map(|(p, _, _)| p.clone()),
         );
     }
     let rules = pii_fields
@@ -490,7 +677,8 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
             MaskRule {
                 table: p.table.clone(),
                 column: p.column.clone(),
-                method: mask_method(&p.category, is_string),
+                method: chosen_method(a, &p.table, &p.column)
+                    .unwrap_or_else(|| mask_method(&p.category, is_string)),
                 unmask_groups: unmask_groups.clone(),
             }
         })
@@ -527,10 +715,10 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
         },
         approved_consumers: consumers
             .into_iter()
-            .map(|(principal, principal_type)| Consumer {
+            .map(|(principal, principal_type, permission)| Consumer {
                 principal,
                 principal_type,
-                permission: "SELECT".into(),
+                permission,
                 tables: Vec::new(),
                 justification: sens.justification_required.then(|| {
                     "Granted at product creation; renew with a business justification".to_string()

@@ -77,7 +77,12 @@ Examples:
   dpc create sales-analytics --domain sales --owner sales-team@company.com --sla high
   dpc create customer-360 --domain marketing --dry-run --format json
   dpc create hr-people --domain hr --sensitivity restricted \\
-      --masking masked-view --output-dir products";
+      --masking masked-view --output-dir products
+
+On a terminal (without --no-input) every answer no flag gives is asked: purpose, consumers,
+sources, SLA, retention, compliance, schema (starter, --schema-from file, or tables defined
+there), PII and masking. A review shows the files before anything is written, and can save
+the answers to a file that `--answers FILE --no-input` replays in CI.";
 
 const GENERATE_EXAMPLES: &str = "\
 Examples:
@@ -191,29 +196,31 @@ fn parse_domain(s: &str) -> Result<String, String> {
 pub struct CreateArgs {
     /// Product name, kebab-case (e.g. customer-360); its Unity Catalog schema is the
     /// snake_case form (customer_360).
+    /// On a terminal it is asked for when missing; it may also come from --answers.
     #[arg(value_name = "NAME", value_parser = parse_name)]
-    pub name: String,
+    pub name: Option<String>,
 
-    /// Business domain. marketing, sales, finance and operations have starter schemas of
-    /// their own; any other domain starts from the general one.
-    #[arg(long, value_parser = parse_domain, default_value = "general")]
-    pub domain: String,
+    /// Business domain [default: general]. marketing, sales, finance and operations have
+    /// starter schemas of their own; any other domain starts from the general one.
+    #[arg(long, value_parser = parse_domain)]
+    pub domain: Option<String>,
 
-    /// Data tier: gold (curated) or platinum (certified; needs --sla high or critical).
-    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<Tier>()), default_value = "gold")]
-    pub tier: Tier,
+    /// Data tier [default: gold]: gold (curated) or platinum (certified; needs --sla high or
+    /// critical).
+    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<Tier>()))]
+    pub tier: Option<Tier>,
 
     /// Product owner email [default: git user.email, else <domain>-data@company.com].
     #[arg(long, value_parser = parse_email)]
     pub owner: Option<String>,
 
-    /// SLA level: critical, high, medium or low.
-    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<SlaLevel>()), default_value = "medium")]
-    pub sla: SlaLevel,
+    /// SLA level [default: medium]: critical, high, medium or low.
+    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<SlaLevel>()))]
+    pub sla: Option<SlaLevel>,
 
-    /// Data sensitivity: public, internal, confidential or restricted.
-    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<Sensitivity>()), default_value = "internal")]
-    pub sensitivity: Sensitivity,
+    /// Data sensitivity [default: internal]: public, internal, confidential or restricted.
+    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<Sensitivity>()))]
+    pub sensitivity: Option<Sensitivity>,
 
     /// Human-readable name [default: the name in title case, e.g. "Customer 360"].
     #[arg(long)]
@@ -223,17 +230,27 @@ pub struct CreateArgs {
     #[arg(long)]
     pub description: Option<String>,
 
-    /// Unity Catalog catalog that holds the product's schema.
-    #[arg(long, default_value = "main_production")]
-    pub catalog: String,
+    /// Unity Catalog catalog that holds the product's schema [default: main_production].
+    #[arg(long)]
+    pub catalog: Option<String>,
 
     /// Consumer group granted SELECT (repeatable) [default: the domain starter's consumers].
     #[arg(long = "consumer", value_name = "GROUP")]
     pub consumers: Vec<String>,
 
-    /// How PII columns are masked.
-    #[arg(long, value_enum, default_value = "column-mask")]
-    pub masking: MaskingFlag,
+    /// How PII columns are masked [default: column-mask].
+    #[arg(long, value_enum)]
+    pub masking: Option<MaskingFlag>,
+
+    /// Tables from a file instead of the domain starter's: a Databricks CREATE TABLE file
+    /// (.sql), a CSV with a header (.csv; types inferred from its rows) or another
+    /// product's contract.yaml. PII is inferred from obvious column names.
+    #[arg(long, value_name = "FILE")]
+    pub schema_from: Option<PathBuf>,
+
+    /// Replay a saved questionnaire (answers.yaml); flags given as well win over it.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
 
     /// Folder that holds data products; the product is written to DIR/NAME.
     #[arg(long, value_name = "DIR", default_value = "data-products")]

@@ -32,6 +32,12 @@ pub enum DpcError {
     /// `dpc test`: the data does not meet its contract (the report was printed already).
     #[error("{0}")]
     DataFails(String),
+    /// `--schema-from` (or the questionnaire's import) could not read the file.
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
+    /// Ctrl-C or end of input during the questionnaire; nothing was written.
+    #[error("interrupted; nothing was written")]
+    Interrupted,
 }
 
 impl DpcError {
@@ -44,6 +50,9 @@ impl DpcError {
             DpcError::Usage(_) => 2,
             DpcError::Data(_) => 2,
             DpcError::DataFails(_) => 1,
+            DpcError::Import(_) => 2,
+            // The shell's code for a process ended by SIGINT.
+            DpcError::Interrupted => 130,
         }
     }
 }

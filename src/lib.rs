@@ -5,6 +5,7 @@
 //! (parse back, platform rules) → [`write`] (the only module that touches a product).
 
 pub mod answers;
+pub mod answers_file;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -12,6 +13,8 @@ pub mod data;
 pub mod date;
 pub mod diff;
 pub mod error;
+pub mod import;
+pub mod interactive;
 pub mod policy;
 pub mod render;
 pub mod spec;

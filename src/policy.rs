@@ -253,6 +253,13 @@ pub const DEFAULT_MASKING: MaskingStrategy = MaskingStrategy::ColumnMask;
 /// The account-wide group every Unity Catalog user belongs to.
 pub const ACCOUNT_USERS: &str = "account users";
 
+/// What a consumer may be granted, with what it means; the first is the default. Consumers
+/// read a product: dpc grants `SELECT` (with `USE CATALOG` and `USE SCHEMA`).
+pub const CONSUMER_PERMISSIONS: [(&str, &str); 1] = [(
+    "SELECT",
+    "read every table (PII masked unless the group may unmask)",
+)];
+
 #[cfg(test)]
 mod tests {
     use super::*;

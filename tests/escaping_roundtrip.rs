@@ -175,12 +175,14 @@ proptest! {
             sla: dpc::spec::values::SlaLevel::Medium,
             sensitivity: dpc::spec::values::Sensitivity::Internal,
             catalog: "main".into(),
-            consumers: vec!["a `b` 'c'".into()],
+            consumers: vec![dpc::answers::ConsumerAnswer::group("a `b` 'c'")],
             masking: dpc::spec::governance::MaskingStrategy::ColumnMask,
             use_cases: None,
             data_sources: None,
             retention: None,
             compliance: None,
+            tables: None,
+            pii: None,
         };
         let today = dpc::date::Date::parse("2024-12-31").expect("date");
         let (spec, _) = dpc::answers::build_spec(&answers, today).expect("valid answers");

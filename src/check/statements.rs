@@ -131,7 +131,7 @@ fn push(
 
 /// Databricks string-literal escapes; an unknown escape drops the backslash
 /// (so `'\.'` is just `.`, the classic regex mistake).
-fn unescape(c: char) -> String {
+pub fn unescape(c: char) -> String {
     match c {
         'n' => "\n".into(),
         't' => "\t".into(),

@@ -1,10 +1,12 @@
 //! `dpc create`: answers → spec → rendered tree → checks → atomic write → summary.
 
 use crate::answers::{self, Answers};
+use crate::answers_file::{AnswersFile, ConsumerEntry, SchemaAnswer};
 use crate::check;
 use crate::cli::{CreateArgs, OutputFormat};
 use crate::date::Date;
 use crate::error::DpcError;
+use crate::interactive::{self, Decision, Prompter, terminal::Terminal};
 use crate::render::{RenderedFile, Renderer};
 use crate::spec::ProductSpec;
 use crate::spec::schema::{SCHEMA_DIR, SpecFile};
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The owner when `--owner` is not given: git's user.email, else the domain's team mailbox.
-fn default_owner(domain: &str) -> (String, Option<String>) {
+pub fn default_owner(domain: &str) -> (String, Option<String>) {
     let from_git = Command::new("git")
         .args(["config", "--get", "user.email"])
         .output()
@@ -34,34 +36,42 @@ fn default_owner(domain: &str) -> (String, Option<String>) {
     }
 }
 
-pub fn answers_from_flags(args: &CreateArgs) -> (Answers, Vec<String>) {
-    let mut notes = Vec::new();
-    let owner = match &args.owner {
-        Some(o) => o.clone(),
-        None => {
-            let (owner, note) = default_owner(&args.domain);
-            notes.extend(note);
-            owner
-        }
-    };
-    let answers = Answers {
+/// The answers the flags give; questions no flag answers stay open.
+pub fn draft_from_flags(args: &CreateArgs) -> AnswersFile {
+    AnswersFile {
         name: args.name.clone(),
         display_name: args.display_name.clone(),
         description: args.description.clone(),
         domain: args.domain.clone(),
         tier: args.tier,
-        owner,
+        owner: args.owner.clone(),
         sla: args.sla,
         sensitivity: args.sensitivity,
+        consumers: (!args.consumers.is_empty()).then(|| {
+            args.consumers
+                .iter()
+                .map(|c| {
+                    let g = answers::ConsumerAnswer::group(c.clone());
+                    ConsumerEntry {
+                        principal: g.principal,
+                        principal_type: g.principal_type,
+                        permission: g.permission,
+                    }
+                })
+                .collect()
+        }),
+        schema: args.schema_from.clone().map(SchemaAnswer::FromFile),
         catalog: args.catalog.clone(),
-        consumers: args.consumers.clone(),
-        masking: args.masking.into(),
-        use_cases: None,
-        data_sources: None,
-        retention: None,
-        compliance: None,
-    };
-    (answers, notes)
+        masking: args.masking.map(Into::into),
+        ..AnswersFile::default()
+    }
+}
+
+/// The flags alone with defaults for the rest (no file is read: not `--schema-from`, not
+/// `--answers`); a missing NAME is left empty for [`Answers::validate`] to refuse.
+pub fn answers_from_flags(args: &CreateArgs) -> (Answers, Vec<String>) {
+    let name = args.name.clone().unwrap_or_default();
+    draft_from_flags(args).with_defaults(name, None, default_owner)
 }
 
 /// Renders and checks a spec in memory; nothing touches the disk.
@@ -93,12 +103,32 @@ pub fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
-    let target: PathBuf = args.output_dir.join(&args.name);
+/// Refuses an existing product before any question is asked (and again once the name is).
+fn refuse_existing(args: &CreateArgs, name: Option<&str>) -> Result<(), DpcError> {
+    let Some(name) = name else { return Ok(()) };
+    let target = args.output_dir.join(name);
     if target.exists() && !args.force && !args.dry_run {
         return Err(DpcError::Exists { path: target });
     }
-    let (answers, mut notes) = answers_from_flags(args);
+    Ok(())
+}
+
+pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
+    // Flags win over the answers file; the questionnaire asks what neither gives.
+    let mut draft = draft_from_flags(args);
+    if let Some(path) = &args.answers {
+        draft = draft.or(AnswersFile::load(path)?);
+    }
+    refuse_existing(args, draft.name.as_deref())?;
+    let mut terminal = interactive::may_prompt(args.no_input).then(Terminal::new);
+    let mut notes = Vec::new();
+    if let Some(p) = terminal.as_mut() {
+        notes = interactive::ask(p, &mut draft, &default_owner)?;
+        refuse_existing(args, draft.name.as_deref())?;
+    }
+    let (answers, resolved) = draft.into_answers(default_owner)?;
+    notes.extend(resolved);
+    let target: PathBuf = args.output_dir.join(&answers.name);
     let today = Date::today().map_err(DpcError::Environment)?;
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
@@ -124,11 +154,34 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
             bytes: text.len(),
         })
         .collect();
+    let mut save_answers = None;
+    if let Some(p) = terminal.as_mut()
+        && !args.dry_run
+    {
+        let preview = Summary::new(&spec, &files, &target, true, summary.notes.clone());
+        match interactive::review(p, &preview.text())? {
+            Decision::Write => {}
+            Decision::WriteAndSave(path) => save_answers = Some(path),
+            Decision::Cancel => {
+                p.say("Nothing was written.");
+                return Ok(());
+            }
+        }
+    }
     if !args.dry_run {
         crate::write::write_tree(&target, &files, args.force)?;
         // Regenerated on every create: they follow the binary's spec types.
         for (path, text) in &schemas {
             crate::write::write_file(path, text)?;
+        }
+        if let Some(path) = save_answers {
+            let text = AnswersFile::from_spec(&answers, &spec).to_text()?;
+            crate::write::write_file(&path, &text)?;
+            summary.notes.push(format!(
+                "answers saved to {}; `dpc create --answers {} --no-input` makes this product again",
+                path.display(),
+                path.display()
+            ));
         }
     }
     match args.format {

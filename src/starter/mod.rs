@@ -6,7 +6,7 @@ use crate::spec::governance::{Compliance, PrincipalType};
 use crate::spec::parse_yaml;
 use crate::spec::product::DataSource;
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,7 +27,7 @@ pub struct StarterConsumer {
     pub principal_type: PrincipalType,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StarterTable {
     pub name: String,
