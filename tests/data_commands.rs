@@ -535,3 +535,40 @@ fn create_writes_sample_data_that_passes_dpc_test() {
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_all_pass("customer-360", "csv", &report, 100);
 }
+
+/// Sets `date_of_birth` (a high-severity, non-CHECK rule when in the future) on `n` rows.
+fn future_birth_dates(file: &Path, n: usize) {
+    let text = std::fs::read_to_string(file).expect("sample");
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        if i >= 1 && i <= n {
+            fields[5] = "2999-01-01";
+        }
+        out.push(fields.join(","));
+    }
+    write(file, &(out.join("\n") + "\n"));
+}
+
+#[test]
+fn the_quality_score_is_held_against_the_sla() {
+    // customer-360's SLA: accuracy target 99.5 %, breach threshold 98 %.
+    let s = Scratch::new();
+    for (broken, code, status) in [(1, 0, "below_target"), (3, 1, "breached")] {
+        let dir = s.path().join(format!("b{broken}"));
+        sample(&s, "customer-360", &dir, &[]);
+        let file = dir.join("customers.csv");
+        future_birth_dates(&file, broken);
+        let (got, report) = test_json(&s, "customer-360", &file);
+        assert_eq!(got, code, "{broken} broken rows: {:#}", report["failures"]);
+        assert_eq!(report["quality"]["status"], status);
+        assert_eq!(report["quality"]["target"], 99.5);
+        assert_eq!(report["quality"]["breach_threshold"], 98.0);
+        let t = table(&report, "customers");
+        let r = rule(t, "date_of_birth_range_current");
+        assert_eq!(r["rows_failed"], broken as u64);
+        assert_eq!(r["severity"], "high");
+        // A PII column: the sample shows the mask, not the date.
+        assert_eq!(r["samples"][0]["value"], "****");
+    }
+}

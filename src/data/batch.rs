@@ -250,6 +250,33 @@ impl Column {
         }
     }
 
+    /// Appends values stored end to end in `values`, delimited by `offsets` (one more than
+    /// the values, Arrow style), with `valid` false for NULLs.
+    pub fn extend_bytes(
+        &mut self,
+        values: &[u8],
+        offsets: impl Iterator<Item = usize>,
+        valid: impl Iterator<Item = bool>,
+    ) {
+        let Data::Bytes(b) = &mut self.data else {
+            return;
+        };
+        let mut offsets = offsets.peekable();
+        let Some(&first) = offsets.peek() else {
+            return;
+        };
+        let base = b.data.len();
+        let mut last = first;
+        for o in offsets.skip(1) {
+            b.ends.push(base + o.saturating_sub(first));
+            last = o;
+        }
+        b.data
+            .extend_from_slice(values.get(first..last).unwrap_or_default());
+        self.cells
+            .extend(valid.map(|v| if v { VALUE } else { NULL }));
+    }
+
     /// Replaces cells: `changes` holds (row, new cell), rows ascending and distinct.
     pub fn apply(&mut self, changes: Vec<(usize, Cell)>) {
         if changes.is_empty() {

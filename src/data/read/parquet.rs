@@ -386,8 +386,13 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
         }
         Kind::Text => {
             if let Some(s) = a.as_string_opt::<i32>() {
-                s.iter()
-                    .for_each(|v| push_opt_bytes(col, v.map(str::as_bytes)));
+                // One copy of the whole values buffer rather than one per value.
+                let offsets = s.value_offsets();
+                col.extend_bytes(
+                    s.value_data(),
+                    offsets.iter().map(|o| usize::try_from(*o).unwrap_or(0)),
+                    (0..n).map(|r| s.is_valid(r)),
+                );
             } else if let Some(s) = a.as_string_opt::<i64>() {
                 s.iter()
                     .for_each(|v| push_opt_bytes(col, v.map(str::as_bytes)));
