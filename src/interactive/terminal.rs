@@ -12,6 +12,8 @@ pub struct Terminal {
 /// Any failure to read the terminal (Ctrl-C seen as a key, end of input, a closed
 /// terminal) ends the questionnaire; nothing has been written at that point.
 fn stop(_: dialoguer::Error) -> Interrupted {
+    // A list hides the cursor while it is shown; give it back before dpc ends.
+    let _ = dialoguer::console::Term::stderr().show_cursor();
     Interrupted
 }
 
