@@ -128,19 +128,14 @@ pub struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(rules: &'a TableRules) -> Evaluator<'a> {
-        let mut unique: Vec<UniqueState> = Vec::new();
-        for (ri, r) in rules.rules.iter().enumerate() {
-            if matches!(r.check, Check::Unique) {
-                match unique.iter_mut().find(|u| u.columns == r.columns) {
-                    Some(u) => u.rules.push(ri),
-                    None => unique.push(UniqueState {
-                        columns: r.columns.clone(),
-                        seen: HashMap::default(),
-                        rules: vec![ri],
-                    }),
-                }
-            }
-        }
+        let unique = unique_groups(rules)
+            .into_iter()
+            .map(|(columns, rules)| UniqueState {
+                columns,
+                seen: HashMap::default(),
+                rules,
+            })
+            .collect();
         Evaluator {
             rules,
             stats: vec![RuleStats::default(); rules.rules.len()],
@@ -205,13 +200,13 @@ impl<'a> Evaluator<'a> {
         }
         let mut row_failed = vec![false; n];
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            let Some((checked, list)) = fails.get(ri).and_then(Option::as_ref) else {
+            let Some((checked, list)) = fails.rules.get(ri).and_then(Option::as_ref) else {
                 continue;
             };
             self.stats[ri].checked += checked;
             self.count(ri, rule, list, batch, &mut row_failed);
         }
-        self.add_unique(batch, &shape_ok, &mut row_failed);
+        self.add_unique(batch, &shape_ok, &fails.keys, &mut row_failed);
         for (r, f) in row_failed.iter().enumerate() {
             if *f {
                 self.mark(batch.first_row + r as u64);
@@ -237,32 +232,32 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn add_unique(&mut self, batch: &Batch, shape_ok: &[bool], row_failed: &mut [bool]) {
+    fn add_unique(
+        &mut self,
+        batch: &Batch,
+        shape_ok: &[bool],
+        keys: &[Option<Vec<u64>>],
+        row_failed: &mut [bool],
+    ) {
+        use std::collections::hash_map::Entry;
         let mut states = std::mem::take(&mut self.unique);
-        for state in &mut states {
-            let cols: Option<Vec<&Column>> = state
-                .columns
-                .iter()
-                .map(|&c| batch.columns.get(c).and_then(Option::as_ref))
-                .collect();
-            let Some(cols) = cols else { continue };
+        for (state, keys) in states.iter_mut().zip(keys) {
+            let Some(keys) = keys else { continue };
             let well_formed = shape_ok.iter().filter(|s| **s).count() as u64;
             let mut new_fails: Vec<usize> = Vec::new();
             let mut earlier: Vec<u64> = Vec::new();
-            for (r, _) in shape_ok.iter().enumerate().filter(|(_, ok)| **ok) {
-                if cols.iter().any(|c| c.cells[r] != VALUE) {
+            for (r, &h) in keys.iter().enumerate() {
+                if h == NO_KEY {
                     continue;
                 }
-                let h = cols
-                    .iter()
-                    .fold(0x9e37_79b9u64, |acc, c| cell_hash(c, r, acc));
                 let global = batch.first_row + r as u64;
-                match state.seen.get_mut(&h) {
-                    None => {
-                        state.seen.insert(h, global);
+                match state.seen.entry(h) {
+                    Entry::Vacant(v) => {
+                        v.insert(global);
                     }
-                    Some(first) => {
+                    Entry::Occupied(mut o) => {
                         new_fails.push(r);
+                        let first = o.get_mut();
                         if *first & COUNTED == 0 {
                             earlier.push(*first);
                             *first |= COUNTED;
@@ -320,9 +315,41 @@ fn pattern_matches(re: &regex::bytes::Regex, col: &Column, kind: Kind) -> Vec<bo
         .collect()
 }
 
-/// Per rule: rows checked and the failing rows of a batch (`None` for uniqueness and for
-/// rules on a column the file lacks).
-pub type RowFailures = Vec<Option<(u64, Vec<usize>)>>;
+/// What [`row_failures`] finds in a batch.
+#[derive(Debug, Default)]
+pub struct RowFailures {
+    /// Per rule: rows checked and failing rows (`None` for uniqueness and for rules on a
+    /// column the file lacks).
+    pub rules: Vec<Option<(u64, Vec<usize>)>>,
+    /// Per group of [`unique_groups`]: the key hash of each row ([`NO_KEY`] for rows with a
+    /// NULL, invalid or malformed key), `None` when a key column is missing.
+    pub keys: Vec<Option<Vec<u64>>>,
+}
+
+/// A row without a complete key (no hash takes this value: see [`key_hash`]).
+pub const NO_KEY: u64 = u64::MAX;
+
+/// The uniqueness rules grouped by column set: (columns, rule indexes). Rules over the same
+/// columns (a one-column primary key and a unique expectation) share one state.
+pub fn unique_groups(rules: &TableRules) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for (ri, r) in rules.rules.iter().enumerate() {
+        if matches!(r.check, Check::Unique) {
+            match groups.iter_mut().find(|(c, _)| *c == r.columns) {
+                Some((_, list)) => list.push(ri),
+                None => groups.push((r.columns.clone(), vec![ri])),
+            }
+        }
+    }
+    groups
+}
+
+fn key_hash(cols: &[&Column], r: usize) -> u64 {
+    let h = cols
+        .iter()
+        .fold(0x9e37_79b9u64, |acc, c| cell_hash(c, r, acc));
+    if h == NO_KEY { h - 1 } else { h }
+}
 
 /// Runs the row-level rules of a table on a batch. Pure, so it can run on any thread.
 pub fn row_failures(rules: &TableRules, batch: &Batch) -> RowFailures {
@@ -335,6 +362,26 @@ pub fn row_failures(rules: &TableRules, batch: &Batch) -> RowFailures {
     }
     let well_formed = (n - batch.malformed.len().min(n)) as u64;
     let mut pattern_memo: HashMap<(usize, &str), Vec<bool>> = HashMap::new();
+    let keys = unique_groups(rules)
+        .into_iter()
+        .map(|(columns, _)| {
+            let cols: Option<Vec<&Column>> = columns
+                .iter()
+                .map(|&c| batch.columns.get(c).and_then(Option::as_ref))
+                .collect();
+            cols.map(|cols| {
+                (0..n)
+                    .map(|r| {
+                        if shape_ok[r] && cols.iter().all(|c| c.cells[r] == VALUE) {
+                            key_hash(&cols, r)
+                        } else {
+                            NO_KEY
+                        }
+                    })
+                    .collect()
+            })
+        })
+        .collect();
     let mut out = Vec::with_capacity(rules.rules.len());
     for rule in &rules.rules {
         let mut fails = Vec::new();
@@ -383,7 +430,7 @@ pub fn row_failures(rules: &TableRules, batch: &Batch) -> RowFailures {
         }
         out.push(Some((well_formed, fails)));
     }
-    out
+    RowFailures { rules: out, keys }
 }
 
 fn scan_cells(cells: &[u8], state: u8, out: &mut Vec<usize>) {
