@@ -724,6 +724,9 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
                     "Granted at product creation; renew with a business justification".to_string()
                 }),
                 expires: expires.clone(),
+                // Creating the product with these consumers is the owner's approval of them.
+                approved_by: sens.approval_required.then(|| a.owner.clone()),
+                approved_date: sens.approval_required.then(|| today.to_string()),
             })
             .collect(),
         approval_workflow: ApprovalWorkflow {

@@ -45,7 +45,56 @@ pub enum Command {
     /// Check data files against the contract: types, nulls, constraints, expectations, keys.
     #[command(after_help = TEST_EXAMPLES)]
     Test(TestArgs),
+    /// Show who reads what (principal × table × column → clear, masked or none) and check it
+    /// against the sensitivity policy.
+    #[command(after_help = ACCESS_EXAMPLES)]
+    Access(AccessArgs),
+    /// List, add, revoke and audit a product's approved consumers.
+    #[command(subcommand, after_help = CONSUMERS_EXAMPLES)]
+    Consumers(ConsumersCommand),
 }
+
+const ACCESS_EXAMPLES: &str = "\
+Examples:
+  dpc access data-products/customer-360
+  dpc access data-products/customer-360 --format json | jq '.tables[0].readers'
+
+Exit codes: 0 the access model meets the policy; 1 a policy check fails; 2 a usage error.";
+
+const CONSUMERS_EXAMPLES: &str = "\
+Examples:
+  dpc consumers list data-products/customer-360
+  dpc consumers add data-products/customer-360 finance-analysts --tables customers --unmask email
+  dpc consumers revoke data-products/customer-360 finance-analysts --reason \"project ended\"
+  dpc consumers audit data-products/customer-360 --format json";
+
+const CONSUMERS_ADD_EXAMPLES: &str = "\
+Examples:
+  dpc consumers add data-products/customer-360 finance-analysts
+  dpc consumers add data-products/customer-360 churn-model --principal-type service-principal \\
+      --tables customers,customer_metrics
+  dpc consumers add data-products/real-time-fraud-detection chargeback-team --unmask card_last4 \\
+      --approved-by risk-lead@company.com
+  dpc consumers add data-products/hr-people auditors --expires 2025-03-31 \\
+      --justification \"SOX audit 2025\" --approved-by ciso@company.com
+
+Refused (exit 1, nothing changed) when the sensitivity policy forbids the grant: confidential
+and restricted data need --approved-by, restricted data --expires (at most 90 days out) and
+--justification; `account users` reads non-public data only through masked views.";
+
+const CONSUMERS_REVOKE_EXAMPLES: &str = "\
+Examples:
+  dpc consumers revoke data-products/customer-360 data-scientists
+  dpc consumers revoke data-products/customer-360 data-scientists --reason \"left the project\"
+
+The REVOKE statements are written to schemas/revocations/<date>_<group>.sql; run them once.";
+
+const CONSUMERS_AUDIT_EXAMPLES: &str = "\
+Examples:
+  dpc consumers audit data-products/customer-360
+  dpc consumers audit data-products/real-time-fraud-detection --format json   # in CI
+
+Exit codes: 0 no expired, unjustified or unapproved grant; 1 some were found; 2 a usage error.";
 
 const SAMPLE_EXAMPLES: &str = "\
 Examples:
@@ -393,4 +442,124 @@ pub struct DiffArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AccessArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Output format: text (a table per data table), or json (stable field names).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// `dpc consumers` actions.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConsumersCommand {
+    /// List the approved consumers: permission, tables, expiry, justification, approval and
+    /// the PII each reads in clear.
+    #[command(after_help = CONSUMERS_EXAMPLES)]
+    List(ConsumersListArgs),
+    /// Grant a principal read access, if the sensitivity policy allows it; the spec is edited
+    /// in place (comments kept) and the derived files are regenerated.
+    #[command(after_help = CONSUMERS_ADD_EXAMPLES)]
+    Add(ConsumersAddArgs),
+    /// Remove a consumer, its grants and its unmask groups, and write the REVOKE statements.
+    #[command(after_help = CONSUMERS_REVOKE_EXAMPLES)]
+    Revoke(ConsumersRevokeArgs),
+    /// List expired grants, grants without justification or approval, and who reads PII in
+    /// clear.
+    #[command(after_help = CONSUMERS_AUDIT_EXAMPLES)]
+    Audit(ConsumersListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConsumersListArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Output format: text, or json (stable field names).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// Kind of principal a consumer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrincipalFlag {
+    /// An account group (the only kind masks and row filters can let through).
+    Group,
+    /// A service principal (a job or application).
+    ServicePrincipal,
+    /// A single user.
+    User,
+}
+
+impl From<PrincipalFlag> for crate::spec::governance::PrincipalType {
+    fn from(f: PrincipalFlag) -> Self {
+        use crate::spec::governance::PrincipalType;
+        match f {
+            PrincipalFlag::Group => PrincipalType::Group,
+            PrincipalFlag::ServicePrincipal => PrincipalType::ServicePrincipal,
+            PrincipalFlag::User => PrincipalType::User,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConsumersAddArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// The principal to grant, e.g. an account group name.
+    #[arg(value_name = "GROUP")]
+    pub principal: String,
+
+    /// Kind of principal.
+    #[arg(long, value_enum, default_value = "group")]
+    pub principal_type: PrincipalFlag,
+
+    /// Privilege granted on the tables (one of the policy's consumer permissions).
+    #[arg(long, default_value = crate::policy::CONSUMER_PERMISSIONS[0].0, value_parser = clap::builder::PossibleValuesParser::new(crate::policy::CONSUMER_PERMISSIONS.map(|(p, _)| p)), ignore_case = true)]
+    pub permission: String,
+
+    /// Tables granted (comma-separated or repeated) [default: every table of the product].
+    #[arg(long, value_name = "TABLE", value_delimiter = ',', num_args = 1..)]
+    pub tables: Vec<String>,
+
+    /// PII column the principal may read in clear: COLUMN (in every granted table) or
+    /// TABLE.COLUMN; the group joins the column's unmask groups. Repeatable.
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',', num_args = 1..)]
+    pub unmask: Vec<String>,
+
+    /// Last day of the grant, YYYY-MM-DD (required for restricted data, at most 90 days out).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+
+    /// Why the principal needs the data (required for restricted data).
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
+
+    /// Email of whoever approved the grant (required for confidential and restricted data);
+    /// recorded with today's date.
+    #[arg(long, value_name = "EMAIL")]
+    pub approved_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConsumersRevokeArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// The consumer to remove.
+    #[arg(value_name = "GROUP")]
+    pub principal: String,
+
+    /// Why access ends; recorded in the revocation file.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }

@@ -38,6 +38,9 @@ pub enum DpcError {
     /// Ctrl-C or end of input during the questionnaire; nothing was written.
     #[error("interrupted; nothing was written")]
     Interrupted,
+    /// `dpc consumers`: a change the policy refuses, or an argument that cannot be used.
+    #[error("{0}")]
+    Consumers(#[from] crate::consumers::ConsumerError),
 }
 
 impl DpcError {
@@ -53,6 +56,11 @@ impl DpcError {
             DpcError::Import(_) => 2,
             // The shell's code for a process ended by SIGINT.
             DpcError::Interrupted => 130,
+            DpcError::Consumers(
+                crate::consumers::ConsumerError::Argument { .. }
+                | crate::consumers::ConsumerError::Spec(_),
+            ) => 2,
+            DpcError::Consumers(_) => 1,
         }
     }
 }

@@ -4,11 +4,13 @@
 //! typed model and its one loader) → [`render`] (pure: spec in, files out) → [`check`]
 //! (parse back, platform rules) → [`write`] (the only module that touches a product).
 
+pub mod access;
 pub mod answers;
 pub mod answers_file;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod consumers;
 pub mod data;
 pub mod date;
 pub mod diff;
@@ -44,6 +46,8 @@ pub fn main_exit_code() -> i32 {
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Sample(args) => commands::sample::run(args),
         cli::Command::Test(args) => commands::test::run(args),
+        cli::Command::Access(args) => commands::access::run(args),
+        cli::Command::Consumers(cmd) => commands::consumers::run(cmd),
     };
     match result {
         Ok(()) => 0,

@@ -114,3 +114,50 @@ fn variant_sql_parses() {
         assert_sql_parses(label, "p", flags);
     }
 }
+
+#[test]
+fn revocation_sql_parses() {
+    // The oracle knows REVOKE: it rejects an unquoted principal with a dash.
+    assert!(!parse_errors("REVOKE SELECT ON TABLE a.b FROM data-scientists;").is_empty());
+    assert!(parse_errors("REVOKE SELECT ON TABLE a.b FROM `data-scientists`;").is_empty());
+    for (flags, who) in [
+        (&["--domain", "marketing"][..], "data-scientists"),
+        (
+            &[
+                "--domain",
+                "finance",
+                "--sensitivity",
+                "restricted",
+                "--masking",
+                "masked-view",
+            ][..],
+            "fraud-analysts",
+        ),
+    ] {
+        let s = Scratch::new();
+        s.create("p", flags).assert().success();
+        s.dpc()
+            .args([
+                "consumers",
+                "revoke",
+                "data-products/p",
+                who,
+                "--reason",
+                "it's -- done;",
+            ])
+            .assert()
+            .success();
+        let tree = read_tree(&s.product("p"));
+        let (path, text) = tree
+            .iter()
+            .find(|(p, _)| p.starts_with("schemas/revocations/"))
+            .expect("revocation file");
+        assert!(text.contains("REVOKE SELECT ON "), "{text}");
+        let errors = parse_errors(text);
+        assert!(
+            errors.is_empty(),
+            "{path}:\n{}\n\n{text}",
+            errors.join("\n")
+        );
+    }
+}

@@ -104,12 +104,14 @@ pub fn render_text(diagnostics: &[Diagnostic]) -> String {
 
 /// Every check on a spec alone (what `validate` runs on a product's spec files).
 pub fn spec(spec: &ProductSpec) -> Vec<Diagnostic> {
-    spec_rules::check(spec)
+    let mut out = spec_rules::check(spec);
+    out.extend(crate::access::policy::check(spec));
+    out
 }
 
 /// Every check on a rendered tree.
 pub fn tree(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
-    let mut out = spec_rules::check(spec);
+    let mut out = self::spec(spec);
     out.extend(roundtrip::check(spec, files));
     out.extend(platform::check(spec, files));
     out

@@ -6,7 +6,6 @@ use super::Diagnostic;
 use crate::policy;
 use crate::render::sql;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
-use crate::spec::governance::DefaultAccess;
 use crate::spec::values::Scalar;
 use crate::spec::{CONTRACT_FILE, GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec, SLA_FILE};
 
@@ -497,16 +496,8 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         if let Err(m) = crate::spec::name::check_principal("consumer", &c.principal) {
             out.error("DPC129", GOVERNANCE_FILE, format!("{at}.principal"), m);
         }
-        if sens.default_access != DefaultAccess::AccountUsers
-            && c.principal == policy::ACCOUNT_USERS
-        {
-            out.error(
-                "DPC124",
-                GOVERNANCE_FILE,
-                format!("{at}.principal"),
-                format!("`account users` may not read {} data", sens.sensitivity),
-            );
-        }
+        // `account users` on non-public data (DPC124) is checked on the access matrix, which
+        // knows whether the grant is to the masked projection: see access::policy.
         if let Some(max) = sens.max_grant_days
             && (c.expires.is_none() || c.justification.is_none())
         {
@@ -528,6 +519,29 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
                 GOVERNANCE_FILE,
                 format!("{at}.expires"),
                 format!("'{e}' is not a date (YYYY-MM-DD)"),
+            );
+        }
+        // At most `max` days from the approval, or from today when no approval date is
+        // recorded; as days pass the limit only gets easier to meet.
+        let from = c
+            .approved_date
+            .as_deref()
+            .and_then(crate::date::Date::parse)
+            .or_else(|| crate::date::Date::today().ok());
+        if let (Some(max), Some(from), Some(expires)) = (
+            sens.max_grant_days,
+            from,
+            c.expires.as_deref().and_then(crate::date::Date::parse),
+        ) && expires > from.plus_days(i64::from(max))
+        {
+            out.error(
+                "DPC126",
+                GOVERNANCE_FILE,
+                format!("{at}.expires"),
+                format!(
+                    "{} expires {expires}, more than {max} days after {from}; {} grants last at most {max} days",
+                    c.principal, sens.sensitivity
+                ),
             );
         }
         for (ti, t) in c.tables.iter().enumerate() {

@@ -1,6 +1,8 @@
 //! One handler per command.
 
+pub mod access;
 pub mod completions;
+pub mod consumers;
 pub mod create;
 pub mod diff;
 pub mod generate;

@@ -56,6 +56,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
         .collect();
     if let Some(spec) = &loaded.spec {
         let mut found = check::spec(spec);
+        found.extend(crate::access::policy::expired(spec));
         locate::fill(&mut found, |f| loaded.text(f));
         let spec_ok = !found.iter().any(Diagnostic::is_error);
         diagnostics.extend(found);
@@ -70,6 +71,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                     diagnostics.extend(staleness(dir, &derived));
                     let on_disk = derived_on_disk(dir);
                     diagnostics.extend(check::platform::check(spec, &on_disk));
+                    diagnostics.extend(crate::access::policy::check_sql(spec, &on_disk));
                     sources.extend(on_disk.into_iter().map(|f| (f.path, f.text)));
                 }
             }
@@ -105,7 +107,7 @@ fn staleness(dir: &Path, derived: &[RenderedFile]) -> Vec<Diagnostic> {
 }
 
 /// The SQL and Python files under the derived folders, as they are on disk.
-fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
+pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
     sync::DERIVED_DIRS
         .iter()
         .flat_map(|sub| {

@@ -122,6 +122,8 @@ pub struct GrantModel {
     pub principal_sql: Value,
     /// `TABLE <fqn>` or `VIEW <fqn>`.
     pub object: Value,
+    /// True when the grant is on the masked view rather than the table.
+    pub on_view: bool,
 }
 
 #[derive(Serialize)]
@@ -172,6 +174,8 @@ pub struct RowFilterModel {
     pub column_sql: Value,
     pub type_sql: Value,
     pub test: Value,
+    /// The groups whose members see rows (the owner group and approved consumer groups).
+    pub groups: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -330,6 +334,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
                     principal: r.principal.clone(),
                     principal_sql: r.principal_sql.clone(),
                     object: code(object.clone()),
+                    on_view: t.view.is_some(),
                 });
             }
         }
@@ -563,6 +568,7 @@ fn build_table(
                 column_sql: code(sql_identifier(&key.name)),
                 type_sql: code(sql_type(&key.data_type)),
                 test: code(sql::group_test(&groups)),
+                groups,
             }
         });
 

@@ -1,0 +1,219 @@
+//! `dpc access PRODUCT_DIR`: the access matrix (principal × table × column → clear, masked
+//! or none) computed from the same model the SQL is rendered from, and the policy checks.
+
+use crate::access::{self, Matrix, matrix::Via};
+use crate::check::{self, Diagnostic, load, locate};
+use crate::cli::{AccessArgs, OutputFormat};
+use crate::error::DpcError;
+use crate::render::RenderError;
+use crate::spec::{PRODUCT_FILE, ProductSpec};
+use serde::Serialize;
+use std::path::Path;
+
+/// Reads a product's spec; a missing product is a usage error, a broken spec is reported
+/// with its diagnostics and fails.
+pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
+    if !dir.join(PRODUCT_FILE).is_file() {
+        return Err(DpcError::Usage(format!(
+            "{}: not a data product (no {PRODUCT_FILE})",
+            dir.display()
+        )));
+    }
+    let mut loaded = load::load(dir);
+    match loaded.spec.take() {
+        Some(spec) => Ok((loaded, spec)),
+        None => {
+            eprint!("{}", shown(dir, &loaded, &loaded.diagnostics));
+            Err(DpcError::Failed(format!(
+                "the spec of {} cannot be read",
+                dir.display()
+            )))
+        }
+    }
+}
+
+/// Diagnostics as the compiler-style text `validate` prints, with paths under `dir`.
+pub fn shown(dir: &Path, loaded: &load::Loaded, diagnostics: &[Diagnostic]) -> String {
+    let mut found = diagnostics.to_vec();
+    locate::fill(&mut found, |f| loaded.text(f));
+    let found: Vec<Diagnostic> = found
+        .into_iter()
+        .map(|mut d| {
+            d.file = dir.join(&d.file).display().to_string();
+            d
+        })
+        .collect();
+    check::render::human(&found, |file| {
+        loaded
+            .texts
+            .iter()
+            .find(|(f, _)| dir.join(f).display().to_string() == file)
+            .map(|(_, t)| t.as_str())
+    })
+}
+
+/// The access policy diagnostics of a product: the spec's and the SQL on disk's.
+pub fn policy_diagnostics(dir: &Path, spec: &ProductSpec) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = check::spec(spec)
+        .into_iter()
+        .filter(|d| access::policy::CODES.contains(&d.code))
+        .collect();
+    out.extend(access::policy::expired(spec));
+    let on_disk = super::validate::derived_on_disk(dir);
+    out.extend(access::policy::check_sql(spec, &on_disk));
+    out
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    matrix: &'a Matrix,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
+    let dir = &args.product_dir;
+    let (loaded, spec) = load_product(dir)?;
+    let matrix = access::of_spec(&spec).map_err(RenderError::from)?;
+    let mut diagnostics = policy_diagnostics(dir, &spec);
+    locate::fill(&mut diagnostics, |f| loaded.text(f));
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match args.format {
+        OutputFormat::Json => {
+            let report = Report {
+                matrix: &matrix,
+                diagnostics: diagnostics.clone(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+        OutputFormat::Text => {
+            print!("{}", text(&spec, &matrix));
+            print!("{}", shown(dir, &loaded, &diagnostics));
+            if errors == 0 {
+                println!(
+                    "{}: the access model meets the {} policy",
+                    dir.display(),
+                    matrix.sensitivity
+                );
+            }
+        }
+    }
+    if errors > 0 {
+        return Err(DpcError::Failed(format!(
+            "{}: {errors} access policy error(s)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// One block per table: a row per column, a column per principal.
+fn text(spec: &ProductSpec, matrix: &Matrix) -> String {
+    let mut s = format!(
+        "{} ({} data, {}): who reads what\n",
+        matrix.product,
+        matrix.sensitivity,
+        matrix.masking.as_str().replace('_', " ")
+    );
+    s.push_str("principals:\n");
+    for p in &matrix.principals {
+        let role = serde_json::to_value(p.role)
+            .ok()
+            .and_then(|v| v.as_str().map(|r| r.replace('_', " ")))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "  {} ({}, {role})\n",
+            p.name,
+            p.kind.as_str().replace('_', " ")
+        ));
+    }
+    for t in &matrix.tables {
+        s.push('\n');
+        s.push_str(&t.table);
+        if let Some(v) = &t.view {
+            s.push_str(&format!(" (readers get the masked view {v})"));
+        }
+        if let Some(groups) = &t.row_filter {
+            s.push_str(&format!(" (row filter: rows for {})", groups.join(", ")));
+        }
+        s.push('\n');
+        let pii = |c: &str| {
+            spec.contract
+                .tables
+                .get(&t.table)
+                .and_then(|tb| tb.field(c))
+                .is_some_and(|f| f.pii)
+        };
+        let columns: Vec<String> = t
+            .readers
+            .first()
+            .map(|r| {
+                r.columns
+                    .keys()
+                    .map(|c| {
+                        if pii(c) {
+                            format!("{c} [pii]")
+                        } else {
+                            c.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let first = columns
+            .iter()
+            .map(String::len)
+            .chain([3])
+            .max()
+            .unwrap_or(3);
+        let widths: Vec<usize> = t
+            .readers
+            .iter()
+            .map(|r| r.principal.chars().count().max(7))
+            .collect();
+        let row = |label: &str, cells: Vec<String>| {
+            let mut line = format!("  {label:<first$}");
+            for (cell, w) in cells.iter().zip(&widths) {
+                line.push_str(&format!("  {cell:<w$}"));
+            }
+            line.trim_end().to_string() + "\n"
+        };
+        s.push_str(&row(
+            "",
+            t.readers.iter().map(|r| r.principal.clone()).collect(),
+        ));
+        s.push_str(&row(
+            "via",
+            t.readers
+                .iter()
+                .map(|r| match (r.via, r.rows_filtered) {
+                    (_, true) => "no rows".to_string(),
+                    (Via::None, _) => "-".to_string(),
+                    (v, _) => serde_json::to_value(v)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        ));
+        for (i, label) in columns.iter().enumerate() {
+            s.push_str(&row(
+                label,
+                t.readers
+                    .iter()
+                    .map(|r| {
+                        r.columns
+                            .get_index(i)
+                            .map_or("none", |(_, a)| a.as_str())
+                            .to_string()
+                    })
+                    .collect(),
+            ));
+        }
+    }
+    s.push('\n');
+    s
+}
