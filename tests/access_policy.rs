@@ -124,6 +124,15 @@ const CASES: &[Case] = &[
             "    approved_by: nobody\n",
         )],
     },
+    Case {
+        code: "DPC136",
+        flags: RESTRICTED,
+        edits: &[(
+            "governance.yaml",
+            "    approved_date: \"2024-12-31\"\n",
+            "    approved_date: \"2999-01-01\"\n",
+        )],
+    },
     // Restricted grants carry an expiry at most 90 days out, and a justification.
     Case {
         code: "DPC126",

@@ -254,17 +254,21 @@ fn approvals(spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
             }
             None => {}
         }
-        if let Some(d) = &c.approved_date
-            && Date::parse(d).is_none()
-        {
-            out.push(
-                Diagnostic::new(
-                    "DPC136",
-                    GOVERNANCE_FILE,
-                    format!("approved_date '{d}' is not a date (YYYY-MM-DD)"),
-                )
-                .at(format!("{at}.approved_date")),
-            );
+        if let Some(d) = &c.approved_date {
+            // A future approval date would stretch the 90-day limit (DPC126) past today + 90.
+            let problem = match Date::parse(d) {
+                None => Some(format!("approved_date '{d}' is not a date (YYYY-MM-DD)")),
+                Some(day) if Date::today().is_ok_and(|today| day > today) => {
+                    Some(format!("approved_date {d} is in the future"))
+                }
+                Some(_) => None,
+            };
+            if let Some(message) = problem {
+                out.push(
+                    Diagnostic::new("DPC136", GOVERNANCE_FILE, message)
+                        .at(format!("{at}.approved_date")),
+                );
+            }
         }
     }
 }
