@@ -52,6 +52,145 @@ pub enum Command {
     /// List, add, revoke and audit a product's approved consumers.
     #[command(subcommand, after_help = CONSUMERS_EXAMPLES)]
     Consumers(ConsumersCommand),
+    /// Write a product as an open standard document: its contract as ODCS, the product as ODPS.
+    #[command(subcommand, after_help = EXPORT_EXAMPLES)]
+    Export(ExportCommand),
+    /// Create a new data product from an open standard document (an ODCS data contract).
+    #[command(subcommand, after_help = IMPORT_EXAMPLES)]
+    Import(ImportCommand),
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  dpc export odcs data-products/customer-360 > customer-360.odcs.yaml
+  dpc export odcs data-products/customer-360 --version 3.2 --out customer-360.odcs.yaml
+  dpc export odps data-products/customer-360 --out customer-360.odps.yaml";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  dpc import odcs orders.odcs.yaml --name orders --domain sales
+  dpc import odcs customer-360.odcs.yaml --output-dir restored     # a dpc export: the same spec
+  dpc import odcs orders.odcs.yaml --name orders --dry-run --format json
+
+What the product cannot hold is listed (text, or `not_carried` in JSON); it does not change the
+exit status unless the product would be invalid.";
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The product's contract as one ODCS (Open Data Contract Standard) document.
+    // `--version` names the ODCS version here, as the standard's tools spell it.
+    #[command(after_help = EXPORT_EXAMPLES, disable_version_flag = true)]
+    Odcs(ExportOdcsArgs),
+    /// The product manifest as an ODPS (Open Data Product Standard) v1.0 document.
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Odps(ExportOdpsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A new product from an ODCS data contract (v3.0 to v3.2).
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Odcs(ImportOdcsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportOdcsArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// ODCS version to write.
+    #[arg(long, value_enum, default_value = "3.1")]
+    pub version: crate::odcs::OdcsVersion,
+
+    /// Write the document to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportOdpsArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Write the document to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportOdcsArgs {
+    /// The ODCS document (YAML).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Product name, kebab-case [default: the document's name, made kebab-case].
+    #[arg(long, value_parser = parse_name)]
+    pub name: Option<String>,
+
+    /// Business domain [default: the document's domain, else general].
+    #[arg(long, value_parser = parse_domain)]
+    pub domain: Option<String>,
+
+    /// Data tier: gold or platinum [default: the document's dpc.tier, else gold].
+    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<Tier>()))]
+    pub tier: Option<Tier>,
+
+    /// Product owner email [default: the document's team owner, else as for create].
+    #[arg(long, value_parser = parse_email)]
+    pub owner: Option<String>,
+
+    /// SLA level: critical, high, medium or low [default: the document's dpc.slaLevel, else
+    /// medium]; given, it also overrides the document's latency and availability.
+    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<SlaLevel>()))]
+    pub sla: Option<SlaLevel>,
+
+    /// Data sensitivity [default: the document's dpc.sensitivity, else the most restrictive
+    /// column classification, else internal].
+    #[arg(long, value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<Sensitivity>()))]
+    pub sensitivity: Option<Sensitivity>,
+
+    /// Human-readable name [default: the document's name when it is not the product name].
+    #[arg(long)]
+    pub display_name: Option<String>,
+
+    /// What the product is for [default: the document's description.purpose].
+    #[arg(long)]
+    pub description: Option<String>,
+
+    /// Unity Catalog catalog [default: the document's databricks server, else main_production].
+    #[arg(long)]
+    pub catalog: Option<String>,
+
+    /// Consumer group granted SELECT (repeatable) [default: the document's read roles].
+    #[arg(long = "consumer", value_name = "GROUP")]
+    pub consumers: Vec<String>,
+
+    /// How PII columns are masked [default: the document's dpc.maskingStrategy, else
+    /// column-mask].
+    #[arg(long, value_enum)]
+    pub masking: Option<MaskingFlag>,
+
+    /// Folder that holds data products; the product is written to DIR/NAME.
+    #[arg(long, value_name = "DIR", default_value = "data-products")]
+    pub output_dir: PathBuf,
+
+    /// Never prompt (import never does; accepted so create's flags work here too).
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Show the files that would be written, with sizes, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace an existing product directory (only once the new tree is complete).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Summary format; json adds `source`, `restored` and `not_carried`.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 const ACCESS_EXAMPLES: &str = "\

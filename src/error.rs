@@ -41,6 +41,9 @@ pub enum DpcError {
     /// `dpc consumers`: a change the policy refuses, or an argument that cannot be used.
     #[error("{0}")]
     Consumers(#[from] crate::consumers::ConsumerError),
+    /// `dpc import odcs`: a document that is not ODCS 3.x, or answers dpc refuses.
+    #[error("{0}")]
+    Odcs(#[from] crate::odcs::OdcsError),
 }
 
 impl DpcError {
@@ -61,6 +64,7 @@ impl DpcError {
                 | crate::consumers::ConsumerError::Spec(_),
             ) => 2,
             DpcError::Consumers(_) => 1,
+            DpcError::Odcs(_) => 2,
         }
     }
 }

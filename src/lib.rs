@@ -17,6 +17,8 @@ pub mod diff;
 pub mod error;
 pub mod import;
 pub mod interactive;
+pub mod odcs;
+pub mod odps;
 pub mod policy;
 pub mod render;
 pub mod spec;
@@ -48,6 +50,8 @@ pub fn main_exit_code() -> i32 {
         cli::Command::Test(args) => commands::test::run(args),
         cli::Command::Access(args) => commands::access::run(args),
         cli::Command::Consumers(cmd) => commands::consumers::run(cmd),
+        cli::Command::Export(cmd) => commands::export::run(cmd),
+        cli::Command::Import(cmd) => commands::import::run(cmd),
     };
     match result {
         Ok(()) => 0,

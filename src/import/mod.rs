@@ -4,6 +4,7 @@
 
 mod contract;
 mod csv;
+mod odcs;
 pub mod pii;
 mod sql;
 
@@ -85,6 +86,12 @@ const FORMATS: &[Format] = &[
         claims: csv::claims,
         read: csv::read,
         infer_pii: true,
+    },
+    Format {
+        name: "an ODCS data contract (.odcs.yaml)",
+        claims: odcs::claims,
+        read: odcs::read,
+        infer_pii: false,
     },
     Format {
         name: "a dpc contract.yaml (.yaml)",

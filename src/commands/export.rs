@@ -1,0 +1,40 @@
+//! `dpc export odcs|odps`: a product as an open standard document, to stdout or a file.
+
+use crate::cli::{ExportCommand, ExportOdcsArgs, ExportOdpsArgs};
+use crate::error::DpcError;
+use crate::spec::ProductSpec;
+use crate::summary::print_out;
+use std::path::Path;
+
+pub fn run(command: &ExportCommand) -> Result<(), DpcError> {
+    match command {
+        ExportCommand::Odcs(args) => odcs(args),
+        ExportCommand::Odps(args) => odps(args),
+    }
+}
+
+fn odcs(args: &ExportOdcsArgs) -> Result<(), DpcError> {
+    let spec = ProductSpec::load(&args.product_dir)?;
+    let text = crate::odcs::export::to_text(&spec, args.version)?;
+    emit(&text, args.out.as_deref())
+}
+
+fn odps(args: &ExportOdpsArgs) -> Result<(), DpcError> {
+    let spec = ProductSpec::load(&args.product_dir)?;
+    let text = crate::odps::to_text(&spec)?;
+    emit(&text, args.out.as_deref())
+}
+
+fn emit(text: &str, out: Option<&Path>) -> Result<(), DpcError> {
+    match out {
+        Some(path) => {
+            crate::write::write_file(path, text)?;
+            print_out(&format!("wrote {}\n", path.display()));
+            Ok(())
+        }
+        None => {
+            print_out(text);
+            Ok(())
+        }
+    }
+}

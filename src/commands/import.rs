@@ -1,0 +1,137 @@
+//! `dpc import odcs FILE`: a new product from an ODCS contract, through the same build,
+//! checks and atomic write as `dpc create`; what the product cannot hold is listed.
+
+use crate::cli::{ImportCommand, ImportOdcsArgs, OutputFormat};
+use crate::commands::create::{default_owner, render_checked, schema_files};
+use crate::date::Date;
+use crate::error::DpcError;
+use crate::odcs::import::{Flags, Imported, Loss};
+use crate::render::RenderedFile;
+use crate::summary::{FileEntry, Summary, print_out};
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub fn run(command: &ImportCommand) -> Result<(), DpcError> {
+    match command {
+        ImportCommand::Odcs(args) => odcs(args),
+    }
+}
+
+/// `--format json`: create's summary with where it came from and what was left behind.
+#[derive(Serialize)]
+struct Report<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    source: String,
+    restored: bool,
+    not_carried: &'a [Loss],
+}
+
+fn flags(args: &ImportOdcsArgs) -> Flags {
+    Flags {
+        name: args.name.clone(),
+        domain: args.domain.clone(),
+        tier: args.tier,
+        owner: args.owner.clone(),
+        sla: args.sla,
+        sensitivity: args.sensitivity,
+        display_name: args.display_name.clone(),
+        description: args.description.clone(),
+        catalog: args.catalog.clone(),
+        consumers: args.consumers.clone(),
+        masking: args.masking.map(Into::into),
+    }
+}
+
+/// `orders.odcs.yaml` → `orders`.
+fn stem(path: &std::path::Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    [".odcs.yaml", ".odcs.yml", ".yaml", ".yml", ".json"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name)
+        .to_string()
+}
+
+fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
+    let file = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| DpcError::Usage(format!("cannot read {file}: {e}")))?;
+    let doc = crate::odcs::parse(&file, &text)?;
+    let today = Date::today().map_err(DpcError::Environment)?;
+    let Imported {
+        spec,
+        not_carried,
+        mut notes,
+        restored,
+    } = crate::odcs::import::import(&doc, &stem(&args.file), &flags(args), today, &default_owner)?;
+    let target: PathBuf = args.output_dir.join(spec.name());
+    if target.exists() && !args.force && !args.dry_run {
+        return Err(DpcError::Exists { path: target });
+    }
+    if restored {
+        notes.insert(
+            0,
+            format!("{file} was exported by dpc: the spec is restored from its dpc.* properties"),
+        );
+    }
+    let mut files = render_checked(&spec)?;
+    // Sample rows for the generated tests, as `create` writes them.
+    let clock = crate::data::rules::Clock::now()?;
+    let (rows, seed) = (
+        crate::data::generate::CREATE_ROWS,
+        crate::data::generate::CREATE_SEED,
+    );
+    for (path, text) in crate::data::generate::csv_files(&spec, rows, seed, clock)? {
+        files.push(RenderedFile { path, text });
+    }
+    let schemas = schema_files(&args.output_dir);
+    let mut summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
+    summary.schemas = schemas
+        .iter()
+        .map(|(path, text)| FileEntry {
+            path: path.display().to_string(),
+            bytes: text.len(),
+        })
+        .collect();
+    if !args.dry_run {
+        crate::write::write_tree(&target, &files, args.force)?;
+        for (path, text) in &schemas {
+            crate::write::write_file(path, text)?;
+        }
+    }
+    match args.format {
+        OutputFormat::Text => print_out(&format!(
+            "{}{}",
+            summary.text(),
+            not_carried_text(&file, &not_carried)
+        )),
+        OutputFormat::Json => {
+            let report = Report {
+                summary: &summary,
+                source: file,
+                restored,
+                not_carried: &not_carried,
+            };
+            let json = serde_json::to_string_pretty(&report)
+                .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
+            print_out(&(json + "\n"));
+        }
+    }
+    Ok(())
+}
+
+/// The losses, grouped by what was lost.
+pub fn not_carried_text(file: &str, losses: &[Loss]) -> String {
+    if losses.is_empty() {
+        return format!("\nNot carried over from {file}: nothing\n");
+    }
+    let mut s = format!("\nNot carried over from {file} ({}):\n", losses.len());
+    for (what, at) in crate::odcs::import::grouped(losses) {
+        s.push_str(&format!("  {what}\n      at {at}\n"));
+    }
+    s
+}
