@@ -6,6 +6,7 @@ pub mod load;
 pub mod locate;
 pub mod platform;
 pub mod render;
+pub mod rerun;
 pub mod roundtrip;
 pub mod spec_rules;
 pub mod statements;

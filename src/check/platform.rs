@@ -96,6 +96,8 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
             ));
         }
     }
+    // The bundle's job re-runs the table DDL files: every statement must be safe to repeat.
+    out.extend(super::rerun::check(files));
     out
 }
 
