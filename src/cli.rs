@@ -33,6 +33,9 @@ pub enum Command {
     /// Check products: spec syntax and meaning, Databricks rules on the SQL, stale files.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
+    /// Work with the product's Databricks Asset Bundle (databricks.yml).
+    #[command(subcommand, after_help = BUNDLE_EXAMPLES)]
+    Bundle(BundleCommand),
     /// Print the JSON Schema (2020-12) of a spec file, for editors and other tools.
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
@@ -291,6 +294,17 @@ Examples:
   dpc validate data-products                           # every product under the folder
   dpc validate data-products --format json --deny-warnings";
 
+const BUNDLE_EXAMPLES: &str = "\
+Examples:
+  dpc bundle validate data-products/customer-360 --var warehouse_id=1234567890abcdef
+  dpc bundle validate data-products/customer-360 -t prod --var warehouse_id=1234567890abcdef \\
+      --var slack_destination_id=<id> --var pagerduty_destination_id=<id>
+
+Runs `databricks bundle validate` in the product folder; needs the Databricks CLI (0.279 or
+later) on PATH and a configured workspace. Deploy with `databricks bundle deploy` there.
+Exit codes: 0 the bundle is valid; 1 the Databricks CLI reports errors; 2 no CLI, no bundle,
+or a usage error.";
+
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
   dpc schema contract
@@ -493,6 +507,29 @@ pub struct ValidateArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// `dpc bundle` actions.
+#[derive(Debug, Clone, Subcommand)]
+pub enum BundleCommand {
+    /// Run `databricks bundle validate` in the product folder (needs the Databricks CLI).
+    #[command(after_help = BUNDLE_EXAMPLES)]
+    Validate(BundleValidateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BundleValidateArgs {
+    /// The product folder (holds databricks.yml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Bundle target to validate, dev or prod [default: the bundle's default, dev].
+    #[arg(long, short = 't', value_name = "TARGET")]
+    pub target: Option<String>,
+
+    /// A bundle variable as NAME=VALUE, e.g. warehouse_id=1234567890abcdef (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

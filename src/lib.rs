@@ -44,6 +44,7 @@ pub fn main_exit_code() -> i32 {
         cli::Command::Generate(args) => commands::generate::run(args),
         cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::Validate(args) => commands::validate::run(args),
+        cli::Command::Bundle(cmd) => commands::bundle::run(cmd),
         cli::Command::Schema(args) => commands::schema::run(args),
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Sample(args) => commands::sample::run(args),

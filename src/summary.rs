@@ -206,7 +206,7 @@ impl Summary {
         }
         if !self.dry_run {
             s.push_str(&format!(
-                "\nNext: review {}/contract.yaml, then deploy schemas/*.sql on a SQL warehouse.\n",
+                "\nNext: review {}/contract.yaml, then deploy with `databricks bundle deploy` there (docs/consumer-guide.md says how).\n",
                 self.path
             ));
         }

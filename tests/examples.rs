@@ -14,8 +14,8 @@ fn generate(name: &str, flags: &[&str]) -> BTreeMap<String, String> {
     read_tree(&s.product(name))
 }
 
-/// The design's tree, less what later commands add (sample_data/, databricks.yml).
-const DESIGN_FILES: [&str; 18] = [
+/// The design's tree, less what later commands add (sample_data/).
+const DESIGN_FILES: [&str; 19] = [
     "product.yaml",
     "contract.yaml",
     "sla.yaml",
@@ -34,6 +34,7 @@ const DESIGN_FILES: [&str; 18] = [
     "tests/integration_tests.py",
     "tests/conftest.py",
     "schemas/",
+    "databricks.yml",
 ];
 
 #[test]

@@ -43,7 +43,7 @@ fn generated_python_compiles() {
             .filter(|e| e.path().extension().is_some_and(|x| x == "py"))
             .map(|e| e.path().to_path_buf())
             .collect();
-        assert_eq!(files.len(), 4, "{name}: {files:?}");
+        assert_eq!(files.len(), 5, "{name}: {files:?}");
         for file in files {
             let out = std::process::Command::new(python())
                 .args(["-c", "import ast, sys; ast.parse(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1])"])

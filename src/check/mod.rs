@@ -2,6 +2,7 @@
 //! the same spec, the spec is coherent, and the generated SQL and Python obey the platform
 //! rules. One diagnostic model, rendered as text or JSON.
 
+pub mod bundle;
 pub mod load;
 pub mod locate;
 pub mod platform;

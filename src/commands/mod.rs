@@ -1,6 +1,7 @@
 //! One handler per command.
 
 pub mod access;
+pub mod bundle;
 pub mod completions;
 pub mod consumers;
 pub mod create;

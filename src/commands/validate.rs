@@ -71,6 +71,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                     diagnostics.extend(staleness(dir, &derived));
                     let on_disk = derived_on_disk(dir);
                     diagnostics.extend(check::platform::check(spec, &on_disk));
+                    diagnostics.extend(bundle(dir, spec, &mut sources));
                     diagnostics.extend(crate::access::policy::check_sql(spec, &on_disk));
                     sources.extend(on_disk.into_iter().map(|f| (f.path, f.text)));
                 }
@@ -104,6 +105,23 @@ fn staleness(dir: &Path, derived: &[RenderedFile]) -> Vec<Diagnostic> {
             })
             .collect(),
     }
+}
+
+/// databricks.yml on disk against the spec and monitoring/alerts.yaml, located by line.
+fn bundle(
+    dir: &Path,
+    spec: &crate::spec::ProductSpec,
+    sources: &mut Vec<(String, String)>,
+) -> Vec<Diagnostic> {
+    use check::bundle::{ALERTS_FILE, BUNDLE_FILE};
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+    let text = read(BUNDLE_FILE);
+    let mut found = check::bundle::check(spec, text.as_deref(), read(ALERTS_FILE).as_deref());
+    if let Some(text) = text {
+        locate::fill(&mut found, |f| (f == BUNDLE_FILE).then_some(text.as_str()));
+        sources.push((BUNDLE_FILE.to_string(), text));
+    }
+    found
 }
 
 /// The SQL and Python files under the derived folders, as they are on disk.

@@ -25,6 +25,12 @@ pub fn yaml_string(s: &str) -> String {
     out
 }
 
+/// A YAML string for databricks.yml: the Databricks CLI reads `${...}` inside any string as a
+/// reference, so user text writes it `$${...}`, which the CLI turns back into `${...}`.
+pub fn bundle_string(s: &str) -> String {
+    yaml_string(&s.replace("${", "$${"))
+}
+
 fn needs_yaml_escape(c: char) -> bool {
     let u = c as u32;
     u < 0x20

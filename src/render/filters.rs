@@ -40,6 +40,25 @@ fn yaml_text(v: &Value) -> Result<String, Error> {
     })
 }
 
+/// databricks.yml: as `yaml`, with `${` in text escaped from the Databricks CLI's interpolation.
+fn bundle(v: &Value) -> Result<Value, Error> {
+    Ok(safe(bundle_text(v)?))
+}
+
+fn bundle_text(v: &Value) -> Result<String, Error> {
+    Ok(match v.kind() {
+        ValueKind::Seq | ValueKind::Iterable => {
+            let items = v
+                .try_iter()?
+                .map(|item| bundle_text(&item))
+                .collect::<Result<Vec<_>, _>>()?;
+            format!("[{}]", items.join(", "))
+        }
+        ValueKind::String => escape::bundle_string(&text_of(v)?),
+        _ => yaml_text(v)?,
+    })
+}
+
 /// Python: strings as ASCII literals, `True`/`False`/`None`, numbers, lists and dicts.
 fn py(v: &Value) -> Result<Value, Error> {
     Ok(safe(py_text(v)?))
@@ -71,6 +90,7 @@ fn py_text(v: &Value) -> Result<String, Error> {
 
 pub fn register(env: &mut Environment<'static>) {
     env.add_filter("yaml", |v: Value| yaml(&v));
+    env.add_filter("bundle", |v: Value| bundle(&v));
     env.add_filter("py", |v: Value| py(&v));
     env.add_filter("sql_str", |v: Value| {
         text_of(&v).map(|t| safe(escape::sql_string(&t)))
@@ -91,6 +111,16 @@ pub fn register(env: &mut Environment<'static>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bundle_text_is_not_interpolated() {
+        let r = crate::render::Renderer::new().unwrap();
+        let out = r.env_for_tests().render_str(
+            "{{ x | bundle }} {{ [x] | bundle }} {{ 3 | bundle }}",
+            minijinja::context! { x => "a ${var.x} $b" },
+        );
+        assert_eq!(out.unwrap(), r#""a $${var.x} $b" ["a $${var.x} $b"] 3"#);
+    }
+
     #[test]
     fn concat_then_filter() {
         let r = crate::render::Renderer::new().unwrap();

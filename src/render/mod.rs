@@ -2,6 +2,7 @@
 //! Templates are embedded in the binary; undefined variables are errors, and the
 //! formatter refuses to print any string that did not pass through an escaping filter.
 
+pub mod bundle;
 pub mod escape;
 pub mod filters;
 pub mod header;
@@ -42,6 +43,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates!(
     "schemas/table.sql.j2",
     "quality/expectations.yaml.j2",
     "quality/validation_rules.py.j2",
+    "quality/run_checks.py.j2",
     "monitoring/sla_dashboard.sql.j2",
     "monitoring/quality_dashboard.sql.j2",
     "monitoring/alerts.yaml.j2",
@@ -53,6 +55,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates!(
     "tests/conftest.py.j2",
     "tests/contract_tests.py.j2",
     "tests/integration_tests.py.j2",
+    "databricks.yml.j2",
 );
 
 /// Derived files rendered once per product: (output path, template).
@@ -62,6 +65,7 @@ const PRODUCT_FILES: &[(&str, &str)] = &[
         "quality/validation_rules.py",
         "quality/validation_rules.py.j2",
     ),
+    (bundle::QUALITY_RUNNER, "quality/run_checks.py.j2"),
     (
         "monitoring/sla_dashboard.sql",
         "monitoring/sla_dashboard.sql.j2",
@@ -81,6 +85,7 @@ const PRODUCT_FILES: &[(&str, &str)] = &[
         "tests/integration_tests.py",
         "tests/integration_tests.py.j2",
     ),
+    ("databricks.yml", "databricks.yml.j2"),
 ];
 
 /// Files `create` writes once and people (and `dpc diff --write-changelog`) keep up after:

@@ -55,6 +55,10 @@ pub struct Model<'a> {
     pub pii_count: usize,
     /// Every expectation of every table, flattened for dashboards.
     pub quality_checks: Vec<QualityCheckModel>,
+    /// Every monitoring alert with its SQL, as alerts.yaml and databricks.yml list them.
+    pub alerts: Vec<super::bundle::AlertModel>,
+    /// The asset bundle (databricks.yml): schema, DDL job, quality checks, owners.
+    pub bundle: super::bundle::BundleModel,
 }
 
 #[derive(Serialize)]
@@ -340,7 +344,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         }
     }
 
-    let quality_checks = tables
+    let quality_checks: Vec<QualityCheckModel> = tables
         .iter()
         .flat_map(|t| {
             t.expectations.iter().map(move |e| {
@@ -362,7 +366,11 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         })
         .collect();
 
+    let alerts = super::bundle::alerts(spec, &tables, &quality_checks);
+    let bundle = super::bundle::bundle(spec, &tables, &readers, &alerts);
     Ok(Model {
+        alerts,
+        bundle,
         quality_checks,
         generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
         product: &spec.product,

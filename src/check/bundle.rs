@@ -1,0 +1,244 @@
+//! `databricks.yml` against the spec, as it is on disk: the job applies every table's DDL file
+//! in contract order and names no other, every alert of monitoring/alerts.yaml is an alert
+//! resource with the same query, and the schema resource is the product's schema.
+
+use super::Diagnostic;
+use crate::spec::ProductSpec;
+use serde_json::Value;
+
+pub const BUNDLE_FILE: &str = "databricks.yml";
+pub const ALERTS_FILE: &str = "monitoring/alerts.yaml";
+
+fn parse(text: &str) -> Result<Value, String> {
+    serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+}
+
+/// A bundle string as the Databricks CLI reads it: `$${` is a literal `${`.
+fn literal(s: &str) -> String {
+    s.replace("$${", "${")
+}
+
+/// A bundle path relative to the product: `./schemas/x.sql` → `schemas/x.sql`.
+fn local(path: &str) -> &str {
+    path.trim_start_matches("./")
+}
+
+/// One SQL file task: (job key, task index, task key, file, depends_on keys).
+struct SqlFileTask {
+    job: String,
+    index: usize,
+    key: String,
+    file: String,
+    depends_on: Vec<String>,
+}
+
+fn sql_file_tasks(bundle: &Value) -> Vec<SqlFileTask> {
+    let mut out = Vec::new();
+    let Some(jobs) = bundle.pointer("/resources/jobs").and_then(Value::as_object) else {
+        return out;
+    };
+    for (job, body) in jobs {
+        let tasks = body.get("tasks").and_then(Value::as_array);
+        for (index, task) in tasks.into_iter().flatten().enumerate() {
+            let Some(file) = task.pointer("/sql_task/file/path").and_then(Value::as_str) else {
+                continue;
+            };
+            out.push(SqlFileTask {
+                job: job.clone(),
+                index,
+                key: task
+                    .get("task_key")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                file: local(file).to_string(),
+                depends_on: task
+                    .get("depends_on")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.get("task_key").and_then(Value::as_str))
+                    .map(str::to_string)
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+/// Diagnostics for `databricks.yml` (`bundle`) and `monitoring/alerts.yaml` (`alerts`) as
+/// found on disk; a missing file is left to the staleness check (DPC040).
+pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> Vec<Diagnostic> {
+    let Some(bundle) = bundle else {
+        return Vec::new();
+    };
+    let bundle = match parse(bundle) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![
+                Diagnostic::new(
+                    "DPC050",
+                    BUNDLE_FILE,
+                    format!("{BUNDLE_FILE} does not parse: {e}"),
+                )
+                .help("run `dpc generate --force` to write it again from the spec"),
+            ];
+        }
+    };
+    let mut out = Vec::new();
+    let regenerate = "run `dpc generate` to write databricks.yml from the spec";
+
+    // Every table's DDL file is a SQL file task, in contract order.
+    let tasks = sql_file_tasks(&bundle);
+    let major = spec.major_version();
+    let expected: Vec<String> = spec
+        .contract
+        .tables
+        .keys()
+        .map(|t| format!("schemas/{t}_v{major}.sql"))
+        .collect();
+    for (table, file) in spec.contract.tables.keys().zip(&expected) {
+        if !tasks.iter().any(|t| &t.file == file) {
+            out.push(
+                Diagnostic::new(
+                    "DPC051",
+                    BUNDLE_FILE,
+                    format!("no job task applies {file}, the DDL of table {table}"),
+                )
+                .at("resources.jobs")
+                .help(regenerate),
+            );
+        }
+    }
+    for pair in expected.windows(2) {
+        let (Some(first), Some(then)) = (
+            tasks.iter().find(|t| t.file == pair[0]),
+            tasks.iter().find(|t| t.file == pair[1]),
+        ) else {
+            continue;
+        };
+        if first.job == then.job && !then.depends_on.contains(&first.key) {
+            out.push(
+                Diagnostic::new(
+                    "DPC052",
+                    BUNDLE_FILE,
+                    format!(
+                        "task {} ({}) does not wait for task {} ({}); the DDL files must run in contract order",
+                        then.key, then.file, first.key, first.file
+                    ),
+                )
+                .at(format!("resources.jobs.{}.tasks[{}]", then.job, then.index))
+                .help(regenerate),
+            );
+        }
+    }
+    for t in tasks
+        .iter()
+        .filter(|t| t.file.starts_with("schemas/") && !expected.contains(&t.file))
+    {
+        out.push(
+            Diagnostic::new(
+                "DPC053",
+                BUNDLE_FILE,
+                format!(
+                    "task {} applies {}, which is not the DDL of a table in the contract",
+                    t.key, t.file
+                ),
+            )
+            .at(format!("resources.jobs.{}.tasks[{}]", t.job, t.index))
+            .help(regenerate),
+        );
+    }
+
+    // Every alert of monitoring/alerts.yaml is an alert resource with the same query.
+    let resources: Vec<(&String, &Value)> = bundle
+        .pointer("/resources/alerts")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    if let Some(alerts) = alerts.and_then(|text| parse(text).ok()) {
+        let listed = alerts.get("alerts").and_then(Value::as_array);
+        for (i, alert) in listed.into_iter().flatten().enumerate() {
+            let name = alert
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let query = alert
+                .get("query")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            match resources
+                .iter()
+                .find(|(_, r)| r.get("display_name").and_then(Value::as_str).map(literal).as_deref() == Some(name))
+            {
+                None => out.push(
+                    Diagnostic::new(
+                        "DPC054",
+                        BUNDLE_FILE,
+                        format!("alert {name:?} of {ALERTS_FILE} has no alert resource"),
+                    )
+                    .at("resources.alerts")
+                    .help(regenerate),
+                ),
+                Some((key, r))
+                    if r.get("query_text").and_then(Value::as_str).map(literal).as_deref()
+                        != Some(query) =>
+                {
+                    out.push(
+                        Diagnostic::new(
+                            "DPC055",
+                            BUNDLE_FILE,
+                            format!(
+                                "alert {key} runs a different query than {name:?} in {ALERTS_FILE} (alerts[{i}])"
+                            ),
+                        )
+                        .at(format!("resources.alerts.{key}.query_text"))
+                        .help(regenerate),
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    // The schema resource is the product's schema.
+    let schemas: Vec<(&String, &Value)> = bundle
+        .pointer("/resources/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    if !schemas
+        .iter()
+        .any(|(_, s)| s.get("name").and_then(Value::as_str) == Some(spec.schema()))
+    {
+        out.push(
+            Diagnostic::new(
+                "DPC056",
+                BUNDLE_FILE,
+                format!("no schema resource creates schema {}", spec.schema()),
+            )
+            .at("resources")
+            .help(regenerate),
+        );
+    }
+    let targets = bundle.get("targets").and_then(Value::as_object);
+    for (target, body) in targets.into_iter().flatten() {
+        if let Some(catalog) = body.pointer("/variables/catalog").and_then(Value::as_str)
+            && catalog != spec.catalog()
+        {
+            out.push(
+                Diagnostic::new(
+                    "DPC056",
+                    BUNDLE_FILE,
+                    format!(
+                        "target {target} deploys to catalog {catalog}, but the DDL files name {}",
+                        spec.catalog()
+                    ),
+                )
+                .at(format!("targets.{target}.variables.catalog"))
+                .help("change catalog_location.catalog in product.yaml and run `dpc generate`"),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,549 @@
+//! What `databricks.yml` and `monitoring/alerts.yaml` say, computed from the view model: the
+//! alerts with their SQL (one list, so both files carry the same queries), the DDL tasks in
+//! the order they must run, schedules as Quartz cron, and the schema grants. Templates only
+//! lay these out.
+
+use super::escape::sql_string;
+use super::model::{QualityCheckModel, ReaderModel, TableModel};
+use crate::spec::ProductSpec;
+use crate::spec::values::Severity;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// Path of the quality-check runner the bundle's job starts, relative to the product.
+pub const QUALITY_RUNNER: &str = "quality/run_checks.py";
+/// Task key of the job's quality-check task.
+pub const QUALITY_TASK: &str = "quality_checks";
+/// Schedule text used when the spec names none.
+const DEFAULT_FREQUENCY: &str = "Every 30 minutes";
+
+/// One alert: a query, the column it watches, and when it fires.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertModel {
+    /// Key of the alert in the bundle's `resources.alerts`.
+    pub key: String,
+    /// Display name, the same in alerts.yaml and the bundle.
+    pub name: String,
+    /// `freshness`, `quality`, `quality_score` or `availability`.
+    pub kind: &'static str,
+    pub table: String,
+    pub severity: Severity,
+    /// Databricks SQL returning one row with `column`.
+    pub query: String,
+    pub column: &'static str,
+    /// `>` or `<`, as alerts.yaml writes it.
+    pub operator: &'static str,
+    /// The same comparison as the bundle spells it (`GREATER_THAN`, `LESS_THAN`).
+    pub comparison: &'static str,
+    pub threshold: Threshold,
+    /// The schedule as the SLA words it (`Every 30 minutes`).
+    pub schedule: String,
+    /// The same schedule as a Quartz cron expression.
+    pub cron: String,
+    pub notification_channels: Vec<String>,
+    pub subscriptions: Vec<Subscription>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Threshold {
+    Count(u64),
+    Percent(f64),
+}
+
+/// Who hears about an alert: the owner's mailbox, or a notification destination whose id is a
+/// bundle variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subscription {
+    pub user_email: Option<String>,
+    pub destination_variable: Option<String>,
+}
+
+/// A bundle variable holding the id of the notification destination for one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DestinationVariable {
+    pub name: String,
+    pub channel: String,
+}
+
+/// One SQL file task of the job.
+#[derive(Debug, Clone, Serialize)]
+pub struct DdlTask {
+    pub key: String,
+    pub table: String,
+    pub file: String,
+    /// The task that must finish first (the previous DDL file).
+    pub depends_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaGrant {
+    pub principal: String,
+    pub privileges: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleModel {
+    pub name: String,
+    pub catalog: String,
+    pub schema: String,
+    /// Key of the schema in `resources.schemas`.
+    pub schema_key: String,
+    pub schema_grants: Vec<SchemaGrant>,
+    pub job_key: String,
+    pub job_name: String,
+    /// When the job runs: once per tightest freshness target.
+    pub job_cron: String,
+    pub job_schedule: String,
+    /// The DDL files in dependency order, each task waiting for the one before.
+    pub ddl_tasks: Vec<DdlTask>,
+    pub quality_task: String,
+    pub quality_runner: &'static str,
+    pub quality_depends_on: Option<String>,
+    pub owner_group: String,
+    pub owner_email: String,
+    pub destination_variables: Vec<DestinationVariable>,
+}
+
+/// Letters, digits and underscores only, lower case, never empty, starting with a letter.
+pub fn resource_key(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    match out.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => out,
+        _ => format!("x_{out}").trim_end_matches('_').to_string(),
+    }
+}
+
+/// Makes `key` unique among `taken` by appending `_2`, `_3`, ...
+fn unique(key: String, taken: &mut Vec<String>) -> String {
+    let mut candidate = key.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{key}_{n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
+
+static EVERY: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\bevery\s+(\d+\s+)?(minute|min|hour|day|week)s?\b")
+        .expect("constant regex")
+});
+
+/// Minutes between runs for an SLA frequency text (`Every 30 minutes`, `Hourly`, `Daily`).
+pub fn frequency_minutes(text: &str) -> Option<u64> {
+    let lower = text.trim().to_ascii_lowercase();
+    let unit = |u: &str| match u {
+        "minute" | "min" => 1,
+        "hour" => 60,
+        "day" => 1440,
+        _ => 10080,
+    };
+    if let Some(c) = EVERY.captures(&lower) {
+        let n: u64 = c
+            .get(1)
+            .and_then(|m| m.as_str().trim().parse().ok())
+            .unwrap_or(1);
+        return (n > 0).then(|| n * unit(&c[2]));
+    }
+    match lower.as_str() {
+        "hourly" => Some(60),
+        "daily" => Some(1440),
+        "weekly" => Some(10080),
+        _ => None,
+    }
+}
+
+/// A Quartz cron expression that fires about every `minutes` minutes (UTC).
+pub fn quartz_cron(minutes: u64) -> String {
+    match minutes {
+        0..60 => format!("0 0/{} * * * ?", minutes.max(1)),
+        60..1440 => format!("0 0 0/{} * * ?", minutes / 60),
+        1440..10080 if minutes / 1440 == 1 => "0 0 0 * * ?".to_string(),
+        1440..10080 => format!("0 0 0 1/{} * ?", minutes / 1440),
+        _ => "0 0 0 ? * MON".to_string(),
+    }
+}
+
+/// The Quartz cron of an SLA frequency text; hourly when the text says no interval.
+fn cron_of(text: &str) -> String {
+    quartz_cron(frequency_minutes(text).unwrap_or(60))
+}
+
+/// The SLA alert whose name mentions `word`, else the one at `fallback`.
+fn sla_alert<'a>(
+    spec: &'a ProductSpec,
+    word: &str,
+    fallback: Option<usize>,
+) -> Option<&'a crate::spec::sla::Alert> {
+    let alerts = &spec.sla.monitoring.alerts;
+    alerts
+        .iter()
+        .find(|a| a.name.to_ascii_lowercase().contains(word))
+        .or_else(|| fallback.and_then(|i| alerts.get(i)))
+}
+
+static WINDOW: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)>\s*(\d+)(?:.*?\bin\s+(\d+)\s+minutes?)?").expect("constant regex")
+});
+
+/// `(failures, minutes)` from an availability condition such as `Query failures > 5 in 10
+/// minutes`; 5 in 10 when the text says otherwise.
+pub fn availability_window(condition: &str) -> (u64, u64) {
+    WINDOW
+        .captures(condition)
+        .map(|c| {
+            let failures = c[1].parse().unwrap_or(5);
+            let minutes = c
+                .get(2)
+                .and_then(|m| m.as_str().parse().ok())
+                .filter(|m| *m > 0)
+                .unwrap_or(10);
+            (failures, minutes)
+        })
+        .unwrap_or((5, 10))
+}
+
+/// SQL of the freshness alert: minutes since the newest record.
+pub fn freshness_query(table: &TableModel) -> Option<String> {
+    table.freshness.as_ref().map(|f| {
+        format!(
+            "SELECT timestampdiff(MINUTE, max({}), current_timestamp()) AS minutes_since_update FROM {}",
+            f.column_sql, table.fqn
+        )
+    })
+}
+
+/// Everything the alerts of a product need, in the order alerts.yaml lists them.
+pub fn alerts(
+    spec: &ProductSpec,
+    tables: &[TableModel],
+    quality_checks: &[QualityCheckModel],
+) -> Vec<AlertModel> {
+    let product = spec.name();
+    let owner_email = &spec.product.product_metadata.owner.email;
+    let freshness_sla = sla_alert(spec, "fresh", Some(0));
+    let quality_sla = sla_alert(spec, "quality", Some(1));
+    let channels = |a: Option<&crate::spec::sla::Alert>| {
+        a.map(|a| a.notification_channels.clone())
+            .unwrap_or_else(|| vec!["email".to_string()])
+    };
+    let severity = |a: Option<&crate::spec::sla::Alert>| a.map_or(Severity::High, |a| a.severity);
+    let metrics = &spec.sla.freshness.metrics;
+    let first_frequency = metrics
+        .first()
+        .map_or(DEFAULT_FREQUENCY, |m| m.measurement_frequency.as_str());
+
+    let mut taken = Vec::new();
+    let mut out = Vec::new();
+    let mut push = |key: String, alert: AlertModel| {
+        let key = unique(key, &mut taken);
+        out.push(AlertModel {
+            subscriptions: subscriptions(&alert.notification_channels, owner_email),
+            key,
+            ..alert
+        });
+    };
+
+    for t in tables {
+        let Some(query) = freshness_query(t) else {
+            continue;
+        };
+        let threshold = t.freshness.as_ref().map_or(0, |f| f.breach_minutes);
+        let schedule = metrics
+            .iter()
+            .find(|m| m.table == t.name)
+            .map_or(first_frequency, |m| m.measurement_frequency.as_str());
+        push(
+            resource_key(&format!("freshness_{}", t.name)),
+            AlertModel {
+                key: String::new(),
+                name: format!("{product} {} freshness breach", t.name),
+                kind: "freshness",
+                table: t.full_name.clone(),
+                severity: severity(freshness_sla),
+                query,
+                column: "minutes_since_update",
+                operator: ">",
+                comparison: "GREATER_THAN",
+                threshold: Threshold::Count(threshold),
+                cron: cron_of(schedule),
+                schedule: schedule.to_string(),
+                notification_channels: channels(freshness_sla),
+                subscriptions: Vec::new(),
+            },
+        );
+    }
+    for q in quality_checks
+        .iter()
+        .filter(|q| q.severity == Severity::Critical)
+    {
+        push(
+            resource_key(&format!("quality_{}_{}", q.table, q.expectation)),
+            AlertModel {
+                key: String::new(),
+                name: format!("{product} {} {}", q.table, q.expectation),
+                kind: "quality",
+                table: q.table.clone(),
+                severity: q.severity,
+                query: format!("SELECT {} AS failing_rows FROM {}", q.failing_sql, q.fqn),
+                column: "failing_rows",
+                operator: ">",
+                comparison: "GREATER_THAN",
+                threshold: Threshold::Count(0),
+                cron: cron_of(first_frequency),
+                schedule: first_frequency.to_string(),
+                notification_channels: channels(quality_sla),
+                subscriptions: Vec::new(),
+            },
+        );
+    }
+    let accuracy = spec
+        .sla
+        .quality
+        .metrics
+        .iter()
+        .find(|m| m.name == "accuracy")
+        .or_else(|| spec.sla.quality.metrics.first());
+    if let Some(metric) = accuracy {
+        for t in tables {
+            let checks: Vec<&QualityCheckModel> = quality_checks
+                .iter()
+                .filter(|q| q.table == t.name)
+                .collect();
+            if checks.is_empty() {
+                continue;
+            }
+            let failing: Vec<String> = checks
+                .iter()
+                .map(|q| format!("({})", q.failing_sql))
+                .collect();
+            push(
+                resource_key(&format!("quality_score_{}", t.name)),
+                AlertModel {
+                    key: String::new(),
+                    name: format!("{product} {} quality score", t.name),
+                    kind: "quality_score",
+                    table: t.full_name.clone(),
+                    severity: severity(quality_sla),
+                    query: format!(
+                        "SELECT round(100.0 * (1 - ({}) / nullif(count(*) * {}, 0)), 3) AS pass_rate_pct FROM {}",
+                        failing.join(" + "),
+                        checks.len(),
+                        t.fqn
+                    ),
+                    column: "pass_rate_pct",
+                    operator: "<",
+                    comparison: "LESS_THAN",
+                    threshold: Threshold::Percent(metric.breach_threshold.0),
+                    cron: cron_of(first_frequency),
+                    schedule: first_frequency.to_string(),
+                    notification_channels: channels(quality_sla),
+                    subscriptions: Vec::new(),
+                },
+            );
+        }
+    }
+    if let Some(sla) = sla_alert(spec, "availab", None) {
+        let (failures, minutes) = availability_window(&sla.condition);
+        let schema = sql_string(&format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase());
+        let schedule = format!("Every {minutes} minutes");
+        push(
+            "availability".to_string(),
+            AlertModel {
+                key: String::new(),
+                name: format!("{product} availability"),
+                kind: "availability",
+                table: format!("{}.{}", spec.catalog(), spec.schema()),
+                severity: sla.severity,
+                query: format!(
+                    "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {minutes} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {schema}"
+                ),
+                column: "failed_queries",
+                operator: ">",
+                comparison: "GREATER_THAN",
+                threshold: Threshold::Count(failures),
+                cron: quartz_cron(minutes),
+                schedule,
+                notification_channels: sla.notification_channels.clone(),
+                subscriptions: Vec::new(),
+            },
+        );
+    }
+    out
+}
+
+/// The bundle variable that holds the destination id of a non-email channel.
+pub fn destination_variable(channel: &str) -> String {
+    format!("{}_destination_id", resource_key(channel))
+}
+
+fn subscriptions(channels: &[String], owner_email: &str) -> Vec<Subscription> {
+    let mut out: Vec<Subscription> = Vec::new();
+    for channel in channels {
+        let s = if channel.eq_ignore_ascii_case("email") {
+            Subscription {
+                user_email: Some(owner_email.to_string()),
+                destination_variable: None,
+            }
+        } else {
+            Subscription {
+                user_email: None,
+                destination_variable: Some(destination_variable(channel)),
+            }
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The bundle: schema, job (DDL in order, then the quality checks) and its schedule, owners.
+pub fn bundle(
+    spec: &ProductSpec,
+    tables: &[TableModel],
+    readers: &[ReaderModel],
+    alerts: &[AlertModel],
+) -> BundleModel {
+    let schema = spec.schema().to_string();
+    let owner_group = spec.governance.access_policy.owner_group.clone();
+
+    let mut schema_grants = vec![SchemaGrant {
+        principal: owner_group.clone(),
+        privileges: vec!["ALL_PRIVILEGES"],
+    }];
+    for r in readers.iter().filter(|r| !r.grants.is_empty()) {
+        match schema_grants
+            .iter_mut()
+            .find(|g| g.principal == r.principal)
+        {
+            Some(g) if !g.privileges.contains(&"ALL_PRIVILEGES") => g.privileges.push("USE_SCHEMA"),
+            Some(_) => {}
+            None => schema_grants.push(SchemaGrant {
+                principal: r.principal.clone(),
+                privileges: vec!["USE_SCHEMA"],
+            }),
+        }
+    }
+
+    // Every DDL file creates the schema if needed and touches only its own table, its masks
+    // and its view, so contract order is a dependency order; the chain keeps runs serial.
+    let mut taken = vec![QUALITY_TASK.to_string()];
+    let mut ddl_tasks: Vec<DdlTask> = Vec::new();
+    for t in tables {
+        let key = unique(resource_key(&format!("ddl_{}", t.name)), &mut taken);
+        ddl_tasks.push(DdlTask {
+            depends_on: ddl_tasks.last().map(|p| p.key.clone()),
+            key,
+            table: t.name.clone(),
+            file: t.file.clone(),
+        });
+    }
+
+    let target = tables
+        .iter()
+        .filter_map(|t| t.freshness.as_ref().map(|f| f.target_minutes))
+        .min()
+        .unwrap_or(1440);
+
+    let mut destination_variables: Vec<DestinationVariable> = Vec::new();
+    for a in alerts {
+        for channel in &a.notification_channels {
+            if channel.eq_ignore_ascii_case("email") {
+                continue;
+            }
+            let name = destination_variable(channel);
+            if !destination_variables.iter().any(|d| d.name == name) {
+                destination_variables.push(DestinationVariable {
+                    name,
+                    channel: channel.clone(),
+                });
+            }
+        }
+    }
+
+    BundleModel {
+        name: spec.name().to_string(),
+        catalog: spec.catalog().to_string(),
+        schema_key: resource_key(&schema),
+        schema,
+        schema_grants,
+        job_key: resource_key(&format!("{}_apply_and_check", spec.name())),
+        job_name: format!("{}: apply DDL, check quality", spec.name()),
+        job_cron: quartz_cron(target),
+        job_schedule: format!("every {}", describe_minutes(target)),
+        quality_depends_on: ddl_tasks.last().map(|t| t.key.clone()),
+        ddl_tasks,
+        quality_task: QUALITY_TASK.to_string(),
+        quality_runner: QUALITY_RUNNER,
+        owner_group,
+        owner_email: spec.product.product_metadata.owner.email.clone(),
+        destination_variables,
+    }
+}
+
+fn describe_minutes(m: u64) -> String {
+    let (n, unit) = if m >= 1440 && m.is_multiple_of(1440) {
+        (m / 1440, "day")
+    } else if m >= 60 && m.is_multiple_of(60) {
+        (m / 60, "hour")
+    } else {
+        (m, "minute")
+    };
+    if n == 1 {
+        unit.to_string()
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequencies_become_cron() {
+        assert_eq!(frequency_minutes("Every 30 minutes"), Some(30));
+        assert_eq!(frequency_minutes("every hour"), Some(60));
+        assert_eq!(frequency_minutes("Every 4 hours"), Some(240));
+        assert_eq!(frequency_minutes("Daily"), Some(1440));
+        assert_eq!(frequency_minutes("whenever"), None);
+        assert_eq!(quartz_cron(30), "0 0/30 * * * ?");
+        assert_eq!(quartz_cron(240), "0 0 0/4 * * ?");
+        assert_eq!(quartz_cron(1440), "0 0 0 * * ?");
+        assert_eq!(quartz_cron(2880), "0 0 0 1/2 * ?");
+        assert_eq!(quartz_cron(10080), "0 0 0 ? * MON");
+    }
+
+    #[test]
+    fn keys_are_identifiers() {
+        assert_eq!(resource_key("customer-360"), "customer_360");
+        assert_eq!(resource_key("ddl_Orders (EU)"), "ddl_orders_eu");
+        assert_eq!(resource_key("360-view"), "x_360_view");
+        let mut taken = vec!["a".to_string()];
+        assert_eq!(unique("a".into(), &mut taken), "a_2");
+    }
+
+    #[test]
+    fn availability_condition_is_read() {
+        assert_eq!(
+            availability_window("Query failures > 5 in 10 minutes"),
+            (5, 10)
+        );
+        assert_eq!(
+            availability_window("Query failures > 3 in 15 minutes"),
+            (3, 15)
+        );
+        assert_eq!(availability_window("something else"), (5, 10));
+    }
+}

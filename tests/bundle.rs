@@ -1,0 +1,783 @@
+//! The asset bundle every product carries (databricks.yml): it validates against the Databricks
+//! CLI's own JSON Schema, applies every DDL file in dependency order before the quality checks,
+//! deploys the alerts of monitoring/alerts.yaml with the same queries (which parse), follows the
+//! contract when a table goes, and the DDL it runs is safe to run again.
+
+mod common;
+
+use common::{EXAMPLES, Scratch, read_tree};
+use serde_json::Value;
+use sqruff_lib::core::config::FluffConfig;
+use sqruff_lib::core::linter::core::Linter;
+use sqruff_lib_core::parser::segments::Tables;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The Databricks CLI's JSON Schema for bundle files; a test oracle kept outside the repository.
+const BUNDLE_SCHEMA: &str = "../shared/standards/databricks-bundle/bundle-jsonschema-v1.13.json";
+
+/// Variants that change what the bundle holds: masked views, restricted data (no consumers
+/// unmasked, row filter), public data, a consumer with a space, hostile text.
+const VARIANTS: [(&str, &[&str]); 5] = [
+    (
+        "masked-view",
+        &["--domain", "marketing", "--masking", "masked-view"],
+    ),
+    (
+        "restricted",
+        &["--domain", "finance", "--sensitivity", "restricted"],
+    ),
+    (
+        "public",
+        &["--domain", "general", "--sensitivity", "public"],
+    ),
+    (
+        "operations",
+        &[
+            "--domain",
+            "operations",
+            "--consumer",
+            "ops team",
+            "--catalog",
+            "dev-catalog",
+        ],
+    ),
+    (
+        "hostile-text",
+        &[
+            "--domain",
+            "marketing",
+            "--description",
+            "It's \"q\" \\ {{ x }} ${var.x} `t` -- ;\nnext line",
+            "--display-name",
+            "O'Brien's `360` -- ;",
+        ],
+    ),
+];
+
+fn bundle_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(BUNDLE_SCHEMA);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the Databricks bundle JSON Schema, the oracle for databricks.yml, is missing at {}: {e}. \
+             It is the CLI's bundle/schema/jsonschema.json (v1.13), kept in the shared standards \
+             folder beside the repository and never copied into it.",
+            path.display()
+        )
+    });
+    let schema: Value = serde_json::from_str(&text).expect("the bundle schema is JSON");
+    jsonschema::draft7::new(&schema).expect("the bundle schema compiles")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, bundle: &Value) -> Vec<String> {
+    validator
+        .iter_errors(bundle)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+fn yaml(text: &str) -> Value {
+    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn product(name: &str, flags: &[&str]) -> BTreeMap<String, String> {
+    let s = Scratch::new();
+    s.create(name, flags).assert().success();
+    read_tree(&s.product(name))
+}
+
+fn all_products() -> Vec<(String, BTreeMap<String, String>)> {
+    EXAMPLES
+        .iter()
+        .map(|(n, f)| (n.to_string(), product(n, f)))
+        .chain(
+            VARIANTS
+                .iter()
+                .map(|(label, f)| (label.to_string(), product("p", f))),
+        )
+        .collect()
+}
+
+fn bundle_of(tree: &BTreeMap<String, String>) -> Value {
+    yaml(
+        tree.get("databricks.yml")
+            .expect("databricks.yml is written"),
+    )
+}
+
+/// The table names of the contract, in contract order.
+fn contract_tables(tree: &BTreeMap<String, String>) -> Vec<String> {
+    let text = tree.get("contract.yaml").expect("contract");
+    let contract: dpc::spec::Contract =
+        dpc::spec::parse_yaml("contract.yaml", text).expect("contract parses");
+    contract.tables.keys().cloned().collect()
+}
+
+fn the_job(bundle: &Value) -> (&String, &Value) {
+    let jobs = bundle
+        .pointer("/resources/jobs")
+        .and_then(Value::as_object)
+        .expect("resources.jobs");
+    assert_eq!(jobs.len(), 1, "one job: {jobs:?}");
+    jobs.iter().next().expect("a job")
+}
+
+fn tasks(job: &Value) -> &Vec<Value> {
+    job.get("tasks").and_then(Value::as_array).expect("tasks")
+}
+
+fn depends_on(task: &Value) -> Vec<&str> {
+    task.get("depends_on")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.get("task_key").and_then(Value::as_str))
+        .collect()
+}
+
+/// The DDL files the job applies, in task order.
+fn ddl_files(bundle: &Value) -> Vec<String> {
+    tasks(the_job(bundle).1)
+        .iter()
+        .filter_map(|t| t.pointer("/sql_task/file/path").and_then(Value::as_str))
+        .map(|p| p.trim_start_matches("./").to_string())
+        .collect()
+}
+
+thread_local! {
+    static LINTER: Linter = Linter::new(
+        FluffConfig::from_source("[sqruff]\ndialect = databricks\n", None),
+        None,
+        None,
+        true,
+    )
+    .expect("linter");
+}
+
+fn parse_errors(sql: &str) -> Vec<String> {
+    LINTER.with(|linter| {
+        let tables = Tables::default();
+        let parsed = match linter.parse_string(&tables, sql, None) {
+            Ok(parsed) => parsed,
+            Err(e) => return vec![format!("parser error: {e:?}")],
+        };
+        let mut errors: Vec<String> = parsed
+            .violations
+            .iter()
+            .map(|v| format!("line {}:{} {}", v.line_no, v.line_pos, v.description))
+            .collect();
+        if parsed.tree.is_none() {
+            errors.push("no parse tree".into());
+        }
+        errors
+    })
+}
+
+#[test]
+fn the_schema_oracle_rejects_broken_bundles() {
+    // Guards the oracle: if it accepted anything, the test below would prove nothing.
+    let validator = bundle_validator();
+    let (name, flags) = EXAMPLES[0];
+    let good = bundle_of(&product(name, flags));
+    assert!(
+        schema_errors(&validator, &good).is_empty(),
+        "{:?}",
+        schema_errors(&validator, &good)
+    );
+    let mut bad_operator = good.clone();
+    let alert = bad_operator
+        .pointer_mut("/resources/alerts")
+        .and_then(Value::as_object_mut)
+        .and_then(|m| m.values_mut().next())
+        .expect("an alert");
+    alert["evaluation"]["comparison_operator"] = Value::from("BIGGER");
+    assert!(!schema_errors(&validator, &bad_operator).is_empty());
+    let mut no_query = good.clone();
+    let alert = no_query
+        .pointer_mut("/resources/alerts")
+        .and_then(Value::as_object_mut)
+        .and_then(|m| m.values_mut().next())
+        .and_then(Value::as_object_mut)
+        .expect("an alert");
+    alert.remove("query_text");
+    assert!(!schema_errors(&validator, &no_query).is_empty());
+    let mut unknown_key = good;
+    unknown_key["resources"]["schemas"]
+        .as_object_mut()
+        .and_then(|m| m.values_mut().next())
+        .and_then(Value::as_object_mut)
+        .expect("a schema")
+        .insert("owner".into(), Value::from("x"));
+    assert!(!schema_errors(&validator, &unknown_key).is_empty());
+}
+
+#[test]
+fn every_bundle_validates_against_the_databricks_schema() {
+    let validator = bundle_validator();
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        let errors = schema_errors(&validator, &bundle);
+        assert!(errors.is_empty(), "{label}: {errors:#?}");
+        assert_eq!(
+            bundle.pointer("/targets/dev/mode").and_then(Value::as_str),
+            Some("development"),
+            "{label}"
+        );
+        assert_eq!(
+            bundle.pointer("/targets/prod/mode").and_then(Value::as_str),
+            Some("production"),
+            "{label}"
+        );
+        let schemas = bundle
+            .pointer("/resources/schemas")
+            .and_then(Value::as_object)
+            .expect("schemas");
+        let product: dpc::spec::ProductManifest =
+            dpc::spec::parse_yaml("product.yaml", &tree["product.yaml"]).expect("product");
+        let schema = schemas.values().next().expect("a schema");
+        assert_eq!(
+            schema["name"],
+            product.catalog_location.schema.as_str(),
+            "{label}"
+        );
+        for target in ["dev", "prod"] {
+            assert_eq!(
+                bundle["targets"][target]["variables"]["catalog"],
+                product.catalog_location.catalog.as_str(),
+                "{label}: {target}"
+            );
+        }
+    }
+}
+
+/// The `${...}` references in a bundle text that the Databricks CLI would resolve (not `$${`).
+fn references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut escaped = false;
+    while let Some(at) = rest.find("${") {
+        escaped = if at > 0 {
+            rest[..at].ends_with('$')
+        } else {
+            escaped
+        };
+        let after = &rest[at + 2..];
+        if !escaped {
+            out.push(after.split('}').next().unwrap_or_default().to_string());
+        }
+        escaped = false;
+        rest = after;
+    }
+    out
+}
+
+#[test]
+fn user_text_never_becomes_a_bundle_reference() {
+    assert_eq!(
+        references("a ${var.x} $${var.y} ${bundle.target}"),
+        ["var.x", "bundle.target"]
+    );
+    for (label, tree) in all_products() {
+        let text = &tree["databricks.yml"];
+        let bundle = bundle_of(&tree);
+        let declared: Vec<String> = bundle["variables"]
+            .as_object()
+            .expect("variables")
+            .keys()
+            .map(|k| format!("var.{k}"))
+            .collect();
+        for r in references(text) {
+            assert!(
+                declared.contains(&r),
+                "{label}: ${{{r}}} is not a declared variable"
+            );
+        }
+        if label == "hostile-text" {
+            assert!(
+                text.contains("$${var.x}"),
+                "{label}: the description's ${{var.x}} is escaped"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_job_applies_every_ddl_file_in_dependency_order_then_the_checks() {
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        let expected: Vec<String> = contract_tables(&tree)
+            .iter()
+            .map(|t| format!("schemas/{t}_v1.sql"))
+            .collect();
+        let on_disk: Vec<&String> = tree
+            .keys()
+            .filter(|p| p.starts_with("schemas/") && p.ends_with(".sql"))
+            .collect();
+        assert_eq!(ddl_files(&bundle), expected, "{label}");
+        assert_eq!(on_disk.len(), expected.len(), "{label}: {on_disk:?}");
+        let (_, job) = the_job(&bundle);
+        let tasks = tasks(job);
+        // Each task waits for the one before it: DDL in contract order, then the checks.
+        for pair in tasks.windows(2) {
+            let before = pair[0]["task_key"].as_str().expect("task_key");
+            assert_eq!(depends_on(&pair[1]), [before], "{label}: {:#}", pair[1]);
+        }
+        let last = tasks.last().expect("tasks");
+        let runner = last
+            .pointer("/spark_python_task/python_file")
+            .and_then(Value::as_str)
+            .expect("the last task runs the quality checks in Python");
+        let runner = runner.trim_start_matches("./");
+        assert!(
+            tree.contains_key(runner),
+            "{label}: {runner} is not written"
+        );
+        assert!(
+            tree[runner].contains("import validation_rules"),
+            "{label}: the checks use the product's validation rules"
+        );
+        for t in &tasks[..tasks.len() - 1] {
+            assert_eq!(
+                t["sql_task"]["warehouse_id"], "${var.warehouse_id}",
+                "{label}"
+            );
+        }
+        assert!(
+            job.pointer("/schedule/quartz_cron_expression")
+                .and_then(Value::as_str)
+                .is_some_and(|c| c.split(' ').count() == 6),
+            "{label}: {job:#}"
+        );
+    }
+}
+
+#[test]
+fn alert_resources_are_the_alerts_of_monitoring_and_their_queries_parse() {
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        let listed = yaml(&tree["monitoring/alerts.yaml"]);
+        let listed = listed["alerts"].as_array().expect("alerts");
+        let resources = bundle
+            .pointer("/resources/alerts")
+            .and_then(Value::as_object)
+            .expect("resources.alerts");
+        assert_eq!(resources.len(), listed.len(), "{label}");
+        for alert in listed {
+            let name = alert["name"].as_str().expect("name");
+            let resource = resources
+                .values()
+                .find(|r| {
+                    r["display_name"]
+                        .as_str()
+                        .map(|d| d.replace("$${", "${"))
+                        .as_deref()
+                        == Some(name)
+                })
+                .unwrap_or_else(|| panic!("{label}: no resource for alert {name}"));
+            // `$${` is how the bundle writes a literal `${`.
+            let query = resource["query_text"]
+                .as_str()
+                .expect("query_text")
+                .replace("$${", "${");
+            let query = query.as_str();
+            assert_eq!(alert["query"], query, "{label}: {name}");
+            assert_eq!(resource["evaluation"]["source"]["name"], alert["column"]);
+            assert_eq!(
+                resource["evaluation"]["threshold"]["value"]["double_value"].as_f64(),
+                alert["threshold"].as_f64(),
+                "{label}: {name}"
+            );
+            let errors = parse_errors(&format!("{query};\n"));
+            assert!(
+                errors.is_empty(),
+                "{label} {name}:\n{}\n{query}",
+                errors.join("\n")
+            );
+        }
+        let kinds: Vec<&str> = listed.iter().filter_map(|a| a["kind"].as_str()).collect();
+        for kind in ["freshness", "quality_score", "availability"] {
+            assert!(kinds.contains(&kind), "{label}: no {kind} alert: {kinds:?}");
+        }
+    }
+}
+
+/// Why one statement of a DDL file is not safe to run a second time, judged on its own text
+/// and the statements before it (independently of dpc's own check).
+fn rerun_hazard(statement: &str, before: &[String]) -> Option<String> {
+    let s = statement
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
+    for bad in [
+        "DROP TABLE",
+        "DROP SCHEMA",
+        "TRUNCATE",
+        "DELETE FROM",
+        "CREATE OR REPLACE TABLE",
+        "REPLACE TABLE",
+        "INSERT OVERWRITE",
+        "DROP COLUMN",
+    ] {
+        if s.contains(bad) {
+            return Some(format!("{bad} loses data"));
+        }
+    }
+    if (s.starts_with("CREATE TABLE") || s.starts_with("CREATE SCHEMA"))
+        && !s.contains("IF NOT EXISTS")
+    {
+        return Some("CREATE without IF NOT EXISTS fails the second time".into());
+    }
+    if s.starts_with("CREATE VIEW") || s.starts_with("CREATE FUNCTION") {
+        return Some("CREATE without OR REPLACE fails the second time".into());
+    }
+    if let Some((table, rest)) = s.split_once(" ADD CONSTRAINT ") {
+        let name = rest.split(' ').next().unwrap_or_default();
+        let drop = format!("{table} DROP CONSTRAINT IF EXISTS {name}");
+        if !before.iter().any(|b| b == &drop) {
+            return Some(format!(
+                "constraint {name} is added without being dropped first"
+            ));
+        }
+    }
+    None
+}
+
+fn rerun_hazards(sql: &str) -> Vec<String> {
+    let statements: Vec<String> = dpc::check::statements::split(sql)
+        .into_iter()
+        .map(|s| {
+            s.text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_uppercase()
+        })
+        .collect();
+    statements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| rerun_hazard(s, &statements[..i]).map(|h| format!("{h}: {s}")))
+        .collect()
+}
+
+#[test]
+fn the_rerun_check_can_fail() {
+    assert!(!rerun_hazards("CREATE OR REPLACE TABLE a.b.t (x INT);").is_empty());
+    assert!(!rerun_hazards("CREATE TABLE a.b.t (x INT);").is_empty());
+    assert!(!rerun_hazards("ALTER TABLE a.b.t ADD CONSTRAINT c CHECK (x > 0);").is_empty());
+    assert!(
+        rerun_hazards(
+            "ALTER TABLE a.b.t DROP CONSTRAINT IF EXISTS c;\nALTER TABLE a.b.t ADD CONSTRAINT c CHECK (x > 0);"
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn rerunning_the_ddl_sequence_is_safe() {
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        let files = ddl_files(&bundle);
+        assert!(!files.is_empty(), "{label}");
+        for file in files {
+            let sql = tree
+                .get(&file)
+                .unwrap_or_else(|| panic!("{label}: {file} is in the job but not written"));
+            let hazards = rerun_hazards(sql);
+            assert!(hazards.is_empty(), "{label} {file}: {hazards:#?}");
+        }
+    }
+}
+
+#[test]
+fn validate_refuses_ddl_that_drops_data_on_a_rerun() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let file = s.product("customer-360").join("schemas/customers_v1.sql");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        text.replacen("CREATE TABLE IF NOT EXISTS", "CREATE OR REPLACE TABLE", 1),
+    )
+    .expect("write");
+    let out = s
+        .dpc()
+        .args(["validate", "--format", "json"])
+        .arg(s.product("customer-360"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        json.as_array()
+            .expect("array")
+            .iter()
+            .any(|d| d["code"] == "DPC025" && d["line"].as_u64().is_some()),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn removing_a_table_from_the_contract_removes_it_from_the_bundle() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let dir = s.product("customer-360");
+    let before = std::fs::read_to_string(dir.join("databricks.yml")).expect("read");
+    assert!(before.contains("customer_segments"));
+    let path = dir.join("contract.yaml");
+    let mut contract: dpc::spec::Contract = dpc::spec::parse_yaml(
+        "contract.yaml",
+        &std::fs::read_to_string(&path).expect("read"),
+    )
+    .expect("parse");
+    contract.tables.shift_remove("customer_segments");
+    std::fs::write(
+        &path,
+        dpc::spec::to_yaml("contract.yaml", &contract).expect("yaml"),
+    )
+    .expect("write");
+    s.dpc().arg("generate").arg(&dir).assert().success();
+    let after = std::fs::read_to_string(dir.join("databricks.yml")).expect("read");
+    assert!(!after.contains("customer_segments"), "{after}");
+    let bundle = yaml(&after);
+    assert_eq!(
+        ddl_files(&bundle),
+        [
+            "schemas/customers_v1.sql",
+            "schemas/customer_metrics_v1.sql"
+        ]
+    );
+    s.dpc().arg("validate").arg(&dir).assert().success();
+}
+
+/// `dpc validate` diagnostics for a product whose databricks.yml was replaced by `edit(bundle)`.
+fn validate_after(edit: impl Fn(&mut Value)) -> Vec<Value> {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let dir = s.product("customer-360");
+    let mut bundle = yaml(&std::fs::read_to_string(dir.join("databricks.yml")).expect("read"));
+    edit(&mut bundle);
+    // JSON is YAML; the file loses its dpc header, which validate reports as a hand edit.
+    std::fs::write(
+        dir.join("databricks.yml"),
+        serde_json::to_string_pretty(&bundle).expect("json"),
+    )
+    .expect("write");
+    let out = s
+        .dpc()
+        .args(["validate", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let all = json.as_array().expect("array").clone();
+    let errors = all.iter().any(|d| d["severity"] == "error");
+    assert_eq!(out.status.code(), Some(if errors { 1 } else { 0 }));
+    all
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .filter(|d| {
+            d["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("databricks.yml"))
+        })
+        .filter_map(|d| d["code"].as_str())
+        .collect()
+}
+
+fn job_tasks(bundle: &mut Value) -> &mut Vec<Value> {
+    bundle
+        .pointer_mut("/resources/jobs")
+        .and_then(Value::as_object_mut)
+        .and_then(|m| m.values_mut().next())
+        .and_then(|j| j.get_mut("tasks"))
+        .and_then(Value::as_array_mut)
+        .expect("tasks")
+}
+
+#[test]
+fn validate_checks_the_bundle_against_the_spec() {
+    let untouched = validate_after(|_| {});
+    assert_eq!(codes(&untouched), ["DPC041"], "{untouched:#?}");
+
+    let missing_ddl = validate_after(|b| {
+        job_tasks(b).retain(|t| t["task_key"] != "ddl_customer_metrics");
+    });
+    assert!(codes(&missing_ddl).contains(&"DPC051"), "{missing_ddl:#?}");
+    let d = missing_ddl
+        .iter()
+        .find(|d| d["code"] == "DPC051")
+        .expect("DPC051");
+    assert!(
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("customer_metrics_v1.sql"))
+    );
+    assert!(d["line"].as_u64().is_some(), "{d:#}");
+
+    let out_of_order = validate_after(|b| {
+        job_tasks(b)[1]["depends_on"] = serde_json::json!([]);
+    });
+    assert!(
+        codes(&out_of_order).contains(&"DPC052"),
+        "{out_of_order:#?}"
+    );
+
+    let stale_table = validate_after(|b| {
+        job_tasks(b).push(serde_json::json!({
+            "task_key": "ddl_old",
+            "sql_task": {"warehouse_id": "${var.warehouse_id}", "file": {"path": "./schemas/old_v1.sql"}}
+        }));
+    });
+    assert!(codes(&stale_table).contains(&"DPC053"), "{stale_table:#?}");
+
+    let no_alert = validate_after(|b| {
+        b["resources"]["alerts"]
+            .as_object_mut()
+            .expect("alerts")
+            .remove("availability");
+    });
+    assert!(codes(&no_alert).contains(&"DPC054"), "{no_alert:#?}");
+
+    let other_query = validate_after(|b| {
+        b["resources"]["alerts"]["freshness_customers"]["query_text"] = Value::from("SELECT 1");
+    });
+    assert!(codes(&other_query).contains(&"DPC055"), "{other_query:#?}");
+
+    let other_catalog = validate_after(|b| {
+        b["targets"]["prod"]["variables"]["catalog"] = Value::from("elsewhere");
+    });
+    assert!(
+        codes(&other_catalog).contains(&"DPC056"),
+        "{other_catalog:#?}"
+    );
+}
+
+#[test]
+fn validate_reports_a_bundle_that_does_not_parse() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let dir = s.product("customer-360");
+    std::fs::write(dir.join("databricks.yml"), "bundle: [unclosed\n").expect("write");
+    let out = s
+        .dpc()
+        .args(["validate", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        codes(json.as_array().expect("array")).contains(&"DPC050"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn bundle_snapshot() {
+    for (name, flags) in EXAMPLES {
+        let tree = product(name, flags);
+        insta::assert_snapshot!(name, tree["databricks.yml"]);
+    }
+}
+
+#[test]
+fn bundle_validate_without_the_cli_says_how_to_install_it() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let empty = tempfile::tempdir().expect("dir");
+    let out = s
+        .dpc()
+        .env("PATH", empty.path())
+        .args(["bundle", "validate"])
+        .arg(s.product("customer-360"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Databricks CLI") && err.contains("install"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bundle_validate_needs_a_bundle() {
+    let s = Scratch::new();
+    let out = s
+        .dpc()
+        .args(["bundle", "validate", "."])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("databricks.yml"));
+}
+
+#[cfg(unix)]
+#[test]
+fn bundle_validate_runs_the_databricks_cli_in_the_product() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let bin = tempfile::tempdir().expect("dir");
+    let log = bin.path().join("calls.txt");
+    let fake = bin.path().join("databricks");
+    let script = format!(
+        "#!/bin/sh\necho \"$(pwd -P) $*\" >> '{}'\nexit \"${{FAKE_STATUS:-0}}\"\n",
+        log.display()
+    );
+    std::fs::write(&fake, script).expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let dir = s.product("customer-360");
+    s.dpc()
+        .env("PATH", bin.path())
+        .args([
+            "bundle",
+            "validate",
+            "-t",
+            "prod",
+            "--var",
+            "warehouse_id=abc",
+        ])
+        .arg(&dir)
+        .assert()
+        .success();
+    let calls = std::fs::read_to_string(&log).expect("the CLI was called");
+    let real = dir.canonicalize().expect("dir");
+    assert_eq!(
+        calls.trim(),
+        format!(
+            "{} bundle validate --target prod --var=warehouse_id=abc",
+            real.display()
+        )
+    );
+    s.dpc()
+        .env("PATH", bin.path())
+        .env("FAKE_STATUS", "1")
+        .args(["bundle", "validate"])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    s.dpc()
+        .env("PATH", bin.path())
+        .args(["bundle", "validate", "--var", "novalue"])
+        .arg(&dir)
+        .assert()
+        .code(2);
+}
