@@ -389,7 +389,7 @@ fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
 }
 
 /// Drops references that would make a key depend on itself.
-fn acyclic(refs: Vec<Reference>) -> Vec<Reference> {
+pub(crate) fn acyclic(refs: Vec<Reference>) -> Vec<Reference> {
     let mut kept: Vec<Reference> = Vec::new();
     for r in refs {
         let mut at = (r.parent_table.clone(), r.parent_column.clone());

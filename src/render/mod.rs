@@ -7,6 +7,7 @@ pub mod escape;
 pub mod filters;
 pub mod header;
 pub mod model;
+pub mod rules;
 pub mod sql;
 
 use crate::spec::{self, ProductSpec};
@@ -55,6 +56,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates!(
     "tests/conftest.py.j2",
     "tests/contract_tests.py.j2",
     "tests/integration_tests.py.j2",
+    "tests/pytest.ini.j2",
     "databricks.yml.j2",
 );
 
@@ -85,6 +87,7 @@ const PRODUCT_FILES: &[(&str, &str)] = &[
         "tests/integration_tests.py",
         "tests/integration_tests.py.j2",
     ),
+    ("tests/pytest.ini", "tests/pytest.ini.j2"),
     ("databricks.yml", "databricks.yml.j2"),
 ];
 

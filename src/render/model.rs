@@ -55,6 +55,8 @@ pub struct Model<'a> {
     pub pii_count: usize,
     /// Every expectation of every table, flattened for dashboards.
     pub quality_checks: Vec<QualityCheckModel>,
+    /// Columns that hold another table's key, as `dpc sample` fills them (`crate::data::keys`).
+    pub references: Vec<super::rules::ReferenceModel>,
     /// Every monitoring alert with its SQL, as alerts.yaml and databricks.yml list them.
     pub alerts: Vec<super::bundle::AlertModel>,
     /// The asset bundle (databricks.yml): schema, DDL job, quality checks, owners.
@@ -112,6 +114,8 @@ pub struct TableModel {
     pub view: Option<ViewModel>,
     pub row_filter: Option<RowFilterModel>,
     pub expectations: Vec<ExpectationModel>,
+    /// Every rule `dpc test` counts (shape, types, NOT NULL, constraints, keys, expectations).
+    pub rules: Vec<super::rules::RuleModel>,
     pub unique_columns: Vec<String>,
     pub required_columns: Vec<String>,
     pub freshness: Option<FreshnessModel>,
@@ -372,6 +376,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         alerts,
         bundle,
         quality_checks,
+        references: super::rules::references(&spec.contract),
         generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
         product: &spec.product,
         contract: &spec.contract,
@@ -598,6 +603,8 @@ fn build_table(
             expr: expr.map(code),
         });
     }
+    let rules = super::rules::table_rules(table, &expectations, name, critical_fails)
+        .map_err(|m| contract_error(format!("table {name}: {m}")))?;
     let mut unique_columns: Vec<String> = table
         .quality_expectations
         .iter()
@@ -661,6 +668,7 @@ fn build_table(
         view,
         row_filter,
         expectations,
+        rules,
         unique_columns,
         freshness,
         grants: Vec::new(),

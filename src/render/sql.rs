@@ -289,6 +289,49 @@ pub fn field_checks(field: &Field) -> Result<Vec<Check>, String> {
     Ok(checks)
 }
 
+/// The rules `dpc test` derives from one field's constraints, in contract order, as
+/// (suffix, condition): `format`, `allowed_values` and `range` (fixed bounds: the CHECK
+/// constraints), `range_current` (bounds that move with the clock, which a CHECK constraint
+/// cannot hold) and `unique` (table-level: no row condition). NULL passes every condition;
+/// NOT NULL is a rule of its own.
+pub fn constraint_rules(field: &Field) -> Result<Vec<(&'static str, Option<String>)>, String> {
+    let col = sql_identifier(&field.name);
+    let null_passes = |expr: String| format!("{col} IS NULL OR ({expr})");
+    let mut rules = Vec::new();
+    for constraint in &field.constraints {
+        match constraint.kind {
+            ConstraintKind::Unique => rules.push(("unique", None)),
+            ConstraintKind::Format => {
+                let pattern = constraint
+                    .pattern
+                    .as_deref()
+                    .ok_or("a format constraint needs a pattern")?;
+                let expr = format!("{col} RLIKE {}", sql_string(pattern));
+                rules.push(("format", Some(null_passes(expr))));
+            }
+            ConstraintKind::Enum => {
+                let values = constraint
+                    .values
+                    .as_deref()
+                    .ok_or("an enum constraint needs values")?;
+                let expr = format!("{col} IN ({})", in_list(&field.data_type, values)?);
+                rules.push(("allowed_values", Some(null_passes(expr))));
+            }
+            ConstraintKind::Range => {
+                for (suffix, moving) in [("range", false), ("range_current", true)] {
+                    let keep = |v: &&Scalar| is_moving(v) == moving;
+                    let min = constraint.min.as_ref().filter(keep);
+                    let max = constraint.max.as_ref().filter(keep);
+                    if let Some(expr) = range_expr(&col, &field.data_type, min, max)? {
+                        rules.push((suffix, Some(null_passes(expr))));
+                    }
+                }
+            }
+        }
+    }
+    Ok(rules)
+}
+
 /// A row-level expectation as a Spark SQL boolean expression; `None` for table-level rules
 /// (uniqueness), which the quality checks compute with an aggregate instead.
 pub fn expectation_expr(table: &Table, e: &Expectation) -> Result<Option<String>, String> {
