@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The generated Python on Apache Spark: creates the three example products, runs each one's
+# own pytest suite (tests/) on a local Spark 4 session against its sample data, which must
+# pass, then against data broken with `dpc sample --invalid-rate`, which must fail and name
+# exactly the broken rules (checked by .ci/check_invalid_run.py). ruff checks the generated
+# Python with its default rules. Self-sufficient on a clean clone: installs a JRE when `java`
+# is missing and pyspark, pytest and ruff into a virtual environment under target/.
+#
+# Environment: DPC_SPARK_VENV (default target/spark-venv, under CARGO_TARGET_DIR when set), DPC_SPARK_JOBS (suites run at
+# once, default 2), DPC_INVALID_RATE (default 0.1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+started=$SECONDS
+
+apt_install() {
+  if command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+  else
+    echo "cannot install $*: no apt-get" >&2
+    return 1
+  fi
+}
+
+echo "--- spark: tools"
+command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
+java -version 2>&1 | head -1
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+venv=${DPC_SPARK_VENV:-$target_dir/spark-venv}
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
+fi
+# ruff is pinned: its default rule set grows between releases.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "pyspark>=4,<5" "pytest>=8" "ruff==0.17.6"
+"$venv/bin/python" -c 'import pyspark; print("pyspark", pyspark.__version__)'
+export PATH="$venv/bin:$PATH"
+
+cargo build --quiet --bin dpc
+dpc=$target_dir/debug/dpc
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/valid" "$work/invalid" "$work/logs" "$work/home"
+
+echo "--- spark: generate the examples"
+# The examples' flags (tests/common/mod.rs), the brief's date, no git identity: the trees must
+# equal examples/, which tests/examples.rs keeps in step with the binary.
+examples=(customer-360 real-time-fraud-detection sales-analytics)
+flags_customer_360=(--domain marketing)
+flags_real_time_fraud_detection=(--domain finance --tier platinum --sla critical --sensitivity confidential)
+flags_sales_analytics=(--domain sales --owner sales-team@company.com --sla high)
+for name in "${examples[@]}"; do
+  var="flags_${name//-/_}[@]"
+  (
+    cd "$work/valid"
+    SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+      GIT_CEILING_DIRECTORIES="$work" HOME="$work/home" \
+      "$dpc" create "$name" "${!var}" --no-input >/dev/null
+  )
+  diff -r "$root/examples/$name" "$work/valid/data-products/$name" >/dev/null || {
+    echo "data-products/$name differs from examples/$name:" >&2
+    diff -r "$root/examples/$name" "$work/valid/data-products/$name" | head -40 >&2
+    exit 1
+  }
+  cp -r "$work/valid/data-products/$name" "$work/invalid/$name"
+  "$dpc" sample "$work/invalid/$name" --invalid-rate "${DPC_INVALID_RATE:-0.1}" \
+    >"$work/logs/$name-sample.log"
+done
+
+echo "--- spark: ruff check (default rules)"
+ruff check --isolated --no-cache "$work/valid/data-products"
+
+echo "--- spark: pytest (${DPC_SPARK_JOBS:-2} at once)"
+# One pytest process per suite: the products' test modules share file names.
+run_suite() { # kind name dir
+  local log=$work/logs/$2-$1
+  local started=$SECONDS
+  set +e
+  (cd "$3" && PYTHONDONTWRITEBYTECODE=1 timeout 900 pytest tests -q -p no:cacheprovider \
+    --junitxml="$log.xml") >"$log.log" 2>&1
+  echo $? >"$log.rc"
+  echo "  $2 ($1 data): exit $(cat "$log.rc") in $((SECONDS - started))s"
+}
+jobs_max=${DPC_SPARK_JOBS:-2}
+for name in "${examples[@]}"; do
+  for kind in valid invalid; do
+    if [ "$kind" = valid ]; then dir=$work/valid/data-products/$name; else dir=$work/invalid/$name; fi
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+    run_suite "$kind" "$name" "$dir" &
+  done
+done
+wait
+
+failed=0
+for name in "${examples[@]}"; do
+  log=$work/logs/$name
+  if [ "$(cat "$log-valid.rc")" != 0 ]; then
+    echo "FAILED: $name: the suite fails on the product's own sample data" >&2
+    tail -60 "$log-valid.log" >&2
+    failed=1
+  fi
+  # Exit 1: tests ran and some failed (2-5 would be an interrupted run or a usage error).
+  if [ "$(cat "$log-invalid.rc")" != 1 ]; then
+    echo "FAILED: $name: the suite exits $(cat "$log-invalid.rc") on broken data, not 1" >&2
+    tail -60 "$log-invalid.log" >&2
+    failed=1
+  elif ! python "$root/.ci/check_invalid_run.py" "$work/invalid/$name" "$log-invalid.xml"; then
+    grep -E "^(FAILED|ERROR)" "$log-invalid.log" >&2 || true
+    failed=1
+  fi
+done
+echo "--- spark: done in $((SECONDS - started))s"
+exit "$failed"
