@@ -781,3 +781,36 @@ fn bundle_validate_runs_the_databricks_cli_in_the_product() {
         .assert()
         .code(2);
 }
+
+/// `dpc validate` skips the bundle checks (DPC05x) when databricks.yml and alerts.yaml are
+/// exactly what the spec renders; that is sound only while the rendered bundle passes them.
+#[test]
+fn the_rendered_bundle_passes_its_own_checks() {
+    let spec_files = [
+        "product.yaml",
+        "contract.yaml",
+        "sla.yaml",
+        "governance.yaml",
+    ];
+    for (label, tree) in all_products() {
+        let texts = spec_files.map(|f| tree.get(f).map_or("", String::as_str));
+        let spec = dpc::spec::ProductSpec::parse(&label, texts).expect("spec parses");
+        let found = dpc::check::bundle::check(
+            &spec,
+            tree.get("databricks.yml").map(String::as_str),
+            tree.get("monitoring/alerts.yaml").map(String::as_str),
+        );
+        assert!(found.is_empty(), "{label}: {found:#?}");
+    }
+    // The same check does fail on a bundle that drops a DDL task.
+    let (label, tree) = &all_products()[0];
+    let texts = spec_files.map(|f| tree.get(f).map_or("", String::as_str));
+    let spec = dpc::spec::ProductSpec::parse(label, texts).expect("spec parses");
+    let bundle = tree["databricks.yml"].replace("./schemas/", "./elsewhere/");
+    let found = dpc::check::bundle::check(
+        &spec,
+        Some(&bundle),
+        tree.get("monitoring/alerts.yaml").map(String::as_str),
+    );
+    assert!(found.iter().any(|d| d.code == "DPC051"), "{found:#?}");
+}

@@ -4,6 +4,7 @@
 
 use super::matrix::{Access, Matrix, Role, Via};
 use crate::check::Diagnostic;
+use crate::check::statements::{SqlFile, sql_files};
 use crate::date::Date;
 use crate::policy::{self, ACCOUNT_USERS};
 use crate::render::RenderedFile;
@@ -309,7 +310,12 @@ pub fn check_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> 
     let Ok(expected) = super::of_spec(spec) else {
         return Vec::new();
     };
-    let actual = Matrix::evaluate(spec, &super::sql::rules_from_sql(spec, files));
+    check_sql_parsed(spec, &expected, &sql_files(files))
+}
+
+/// As [`check_sql`], given the spec's own matrix and the SQL files already split.
+pub fn check_sql_parsed(spec: &ProductSpec, expected: &Matrix, sql: &[SqlFile]) -> Vec<Diagnostic> {
+    let actual = Matrix::evaluate(spec, &super::sql::rules_from_statements(spec, sql));
     let mut out = Vec::new();
     for t in &actual.tables {
         for r in &t.readers {

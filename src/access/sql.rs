@@ -4,7 +4,7 @@
 //! render model but the spec's table and column names.
 
 use super::matrix::{TableRules, ViewRules};
-use crate::check::statements::{Statement, split};
+use crate::check::statements::{SqlFile, Statement, sql_files};
 use crate::policy::ACCOUNT_USERS;
 use crate::render::RenderedFile;
 use crate::spec::ProductSpec;
@@ -267,10 +267,15 @@ impl State {
 
 /// The access rules the SQL `files` set up for each table of the spec.
 pub fn rules_from_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<TableRules> {
+    rules_from_statements(spec, &sql_files(files))
+}
+
+/// As [`rules_from_sql`], with the SQL files already split.
+pub fn rules_from_statements(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<TableRules> {
     let mut state = State::default();
-    for f in files.iter().filter(|f| is_ddl(&f.path)) {
-        for s in split(&f.text) {
-            state.statement(&s);
+    for f in sql.iter().filter(|f| is_ddl(f.path)) {
+        for s in &f.statements {
+            state.statement(s);
         }
     }
     let catalog = key(spec.catalog());
@@ -335,6 +340,7 @@ pub fn rules_from_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<TableRu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::statements::split;
 
     fn state(sql: &str) -> State {
         let mut st = State::default();

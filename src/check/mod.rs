@@ -106,8 +106,16 @@ pub fn render_text(diagnostics: &[Diagnostic]) -> String {
 
 /// Every check on a spec alone (what `validate` runs on a product's spec files).
 pub fn spec(spec: &ProductSpec) -> Vec<Diagnostic> {
+    spec_with(spec, crate::access::of_spec(spec).ok().as_ref())
+}
+
+/// As [`spec`], given the spec's access matrix (None when the render model cannot be built;
+/// the renderer reports that).
+pub fn spec_with(spec: &ProductSpec, matrix: Option<&crate::access::Matrix>) -> Vec<Diagnostic> {
     let mut out = spec_rules::check(spec);
-    out.extend(crate::access::policy::check(spec));
+    if let Some(matrix) = matrix {
+        out.extend(crate::access::policy::check_matrix(spec, matrix));
+    }
     out
 }
 

@@ -2,7 +2,7 @@
 //! project's Databricks reference). Each rule has a code and a test that breaks it.
 
 use super::Diagnostic;
-use super::statements::{Statement, split};
+use super::statements::{SqlFile, Statement, sql_files};
 use crate::render::RenderedFile;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ConstraintKind, ExpectationKind};
@@ -20,16 +20,23 @@ static GRANT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
+    check_parsed(spec, files, &sql_files(files))
+}
+
+/// As [`check`], with the SQL files already split (`sql` holds the `.sql` files of `files`).
+pub fn check_parsed(
+    spec: &ProductSpec,
+    files: &[RenderedFile],
+    sql: &[SqlFile],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut any_mask = false;
     let mut any_view = false;
-    // Each SQL file is read once; the masking rules below look statements up by path.
-    let parsed: Vec<(&str, Vec<Statement>)> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".sql"))
-        .map(|f| (f.path.as_str(), split(&f.text)))
-        .collect();
-    for (path, stmts) in &parsed {
+    for SqlFile {
+        path,
+        statements: stmts,
+    } in sql
+    {
         out.extend(sql_file(spec, path, stmts));
         // Masks and masked views are decided by the table DDL files; migrations and
         // revocations beside them may create other views.
@@ -54,7 +61,10 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let masking = spec.governance.masking.strategy;
     for rule in &spec.governance.masking.rules {
         let file = format!("schemas/{}_v{}.sql", rule.table, spec.major_version());
-        let Some((_, stmts)) = parsed.iter().find(|(p, _)| *p == file) else {
+        let Some(SqlFile {
+            statements: stmts, ..
+        }) = sql.iter().find(|f| f.path == file)
+        else {
             continue;
         };
         let col = crate::render::escape::sql_identifier(&rule.column).to_uppercase();
@@ -97,7 +107,7 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
         }
     }
     // The bundle's job re-runs the table DDL files: every statement must be safe to repeat.
-    out.extend(super::rerun::check(files));
+    out.extend(super::rerun::check(sql));
     out
 }
 

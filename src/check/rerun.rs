@@ -3,8 +3,7 @@
 //! and nothing fails the second time because it already exists (DPC026).
 
 use super::Diagnostic;
-use super::statements::{Statement, split};
-use crate::render::RenderedFile;
+use super::statements::{SqlFile, Statement};
 
 /// Table DDL files sit directly under `schemas/`; migrations and revocations below it are
 /// one-off scripts and may do what a re-run must not.
@@ -84,14 +83,14 @@ pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(&'static str, 
 }
 
 /// Every statement of every table DDL file that is not safe to run twice.
-pub fn check(files: &[RenderedFile]) -> Vec<Diagnostic> {
+pub fn check(files: &[SqlFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| is_table_ddl(&f.path)) {
-        let stmts = split(&f.text);
+    for f in files.iter().filter(|f| is_table_ddl(f.path)) {
+        let stmts = &f.statements;
         for (i, s) in stmts.iter().enumerate() {
             if let Some((code, message)) = problem(s, &stmts[..i]) {
                 out.push(
-                    Diagnostic::new(code, &f.path, message)
+                    Diagnostic::new(code, f.path, message)
                         .at_line(s.line, 1)
                         .help("the bundle's job re-runs this file on every deploy; keep it idempotent"),
                 );
@@ -104,11 +103,12 @@ pub fn check(files: &[RenderedFile]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::statements::split;
 
     fn codes(sql: &str) -> Vec<&'static str> {
-        check(&[RenderedFile {
-            path: "schemas/t_v1.sql".into(),
-            text: sql.into(),
+        check(&[SqlFile {
+            path: "schemas/t_v1.sql",
+            statements: split(sql),
         }])
         .into_iter()
         .map(|d| d.code)

@@ -6,6 +6,9 @@ use std::fmt::Write;
 /// A YAML double-quoted scalar. Escapes everything YAML does not allow raw (C0/C1 controls,
 /// DEL, line/paragraph separators, BOM, non-characters), so any text reads back unchanged.
 pub fn yaml_string(s: &str) -> String {
+    if plain_ascii(s, b'"') {
+        return format!("\"{s}\"");
+    }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -31,6 +34,13 @@ pub fn bundle_string(s: &str) -> String {
     yaml_string(&s.replace("${", "$${"))
 }
 
+/// Printable ASCII without `quote` or a backslash: the common case, which every escaper
+/// above leaves unchanged between its quotes.
+fn plain_ascii(s: &str, quote: u8) -> bool {
+    s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != quote && b != b'\\')
+}
+
 fn needs_yaml_escape(c: char) -> bool {
     let u = c as u32;
     u < 0x20
@@ -41,6 +51,9 @@ fn needs_yaml_escape(c: char) -> bool {
 /// A Databricks SQL string literal. Databricks escapes with a backslash (`'It\'s'`);
 /// doubling the quote would make two adjacent literals instead.
 pub fn sql_string(s: &str) -> String {
+    if plain_ascii(s, b'\'') {
+        return format!("'{s}'");
+    }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
     for c in s.chars() {
@@ -93,6 +106,9 @@ pub fn sql_comment(s: &str) -> String {
 
 /// A Python string literal in pure ASCII, so the file is valid whatever its encoding is read as.
 pub fn python_string(s: &str) -> String {
+    if plain_ascii(s, b'"') {
+        return format!("\"{s}\"");
+    }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -123,6 +139,17 @@ pub fn python_string(s: &str) -> String {
 /// breaks become `<br>`, and edge whitespace and control characters become numeric
 /// references, so a CommonMark reader gets the text back exactly.
 pub fn markdown(s: &str) -> String {
+    // Common case: starts with a letter, ends with no space, and holds only spaces and
+    // printable ASCII that means nothing inline; nothing below would change it.
+    let bytes = s.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.last() != Some(&b' ')
+        && bytes
+            .iter()
+            .all(|&b| b == b' ' || (b.is_ascii_graphic() && !is_inline_syntax(b as char)))
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len() + 8);
     let chars: Vec<char> = s.chars().collect();
     // Whitespace at the start or end of a paragraph, cell or line would be trimmed.

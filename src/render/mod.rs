@@ -206,11 +206,25 @@ impl Renderer {
 
     /// Every file derived from the spec (everything but the spec files and seeded files).
     pub fn render_derived(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
-        let model = model::build(spec)?;
+        self.render_derived_from(&model::build(spec)?)
+    }
+
+    /// As [`Renderer::render_derived`], from a model already built (checks share it).
+    pub fn render_derived_from(
+        &self,
+        model: &model::Model<'_>,
+    ) -> Result<Vec<RenderedFile>, RenderError> {
         let mut files = Vec::new();
-        let base = Value::from(minijinja::value::Serde(&model));
-        for table in &model.tables {
-            let ctx = minijinja::context! { table => Value::from(minijinja::value::Serde(table)), ..base.clone() };
+        let base = Value::from(minijinja::value::Serde(model));
+        // The tables are already values inside `base`; reuse them rather than convert again.
+        let tables = base
+            .get_attr("tables")
+            .map_err(|e| template_error("schemas/table.sql.j2", &e))?;
+        for (i, table) in model.tables.iter().enumerate() {
+            let value = tables
+                .get_item_by_index(i)
+                .map_err(|e| template_error("schemas/table.sql.j2", &e))?;
+            let ctx = minijinja::context! { table => value, ..base.clone() };
             let text = self.render_one("schemas/table.sql.j2", &ctx)?;
             files.push(RenderedFile {
                 text: header::stamp(&table.file, &model.generator, &text),
