@@ -401,20 +401,48 @@ const TABLE_DAYS: usize = 73_414;
 
 fn date_table() -> &'static [[u8; 10]] {
     static TABLE: std::sync::OnceLock<Vec<[u8; 10]>> = std::sync::OnceLock::new();
+    // Built by counting days forward from 1900-01-01 rather than converting each day number:
+    // the first date `dpc create` prints pays for the table, so it must be cheap.
     TABLE.get_or_init(|| {
-        (0..TABLE_DAYS as i32)
-            .map(|i| {
-                let mut v = Vec::with_capacity(10);
-                write_date_slow(&mut v, TABLE_FIRST + i);
-                let mut a = [0u8; 10];
-                a.copy_from_slice(&v[..10]);
-                a
-            })
-            .collect()
+        let (mut y, mut m, mut d) = (1900_i64, 1_i64, 1_i64);
+        let mut table = Vec::with_capacity(TABLE_DAYS);
+        for _ in 0..TABLE_DAYS {
+            let digit = |v: i64| b'0' + v as u8;
+            table.push([
+                digit(y / 1000),
+                digit(y / 100 % 10),
+                digit(y / 10 % 10),
+                digit(y % 10),
+                b'-',
+                digit(m / 10),
+                digit(m % 10),
+                b'-',
+                digit(d / 10),
+                digit(d % 10),
+            ]);
+            d += 1;
+            if d > days_in_month(y, m) {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+        table
     })
 }
 
 pub fn write_date(out: &mut Vec<u8>, days: i32) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    // The table pays for itself only over many dates (`dpc sample` writes millions);
+    // `dpc create` writes a few hundred, so the first dates are converted one by one.
+    static SLOW_CALLS: AtomicU32 = AtomicU32::new(0);
+    if SLOW_CALLS.load(Ordering::Relaxed) < 4096 {
+        SLOW_CALLS.fetch_add(1, Ordering::Relaxed);
+        return write_date_slow(out, days);
+    }
     match usize::try_from(days - TABLE_FIRST) {
         Ok(i) if i < TABLE_DAYS => out.extend_from_slice(&date_table()[i]),
         _ => write_date_slow(out, days),
@@ -458,6 +486,19 @@ pub fn write_timestamp(out: &mut Vec<u8>, micros: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_table_agrees_with_the_calendar() {
+        let table = date_table();
+        assert_eq!(table.len(), TABLE_DAYS);
+        for (i, text) in table.iter().enumerate() {
+            let mut slow = Vec::new();
+            write_date_slow(&mut slow, TABLE_FIRST + i as i32);
+            assert_eq!(&slow[..], &text[..], "day {i}");
+        }
+        assert_eq!(&table[0], b"1900-01-01");
+        assert_eq!(&table[TABLE_DAYS - 1], b"2100-12-31");
+    }
 
     fn text(f: impl Fn(&mut Vec<u8>)) -> String {
         let mut v = Vec::new();
