@@ -621,6 +621,29 @@ const CASES: &[Case] = &[
         file: "schemas/customers_v1.sql",
         at: Some("CREATE OR REPLACE FUNCTION main_production.customer_360.mask_customers_email"),
     },
+    // Masks test is_account_group_member(): a service principal named as an unmask group
+    // never passes it.
+    Case {
+        code: "DPC139",
+        edits: &[(
+            "governance.yaml",
+            "  - principal: data-scientists\n    principal_type: group",
+            "  - principal: data-scientists\n    principal_type: service_principal",
+        )],
+        file: "governance.yaml",
+        at: Some("data-scientists"),
+    },
+    // Row filters admit groups only: the reporting service would read no rows.
+    Case {
+        code: "DPC139",
+        edits: &[(
+            "governance.yaml",
+            "  row_filter: false",
+            "  row_filter: true",
+        )],
+        file: "governance.yaml",
+        at: Some("principal_type: service_principal"),
+    },
     Case {
         code: "DPC010",
         edits: &[(

@@ -6,6 +6,7 @@ use super::Diagnostic;
 use crate::policy;
 use crate::render::sql;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
+use crate::spec::governance::PrincipalType;
 use crate::spec::values::Scalar;
 use crate::spec::{CONTRACT_FILE, GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec, SLA_FILE};
 
@@ -372,6 +373,16 @@ fn default_violation(f: &Field, d: &Scalar) -> Option<&'static str> {
     None
 }
 
+/// The kind of an approved consumer named `principal` when it is not an account group.
+fn not_a_group(spec: &ProductSpec, principal: &str) -> Option<PrincipalType> {
+    spec.governance
+        .approved_consumers
+        .iter()
+        .find(|c| c.principal == principal)
+        .map(|c| c.principal_type)
+        .filter(|t| *t != PrincipalType::Group)
+}
+
 fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     let gov = &spec.governance;
     let sens = policy::sensitivity(gov.classification.sensitivity);
@@ -466,6 +477,40 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
                     GOVERNANCE_FILE,
                     format!("{at}.unmask_groups[{g}]"),
                     m,
+                );
+            }
+            if let Some(kind) = not_a_group(spec, group) {
+                out.push(
+                    Diagnostic::new(
+                        "DPC139",
+                        GOVERNANCE_FILE,
+                        format!(
+                            "{group} is a {kind} (approved_consumers), but masks unmask only account groups (is_account_group_member): it reads {}.{} masked",
+                            r.table, r.column
+                        ),
+                    )
+                    .at(format!("{at}.unmask_groups[{g}]"))
+                    .warning()
+                    .help("name an account group the principal belongs to instead"),
+                );
+            }
+        }
+    }
+    if gov.access_policy.row_filter {
+        for (i, c) in gov.approved_consumers.iter().enumerate() {
+            if c.principal_type != PrincipalType::Group {
+                out.push(
+                    Diagnostic::new(
+                        "DPC139",
+                        GOVERNANCE_FILE,
+                        format!(
+                            "{} is a {}, but row filters admit only account groups (is_account_group_member): it reads no rows of the filtered tables",
+                            c.principal, c.principal_type
+                        ),
+                    )
+                    .at(format!("approved_consumers[{i}].principal_type"))
+                    .warning()
+                    .help("grant an account group the principal belongs to instead"),
                 );
             }
         }

@@ -75,18 +75,32 @@ pub fn answers_from_flags(args: &CreateArgs) -> (Answers, Vec<String>) {
 }
 
 /// Renders and checks a spec in memory; nothing touches the disk.
-pub fn render_checked(spec: &ProductSpec) -> Result<Vec<RenderedFile>, DpcError> {
+/// Renders the whole tree and checks it: errors stop the write; each warning comes back as a
+/// note for the summary (the placeholder owner, DPC150, already has its own note).
+pub fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
     let files = Renderer::new()?.render(spec)?;
-    // Warnings (a placeholder owner) are already in the summary's notes; errors stop the write.
-    let problems: Vec<_> = check::tree(spec, &files)
+    let (problems, warnings): (Vec<_>, Vec<_>) = check::tree(spec, &files)
         .into_iter()
-        .filter(check::Diagnostic::is_error)
-        .collect();
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(DpcError::Check(problems))
+        .partition(check::Diagnostic::is_error);
+    if !problems.is_empty() {
+        return Err(DpcError::Check(problems));
     }
+    let notes = warnings
+        .into_iter()
+        .filter(|w| w.code != "DPC150")
+        .map(|w| {
+            let at = w
+                .path
+                .as_deref()
+                .map(|p| format!(" (at {p})"))
+                .unwrap_or_default();
+            format!(
+                "warning {}: {}{at}; `dpc validate` shows where",
+                w.code, w.message
+            )
+        })
+        .collect();
+    Ok((files, notes))
 }
 
 /// The JSON Schemas of the four spec files, at `DIR/_schemas/<file>.schema.json`; every spec
@@ -132,7 +146,8 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let today = Date::today().map_err(DpcError::Environment)?;
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
-    let mut files = render_checked(&spec)?;
+    let (mut files, warnings) = render_checked(&spec)?;
+    notes.extend(warnings);
     // Sample rows for the generated tests, written atomically with the rest of the tree.
     let clock = crate::data::rules::Clock::now()?;
     let (rows, seed) = (

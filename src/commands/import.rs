@@ -78,7 +78,8 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
             format!("{file} was exported by dpc: the spec is restored from its dpc.* properties"),
         );
     }
-    let mut files = render_checked(&spec)?;
+    let (mut files, warnings) = render_checked(&spec)?;
+    notes.extend(warnings);
     // Sample rows for the generated tests, as `create` writes them.
     let clock = crate::data::rules::Clock::now()?;
     let (rows, seed) = (
