@@ -59,6 +59,18 @@ pub struct ConsumerEntry {
 }
 
 impl Summary {
+    /// The same summary, listing the JSON Schema files written beside the product.
+    pub fn with_schemas(mut self, schemas: &[(std::path::PathBuf, String)]) -> Self {
+        self.schemas = schemas
+            .iter()
+            .map(|(path, text)| FileEntry {
+                path: path.display().to_string(),
+                bytes: text.len(),
+            })
+            .collect();
+        self
+    }
+
     pub fn new(
         spec: &ProductSpec,
         files: &[RenderedFile],

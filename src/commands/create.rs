@@ -10,7 +10,7 @@ use crate::interactive::{self, Decision, Prompter, terminal::Terminal};
 use crate::render::{RenderedFile, Renderer};
 use crate::spec::ProductSpec;
 use crate::spec::schema::{SCHEMA_DIR, SpecFile};
-use crate::summary::{FileEntry, Summary};
+use crate::summary::Summary;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -77,7 +77,7 @@ pub fn answers_from_flags(args: &CreateArgs) -> (Answers, Vec<String>) {
 /// Renders and checks a spec in memory; nothing touches the disk.
 /// Renders the whole tree and checks it: errors stop the write; each warning comes back as a
 /// note for the summary (the placeholder owner, DPC150, already has its own note).
-pub fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
+fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
     let files = Renderer::new()?.render(spec)?;
     let (problems, warnings): (Vec<_>, Vec<_>) = check::tree(spec, &files)
         .into_iter()
@@ -101,6 +101,25 @@ pub fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<Stri
         })
         .collect();
     Ok((files, notes))
+}
+
+/// Everything a new product's folder holds: the checked tree (as [`render_checked`]) and the
+/// sample rows its tests read, so both are written in one atomic step.
+pub fn product_tree(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
+    let (mut files, warnings) = render_checked(spec)?;
+    let clock = crate::data::rules::Clock::now()?;
+    let samples = crate::data::generate::csv_files(
+        spec,
+        crate::data::generate::CREATE_ROWS,
+        crate::data::generate::CREATE_SEED,
+        clock,
+    )?;
+    files.extend(
+        samples
+            .into_iter()
+            .map(|(path, text)| RenderedFile { path, text }),
+    );
+    Ok((files, warnings))
 }
 
 /// The JSON Schemas of the four spec files, at `DIR/_schemas/<file>.schema.json`; every spec
@@ -146,29 +165,18 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let today = Date::today().map_err(DpcError::Environment)?;
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
-    let (mut files, warnings) = render_checked(&spec)?;
+    let (files, warnings) = product_tree(&spec)?;
     notes.extend(warnings);
-    // Sample rows for the generated tests, written atomically with the rest of the tree.
-    let clock = crate::data::rules::Clock::now()?;
     let (rows, seed) = (
         crate::data::generate::CREATE_ROWS,
         crate::data::generate::CREATE_SEED,
     );
-    for (path, text) in crate::data::generate::csv_files(&spec, rows, seed, clock)? {
-        files.push(RenderedFile { path, text });
-    }
     notes.push(format!(
         "sample_data/: {rows} rows per table (seed {seed}) that keep every rule of the contract, read by tests/; `dpc sample` makes more, `dpc test` checks real data"
     ));
     let schemas = schema_files(&args.output_dir);
-    let mut summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
-    summary.schemas = schemas
-        .iter()
-        .map(|(path, text)| FileEntry {
-            path: path.display().to_string(),
-            bytes: text.len(),
-        })
-        .collect();
+    let mut summary =
+        Summary::new(&spec, &files, &target, args.dry_run, notes).with_schemas(&schemas);
     let mut save_answers = None;
     if let Some(p) = terminal.as_mut()
         && !args.dry_run

@@ -2,12 +2,11 @@
 //! checks and atomic write as `dpc create`; what the product cannot hold is listed.
 
 use crate::cli::{ImportCommand, ImportOdcsArgs, OutputFormat};
-use crate::commands::create::{default_owner, render_checked, schema_files};
+use crate::commands::create::{default_owner, product_tree, schema_files};
 use crate::date::Date;
 use crate::error::DpcError;
 use crate::odcs::import::{Flags, Imported, Loss};
-use crate::render::RenderedFile;
-use crate::summary::{FileEntry, Summary, print_out};
+use crate::summary::{Summary, print_out};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -78,26 +77,11 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
             format!("{file} was exported by dpc: the spec is restored from its dpc.* properties"),
         );
     }
-    let (mut files, warnings) = render_checked(&spec)?;
+    // The same tree as `create` writes, sample rows included.
+    let (files, warnings) = product_tree(&spec)?;
     notes.extend(warnings);
-    // Sample rows for the generated tests, as `create` writes them.
-    let clock = crate::data::rules::Clock::now()?;
-    let (rows, seed) = (
-        crate::data::generate::CREATE_ROWS,
-        crate::data::generate::CREATE_SEED,
-    );
-    for (path, text) in crate::data::generate::csv_files(&spec, rows, seed, clock)? {
-        files.push(RenderedFile { path, text });
-    }
     let schemas = schema_files(&args.output_dir);
-    let mut summary = Summary::new(&spec, &files, &target, args.dry_run, notes);
-    summary.schemas = schemas
-        .iter()
-        .map(|(path, text)| FileEntry {
-            path: path.display().to_string(),
-            bytes: text.len(),
-        })
-        .collect();
+    let summary = Summary::new(&spec, &files, &target, args.dry_run, notes).with_schemas(&schemas);
     if !args.dry_run {
         crate::write::write_tree(&target, &files, args.force)?;
         for (path, text) in &schemas {
