@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{EXAMPLES, Scratch, read_tree};
+use common::{EXAMPLES, Scratch, VARIANTS, read_tree};
 use serde_json::Value;
 use sqruff_lib::core::config::FluffConfig;
 use sqruff_lib::core::linter::core::Linter;
@@ -15,45 +15,6 @@ use std::path::Path;
 
 /// The Databricks CLI's JSON Schema for bundle files; a test oracle kept outside the repository.
 const BUNDLE_SCHEMA: &str = "../shared/standards/databricks-bundle/bundle-jsonschema-v1.13.json";
-
-/// Variants that change what the bundle holds: masked views, restricted data (no consumers
-/// unmasked, row filter), public data, a consumer with a space, hostile text.
-const VARIANTS: [(&str, &[&str]); 5] = [
-    (
-        "masked-view",
-        &["--domain", "marketing", "--masking", "masked-view"],
-    ),
-    (
-        "restricted",
-        &["--domain", "finance", "--sensitivity", "restricted"],
-    ),
-    (
-        "public",
-        &["--domain", "general", "--sensitivity", "public"],
-    ),
-    (
-        "operations",
-        &[
-            "--domain",
-            "operations",
-            "--consumer",
-            "ops team",
-            "--catalog",
-            "dev-catalog",
-        ],
-    ),
-    (
-        "hostile-text",
-        &[
-            "--domain",
-            "marketing",
-            "--description",
-            "It's \"q\" \\ {{ x }} ${var.x} `t` -- ;\nnext line",
-            "--display-name",
-            "O'Brien's `360` -- ;",
-        ],
-    ),
-];
 
 fn bundle_validator() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(BUNDLE_SCHEMA);

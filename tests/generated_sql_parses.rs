@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{EXAMPLES, Scratch, read_tree};
+use common::{EXAMPLES, Scratch, VARIANTS, read_tree};
 use sqruff_lib::core::config::FluffConfig;
 use sqruff_lib::core::linter::core::Linter;
 use sqruff_lib_core::parser::segments::Tables;
@@ -74,43 +74,7 @@ fn example_sql_parses() {
 
 #[test]
 fn variant_sql_parses() {
-    let variants: [(&str, &[&str]); 5] = [
-        (
-            "masked-view",
-            &["--domain", "marketing", "--masking", "masked-view"],
-        ),
-        (
-            "restricted",
-            &["--domain", "finance", "--sensitivity", "restricted"],
-        ),
-        (
-            "public",
-            &["--domain", "general", "--sensitivity", "public"],
-        ),
-        (
-            "operations",
-            &[
-                "--domain",
-                "operations",
-                "--consumer",
-                "ops team",
-                "--catalog",
-                "dev-catalog",
-            ],
-        ),
-        (
-            "hostile-text",
-            &[
-                "--domain",
-                "marketing",
-                "--description",
-                "It's \"q\" \\ {{ x }} `t` -- ;\nnext line",
-                "--display-name",
-                "O'Brien's `360` -- ;",
-            ],
-        ),
-    ];
-    for (label, flags) in variants {
+    for (label, flags) in VARIANTS {
         assert_sql_parses(label, "p", flags);
     }
 }

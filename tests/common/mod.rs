@@ -38,6 +38,45 @@ pub const EXAMPLES: [(&str, &[&str]); 3] = [
     ),
 ];
 
+/// Products unlike the examples: masked views, restricted data (no consumers unmasked, row
+/// filter), public data, a consumer with a space and another catalog, hostile text.
+pub const VARIANTS: [(&str, &[&str]); 5] = [
+    (
+        "masked-view",
+        &["--domain", "marketing", "--masking", "masked-view"],
+    ),
+    (
+        "restricted",
+        &["--domain", "finance", "--sensitivity", "restricted"],
+    ),
+    (
+        "public",
+        &["--domain", "general", "--sensitivity", "public"],
+    ),
+    (
+        "operations",
+        &[
+            "--domain",
+            "operations",
+            "--consumer",
+            "ops team",
+            "--catalog",
+            "dev-catalog",
+        ],
+    ),
+    (
+        "hostile-text",
+        &[
+            "--domain",
+            "marketing",
+            "--description",
+            "It's \"q\" \\ {{ x }} ${var.x} `t` -- ;\nnext line",
+            "--display-name",
+            "O'Brien's `360` -- ;",
+        ],
+    ),
+];
+
 pub struct Scratch {
     pub dir: tempfile::TempDir,
 }
