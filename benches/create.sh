@@ -4,16 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v hyperfine >/dev/null 2>&1 || {
-  echo "hyperfine is needed: apt-get install hyperfine" >&2
-  exit 2
-}
-cargo build --release --quiet
-bin="$PWD/target/release/dpc"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. benches/setup.sh
 cd "$work"
-export SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 
 hyperfine --warmup 10 --runs 200 -N --export-json "$work/result.json" "$@" \
   --prepare "rm -rf $work/data-products" \

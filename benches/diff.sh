@@ -3,15 +3,7 @@
 # type, a removed column), release build, measured by hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null 2>&1 || {
-  echo "hyperfine is needed: apt-get install hyperfine" >&2
-  exit 2
-}
-cargo build --release --quiet
-bin="$PWD/target/release/dpc"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+. benches/setup.sh
 "$bin" create customer-360 --domain marketing --owner o@example.com --no-input --output-dir "$work/old" >/dev/null
 cp -r "$work/old" "$work/new"
 contract="$work/new/customer-360/contract.yaml"

@@ -7,15 +7,7 @@ cd "$(dirname "$0")/.."
 count=${1:-1000}
 shift || true
 
-command -v hyperfine >/dev/null 2>&1 || {
-  echo "hyperfine is needed: apt-get install hyperfine" >&2
-  exit 2
-}
-cargo build --release --quiet
-bin="$PWD/target/release/dpc"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+. benches/setup.sh
 
 for i in $(seq 1 "$count"); do
   case $((i % 3)) in
