@@ -644,6 +644,17 @@ const CASES: &[Case] = &[
         file: "governance.yaml",
         at: Some("principal_type: service_principal"),
     },
+    // The bundle's job re-runs the DDL: a CREATE TABLE without IF NOT EXISTS fails the second time.
+    Case {
+        code: "DPC026",
+        edits: &[(
+            "schemas/customers_v1.sql",
+            "CREATE TABLE IF NOT EXISTS",
+            "CREATE TABLE",
+        )],
+        file: "schemas/customers_v1.sql",
+        at: Some("CREATE TABLE"),
+    },
     Case {
         code: "DPC010",
         edits: &[(

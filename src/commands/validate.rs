@@ -92,7 +92,6 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                         diagnostics
                             .extend(crate::access::policy::check_sql_parsed(spec, matrix, &sql));
                     }
-                    drop(sql);
                     sources.extend(on_disk.into_iter().map(|f| (f.path, f.text)));
                 }
             }
