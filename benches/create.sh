@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: `dpc create customer-360` end to end (render, every check, atomic write) with the
-# release build, measured by hyperfine. Usage: benches/create.sh [extra hyperfine flags]
+# dist build (fat LTO, what is shipped), measured by hyperfine. Usage: benches/create.sh [extra hyperfine flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks `dpc sample` and `dpc test` on a release build, against the targets of issue 6:
+# Benchmarks `dpc sample` and `dpc test` on the dist build, against the targets of issue 6:
 #   - dpc test, 1,000,000-row customers CSV (14 columns): median <= 1.0 s, peak <= 150 MiB
 #   - dpc test, the same rows as Parquet:                  median <= 0.4 s
 #   - dpc sample --rows 1000000 (customer-360, 3 tables):  median <= 1.0 s
@@ -15,8 +15,8 @@ command -v hyperfine >/dev/null || { echo "benches/data.sh needs hyperfine" >&2;
 [ -x /usr/bin/time ] || { echo "benches/data.sh needs GNU time at /usr/bin/time" >&2; exit 2; }
 
 RUNS=${RUNS:-10}
-cargo build --release --quiet
-DPC=$PWD/target/release/dpc
+cargo build --profile dist --quiet
+DPC=$PWD/target/dist/dpc
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 PRODUCT=examples/customer-360

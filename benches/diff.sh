@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: one `dpc diff` of the customer-360 contract (a changed description, a widened
-# type, a removed column), release build, measured by hyperfine.
+# type, a removed column), dist build, measured by hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benches/setup.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: `dpc validate` over a folder of generated products (default 1,000: the three
-# example kinds in turn), release build, measured by hyperfine.
+# example kinds in turn), dist build, measured by hyperfine.
 # Usage: benches/validate.sh [COUNT] [extra hyperfine flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,6 @@
 //! `dpc export odcs|odps` and `dpc import odcs`, checked against the official Bitol JSON
-//! Schemas and examples in `../shared/standards/` (the test oracle; never copied into the
-//! repository): every export validates, a broken one does not, export → import gives the
+//! Schemas and examples kept in `tests/fixtures/standards/` (Apache-2.0; provenance and licence
+//! beside them): every export validates, a broken one does not, export → import gives the
 //! same spec, and every official ODCS example imports into a valid product.
 
 mod common;
@@ -10,14 +10,13 @@ use dpc::spec::ProductSpec;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
-/// The shared standards folder beside the repository. Missing, the tests fail: they are the
-/// only check that dpc speaks the standards.
+/// The official schemas and examples, copied into the repository with their licence. Missing,
+/// the tests fail: they are the only check that dpc speaks the standards.
 fn standards() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/standards");
     assert!(
         dir.join("odcs").is_dir() && dir.join("odps").is_dir(),
-        "the official ODCS/ODPS schemas and examples are missing: expected them in {} \
-         (the shared folder that sits beside the repository in CI); these tests cannot run without them",
+        "the official ODCS/ODPS schemas and examples are missing from {}",
         dir.display()
     );
     dir
