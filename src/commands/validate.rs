@@ -83,7 +83,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                     diagnostics.extend(bundle(dir, spec, &derived, &mut sources));
                     // Only a hand edit or a spec change not yet generated can make the SQL
                     // grant more than the spec: DDL that is what the spec renders grants
-                    // exactly its matrix (tests/access.rs holds the two equal).
+                    // exactly its matrix (tests/it/access.rs holds the two equal).
                     let ddl_as_rendered = on_disk
                         .iter()
                         .filter(|f| crate::access::sql::is_ddl(&f.path))

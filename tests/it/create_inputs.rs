@@ -1,9 +1,7 @@
 //! `dpc create` inputs other than flags: `--schema-from` files, `--answers` files, and no
 //! terminal on stdin (never a prompt, never a hang).
 
-mod common;
-
-use common::{Scratch, entries, read_tree};
+use crate::common::{Scratch, entries, read_tree};
 use predicates::prelude::*;
 use std::time::Duration;
 

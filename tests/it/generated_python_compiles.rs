@@ -1,8 +1,6 @@
 //! Every generated Python file compiles with CPython.
 
-mod common;
-
-use common::{EXAMPLES, Scratch};
+use crate::common::{EXAMPLES, Scratch};
 
 fn python() -> &'static str {
     "python3"

@@ -1,9 +1,8 @@
 //! `dpc diff`: every evolution rule in both directions, the version and notice checks, the
 //! changelog and migration it writes, and `--against` a git revision.
 
-mod common;
-
-use common::Scratch;
+use crate::common::Scratch;
+use crate::sql_oracle::parse_errors;
 use dpc::diff::rules::{Kind, compare};
 use dpc::diff::version::Bump;
 use dpc::spec::Contract;
@@ -375,23 +374,6 @@ fn the_contract_can_declare_more_changes_breaking() {
 fn strict_noop(_: &mut Contract) {}
 
 // ---- the command ----------------------------------------------------------------------
-
-/// Parse errors of a SQL text with the Databricks dialect (the same oracle as create's SQL).
-fn parse_errors(sql: &str) -> Vec<String> {
-    use sqruff_lib::core::config::FluffConfig;
-    use sqruff_lib::core::linter::core::Linter;
-    let config = FluffConfig::from_source("[sqruff]\ndialect = databricks\n", None);
-    let linter = Linter::new(config, None, None, true).expect("linter");
-    let tables = sqruff_lib_core::parser::segments::Tables::default();
-    match linter.parse_string(&tables, sql, None) {
-        Ok(parsed) => parsed
-            .violations
-            .iter()
-            .map(|v| format!("line {}: {}", v.line_no, v.description))
-            .collect(),
-        Err(e) => vec![format!("{e:?}")],
-    }
-}
 
 fn product(s: &Scratch, dir: &str) -> std::path::PathBuf {
     s.create(

@@ -1,9 +1,7 @@
 //! `dpc sample` and `dpc test`, run as a user runs them: generated data passes its contract,
 //! deliberately broken data is counted exactly, and bad files give a report, not a crash.
 
-mod common;
-
-use common::Scratch;
+use crate::common::Scratch;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

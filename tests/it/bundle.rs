@@ -3,13 +3,9 @@
 //! deploys the alerts of monitoring/alerts.yaml with the same queries (which parse), follows the
 //! contract when a table goes, and the DDL it runs is safe to run again.
 
-mod common;
-
-use common::{EXAMPLES, Scratch, VARIANTS, read_tree};
+use crate::common::{EXAMPLES, Scratch, VARIANTS, read_tree};
+use crate::sql_oracle::parse_errors;
 use serde_json::Value;
-use sqruff_lib::core::config::FluffConfig;
-use sqruff_lib::core::linter::core::Linter;
-use sqruff_lib_core::parser::segments::Tables;
 use std::collections::BTreeMap;
 
 /// Why the bundle schema tests may be ignored, and how to run them.
@@ -103,35 +99,6 @@ fn ddl_files(bundle: &Value) -> Vec<String> {
         .filter_map(|t| t.pointer("/sql_task/file/path").and_then(Value::as_str))
         .map(|p| p.trim_start_matches("./").to_string())
         .collect()
-}
-
-thread_local! {
-    static LINTER: Linter = Linter::new(
-        FluffConfig::from_source("[sqruff]\ndialect = databricks\n", None),
-        None,
-        None,
-        true,
-    )
-    .expect("linter");
-}
-
-fn parse_errors(sql: &str) -> Vec<String> {
-    LINTER.with(|linter| {
-        let tables = Tables::default();
-        let parsed = match linter.parse_string(&tables, sql, None) {
-            Ok(parsed) => parsed,
-            Err(e) => return vec![format!("parser error: {e:?}")],
-        };
-        let mut errors: Vec<String> = parsed
-            .violations
-            .iter()
-            .map(|v| format!("line {}:{} {}", v.line_no, v.line_pos, v.description))
-            .collect();
-        if parsed.tree.is_none() {
-            errors.push("no parse tree".into());
-        }
-        errors
-    })
 }
 
 #[test]
@@ -652,14 +619,6 @@ fn validate_reports_a_bundle_that_does_not_parse() {
         codes(json.as_array().expect("array")).contains(&"DPC050"),
         "{json:#}"
     );
-}
-
-#[test]
-fn bundle_snapshot() {
-    for (name, flags) in EXAMPLES {
-        let tree = product(name, flags);
-        insta::assert_snapshot!(name, tree["databricks.yml"]);
-    }
 }
 
 #[test]

@@ -3,9 +3,7 @@
 //! the brief's three examples answered by hand (and replayed from the saved answers) giving
 //! the same trees as the flags. Every wait has a timeout, so a hung prompt fails the test.
 
-mod common;
-
-use common::{EXAMPLES, Scratch, entries, read_tree};
+use crate::common::{EXAMPLES, Scratch, entries, read_tree};
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
@@ -21,7 +19,7 @@ fn spawn_in(dir: &Path, args: &[&str], strip_escapes: bool) -> PtySession {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dpc"));
     cmd.args(args)
         .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", common::EPOCH)
+        .env("SOURCE_DATE_EPOCH", crate::common::EPOCH)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CEILING_DIRECTORIES", dir)

@@ -1,9 +1,7 @@
 //! Every access policy check fails on a product that breaks it and passes on one that keeps
 //! it, through `dpc validate` (which `dpc access` and `dpc generate` share).
 
-mod common;
-
-use common::{EPOCH, Scratch};
+use crate::common::{EPOCH, Scratch};
 use std::path::Path;
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {

@@ -1,9 +1,7 @@
 //! `dpc consumers`: add → generate → validate → revoke round trips, refusals change nothing,
 //! comments in the spec survive, and the audit finds what it should.
 
-mod common;
-
-use common::{EPOCH, Scratch, read_tree};
+use crate::common::{EPOCH, Scratch, read_tree};
 use predicates::prelude::*;
 use std::path::Path;
 

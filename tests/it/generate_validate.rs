@@ -1,9 +1,7 @@
 //! `dpc generate` keeps derived files in step with the spec without losing hand edits, and
 //! `dpc validate` reports every problem with its code, file, line and column.
 
-mod common;
-
-use common::{Scratch, read_tree};
+use crate::common::{Scratch, read_tree};
 use predicates::prelude::*;
 use std::path::Path;
 

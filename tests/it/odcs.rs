@@ -3,9 +3,7 @@
 //! beside them): every export validates, a broken one does not, export → import gives the
 //! same spec, and every official ODCS example imports into a valid product.
 
-mod common;
-
-use common::{EXAMPLES, Scratch};
+use crate::common::{EXAMPLES, Scratch};
 use dpc::spec::ProductSpec;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};

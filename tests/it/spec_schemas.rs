@@ -2,9 +2,7 @@
 //! refuse what dpc refuses (a misspelled key, a value outside a vocabulary), and are the
 //! ones `create` writes to `DIR/_schemas/` and points every spec file at.
 
-mod common;
-
-use common::{EXAMPLES, Scratch};
+use crate::common::{EXAMPLES, Scratch};
 use serde_json::{Value, json};
 
 const KINDS: [&str; 4] = ["product", "contract", "sla", "governance"];
@@ -98,7 +96,7 @@ fn dry_run_lists_the_schemas_and_writes_nothing() {
             "data-products/_schemas/governance.schema.json",
         ]
     );
-    assert!(common::entries(s.path()).is_empty());
+    assert!(crate::common::entries(s.path()).is_empty());
 }
 
 /// A spec file of customer-360, as JSON, and the validator of its kind.

@@ -1,44 +1,8 @@
 //! Every generated SQL file parses with a Databricks-dialect parser (sqruff), for the
 //! examples and for the variants that change the SQL (masked view, restricted, public).
 
-mod common;
-
-use common::{EXAMPLES, Scratch, VARIANTS, read_tree};
-use sqruff_lib::core::config::FluffConfig;
-use sqruff_lib::core::linter::core::Linter;
-use sqruff_lib_core::parser::segments::Tables;
-
-thread_local! {
-    // Building the dialect is the expensive part; one linter per test thread.
-    static LINTER: Linter = Linter::new(
-        FluffConfig::from_source("[sqruff]\ndialect = databricks\n", None),
-        None,
-        None,
-        true,
-    )
-    .expect("linter");
-}
-
-fn parse_errors(sql: &str) -> Vec<String> {
-    LINTER.with(|linter| parse_errors_with(linter, sql))
-}
-
-fn parse_errors_with(linter: &Linter, sql: &str) -> Vec<String> {
-    let tables = Tables::default();
-    let parsed = match linter.parse_string(&tables, sql, None) {
-        Ok(parsed) => parsed,
-        Err(e) => return vec![format!("parser error: {e:?}")],
-    };
-    let mut errors: Vec<String> = parsed
-        .violations
-        .iter()
-        .map(|v| format!("line {}:{} {}", v.line_no, v.line_pos, v.description))
-        .collect();
-    if parsed.tree.is_none() {
-        errors.push("no parse tree".into());
-    }
-    errors
-}
+use crate::common::{EXAMPLES, Scratch, VARIANTS, read_tree};
+use crate::sql_oracle::parse_errors;
 
 fn assert_sql_parses(label: &str, name: &str, flags: &[&str]) {
     let s = Scratch::new();

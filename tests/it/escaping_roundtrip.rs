@@ -2,8 +2,6 @@
 //! reader), Databricks SQL literals (decoded as Databricks does), Python literals (evaluated
 //! by CPython) and Markdown (read back by a CommonMark parser).
 
-mod common;
-
 use dpc::check::statements::split;
 use dpc::render::escape;
 use proptest::prelude::*;
@@ -199,14 +197,14 @@ proptest! {
 /// read back out of a YAML, a SQL, a Python and a Markdown file of the written product.
 #[test]
 fn description_round_trips_through_every_file_type() {
-    let s = common::Scratch::new();
+    let s = crate::common::Scratch::new();
     s.create(
         "customer-360",
         &["--domain", "marketing", "--description", HOSTILE],
     )
     .assert()
     .success();
-    let tree = common::read_tree(&s.product("customer-360"));
+    let tree = crate::common::read_tree(&s.product("customer-360"));
 
     let product: dpc::spec::ProductManifest =
         dpc::spec::parse_yaml("product.yaml", &tree["product.yaml"]).expect("yaml");

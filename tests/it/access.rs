@@ -1,9 +1,7 @@
 //! `dpc access`: the matrix it prints is what the generated SQL implements. The SQL is read
 //! here with nothing from dpc but its statement splitter, and every cell is compared.
 
-mod common;
-
-use common::{EXAMPLES, Scratch};
+use crate::common::{EXAMPLES, Scratch};
 use dpc::check::statements::{Statement, split};
 use predicates::prelude::*;
 use std::collections::HashMap;
@@ -155,7 +153,7 @@ fn assert_matrix_matches_sql(s: &Scratch, dir: &Path, label: &str) -> usize {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let files: Vec<(String, String)> = common::read_tree(dir)
+    let files: Vec<(String, String)> = crate::common::read_tree(dir)
         .into_iter()
         .filter(|(p, _)| {
             p.starts_with("schemas/") && p.ends_with(".sql") && !p["schemas/".len()..].contains('/')

@@ -1,10 +1,8 @@
 //! Help and shell completions: every command's --help shows examples, the examples of
 //! `create` run, and the completion scripts know every subcommand.
 
-mod common;
-
+use crate::common::Scratch;
 use clap::CommandFactory;
-use common::Scratch;
 use predicates::prelude::*;
 
 fn subcommands() -> Vec<String> {

@@ -1,8 +1,6 @@
 //! Every way `dpc create` can be refused: exit code 2, one clear message, nothing written.
 
-mod common;
-
-use common::{Scratch, entries};
+use crate::common::{Scratch, entries};
 use predicates::prelude::*;
 
 fn refused(args: &[&str], expect_in_message: &str) {
@@ -164,7 +162,7 @@ fn existing_product_is_refused_and_unchanged() {
         .success();
     let product = s.product("customer-360");
     std::fs::write(product.join("contract.yaml"), "edited by hand\n").expect("edit");
-    let before = common::read_tree(&product);
+    let before = crate::common::read_tree(&product);
     s.create("customer-360", &["--domain", "marketing"])
         .assert()
         .code(2)
@@ -173,7 +171,7 @@ fn existing_product_is_refused_and_unchanged() {
                 .and(predicate::str::contains("--force"))
                 .and(predicate::str::contains("dpc generate")),
         );
-    assert_eq!(common::read_tree(&product), before);
+    assert_eq!(crate::common::read_tree(&product), before);
 }
 
 #[test]
@@ -248,7 +246,7 @@ fn read_only_output_directory_leaves_nothing_behind() {
                 "--no-input",
             ])
             .current_dir(s.path())
-            .env("SOURCE_DATE_EPOCH", common::EPOCH)
+            .env("SOURCE_DATE_EPOCH", crate::common::EPOCH)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null");
         cmd = wrapped;

@@ -1,0 +1,25 @@
+//! dpc's integration tests, one binary (as cargo, ripgrep and uv keep them): each module
+//! runs the real `dpc` binary on real inputs in a scratch folder (see `common`).
+
+mod access;
+mod access_policy;
+mod brief_examples;
+mod bundle;
+mod cli_errors;
+mod cli_help;
+mod common;
+mod consumers;
+mod create_inputs;
+mod data_commands;
+mod diff;
+mod docs_in_sync;
+mod escaping_roundtrip;
+mod examples;
+mod generate_validate;
+mod generated_python_compiles;
+mod generated_sql_parses;
+mod odcs;
+mod platform_rules;
+mod questionnaire;
+mod spec_schemas;
+mod sql_oracle;
