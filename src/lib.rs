@@ -17,6 +17,7 @@ pub mod diff;
 pub mod error;
 pub mod import;
 pub mod interactive;
+pub mod lang;
 pub mod odcs;
 pub mod odps;
 pub mod policy;

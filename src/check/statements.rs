@@ -1,5 +1,7 @@
-//! A small SQL reader for checks: splits a file into statements (outside quotes and
-//! comments) and decodes string literals the way Databricks does.
+//! Statements as the checks compare them: upper-cased code with literals blanked, the text
+//! without comments, and the decoded literals, read by the one SQL lexer.
+
+use crate::lang::sql_lexer::{Tok, lex};
 
 /// One statement: its text with comments removed and literals blanked to `''`, and the
 /// decoded literals in order.
@@ -32,126 +34,55 @@ pub fn sql_files(files: &[crate::render::RenderedFile]) -> Vec<SqlFile<'_>> {
         .collect()
 }
 
+/// The statements of `sql`, read by the one SQL lexer. An unclosed string or comment runs to
+/// the end of the text, as Databricks would refuse it.
 pub fn split(sql: &str) -> Vec<Statement> {
-    let bytes = sql.as_bytes();
-    let mut out = Vec::new();
-    let mut code = String::new();
-    let mut text = String::new();
-    let mut literals = Vec::new();
-    let mut line = 1;
-    let mut start_line = None;
-    let mut i = 0;
-    // Byte by byte: this runs over every SQL file validate reads, and nearly all of it is
-    // ASCII; other characters are decoded where they occur (`i` stays on a char boundary).
-    while i < bytes.len() {
-        let b = bytes[i];
-        let comment = b == b'-' && bytes.get(i + 1) == Some(&b'-');
-        if b == b'\n' {
-            line += 1;
-        }
-        match b {
-            _ if comment => {
-                i += 2;
-                while i < bytes.len() {
-                    i += 1;
-                    if bytes[i - 1] == b'\n' {
-                        line += 1;
-                        break;
+    let lexed = lex(sql);
+    let mut comments = lexed.comments.iter().peekable();
+    lexed
+        .statements
+        .iter()
+        .map(|tokens| {
+            let mut code = String::new();
+            let mut literals = Vec::new();
+            for t in tokens {
+                if t.spaced {
+                    push_code(&mut code, ' ');
+                }
+                match &t.tok {
+                    Tok::Str(value) => {
+                        code.push_str("''");
+                        literals.push(value.clone());
                     }
-                }
-                push_code(&mut code, ' ');
-                text.push('\n');
-                continue;
-            }
-            b'\'' | b'"' => {
-                start_line.get_or_insert(line);
-                let (len, decoded) = literal(&sql[i + 1..], b as char, &mut line);
-                code.push_str("''");
-                text.push_str(&sql[i..i + 1 + len]);
-                literals.push(decoded);
-                i += 1 + len;
-            }
-            b'`' => {
-                start_line.get_or_insert(line);
-                let len = sql[i + 1..].find('`').map_or(sql.len() - i - 1, |n| n + 1);
-                let raw = &sql[i..i + 1 + len];
-                line += raw.matches('\n').count();
-                for u in raw.chars().flat_map(char::to_uppercase) {
-                    push_code(&mut code, u);
-                }
-                text.push_str(raw);
-                i += 1 + len;
-            }
-            b';' => {
-                start_line.get_or_insert(line);
-                push(
-                    &mut out,
-                    &mut code,
-                    &mut text,
-                    &mut literals,
-                    start_line.take(),
-                );
-                i += 1;
-            }
-            _ if b.is_ascii() => {
-                if start_line.is_none() && !b.is_ascii_whitespace() && b != 0x0B {
-                    start_line = Some(line);
-                }
-                push_code(&mut code, b.to_ascii_uppercase() as char);
-                text.push(b as char);
-                i += 1;
-            }
-            _ => {
-                let Some(c) = sql[i..].chars().next() else {
-                    break;
-                };
-                if start_line.is_none() && !c.is_whitespace() {
-                    start_line = Some(line);
-                }
-                for u in c.to_uppercase() {
-                    push_code(&mut code, u);
-                }
-                text.push(c);
-                i += c.len_utf8();
-            }
-        }
-    }
-    push(&mut out, &mut code, &mut text, &mut literals, start_line);
-    out
-}
-
-/// A string literal after its opening `quote`: how many bytes it spans (closing quote
-/// included) and its value decoded as Databricks reads it.
-fn literal(rest: &str, quote: char, line: &mut usize) -> (usize, String) {
-    let mut decoded = String::new();
-    let mut chars = rest.char_indices();
-    let mut end = rest.len();
-    while let Some((at, n)) = chars.next() {
-        if n == '\n' {
-            *line += 1;
-        }
-        if n == '\\' {
-            if let Some((_, e)) = chars.next() {
-                if e == 'u' {
-                    let hex: String = (0..4)
-                        .filter_map(|_| chars.next().map(|(_, h)| h))
-                        .collect();
-                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                        Some(ch) => decoded.push(ch),
-                        None => decoded.push_str(&hex),
-                    }
-                } else {
-                    decoded.push_str(&unescape(e));
+                    _ => sql[t.span.clone()]
+                        .chars()
+                        .flat_map(char::to_uppercase)
+                        .for_each(|u| push_code(&mut code, u)),
                 }
             }
-        } else if n == quote {
-            end = at + 1;
-            break;
-        } else {
-            decoded.push(n);
-        }
-    }
-    (end, decoded)
+            let (first, last) = (&tokens[0], &tokens[tokens.len() - 1]);
+            let span = first.span.start..last.span.end;
+            // The text without comments: each `--` comment leaves its line break, each
+            // block comment a space.
+            let mut text = String::with_capacity(span.len());
+            let mut at = span.start;
+            while let Some(c) = comments.next_if(|c| c.span.start < span.end) {
+                if c.span.start < at {
+                    continue;
+                }
+                text.push_str(&sql[at..c.span.start]);
+                text.push(if c.block { ' ' } else { '\n' });
+                at = c.span.end;
+            }
+            text.push_str(&sql[at..span.end]);
+            Statement {
+                code: code.trim_end().to_string(),
+                text: text.trim().to_string(),
+                literals,
+                line: first.line,
+            }
+        })
+        .collect()
 }
 
 /// Appends one character of code, collapsing each run of whitespace to a single space and
@@ -161,43 +92,6 @@ fn push_code(code: &mut String, c: char) {
         code.push(c);
     } else if !code.is_empty() && !code.ends_with(' ') {
         code.push(' ');
-    }
-}
-
-fn push(
-    out: &mut Vec<Statement>,
-    code: &mut String,
-    text: &mut String,
-    literals: &mut Vec<String>,
-    line: Option<usize>,
-) {
-    let collapsed = code.trim_end();
-    if !collapsed.is_empty() {
-        out.push(Statement {
-            code: collapsed.to_string(),
-            text: text.trim().to_string(),
-            literals: std::mem::take(literals),
-            line: line.unwrap_or(1),
-        });
-    }
-    code.clear();
-    text.clear();
-    literals.clear();
-}
-
-/// Databricks string-literal escapes; an unknown escape drops the backslash
-/// (so `'\.'` is just `.`, the classic regex mistake).
-pub fn unescape(c: char) -> String {
-    match c {
-        'n' => "\n".into(),
-        't' => "\t".into(),
-        'r' => "\r".into(),
-        'b' => "\u{8}".into(),
-        '0' => "\0".into(),
-        'Z' => "\u{1A}".into(),
-        '%' => "\\%".into(),
-        '_' => "\\_".into(),
-        c => c.to_string(),
     }
 }
 
@@ -228,6 +122,15 @@ mod tests {
         assert_eq!(s[0].line, 1);
         // Lines inside quoted identifiers count too.
         assert_eq!(split("`a\nb`;\nx")[1].line, 3);
+    }
+
+    #[test]
+    fn block_comments_are_comments() {
+        let s = split("/* GRANT ALL; */ SELECT /* x; */ 1 -- y\n;");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].code, "SELECT 1");
+        assert_eq!(s[0].text, "SELECT   1");
+        assert_eq!(s[0].line, 1);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! are skipped; so are clauses the contract has no place for (they are reported).
 
 use super::{ImportError, Imported, Source};
+use crate::lang::sql_lexer::{self, Tok, Token};
 use crate::spec::contract::Field;
 use crate::spec::data_type::DataType;
 use crate::spec::values::Scalar;
@@ -14,203 +15,48 @@ pub fn claims(extension: &str, text: &str) -> bool {
             && text.to_ascii_uppercase().contains("CREATE TABLE"))
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    /// A keyword or an unquoted identifier.
-    Word(String),
-    /// A `backquoted` identifier.
-    Quoted(String),
-    /// A string literal, decoded.
-    Str(String),
-    Num(String),
-    Sym(char),
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    tok: Tok,
-    line: usize,
-}
-
-impl Token {
-    fn is_word(&self, w: &str) -> bool {
-        matches!(&self.tok, Tok::Word(x) if x.eq_ignore_ascii_case(w))
+/// The file's statements, read by the one SQL lexer; adjacent string literals are one string,
+/// as in Databricks (`'a' 'b'` is `'ab'`). Anything left unclosed is refused with its line.
+fn lex<'s>(src: &Source<'s>) -> Result<Vec<Vec<Token<'s>>>, ImportError> {
+    let lexed = sql_lexer::lex(src.text);
+    if let Some(e) = lexed.error {
+        return Err(src.error(Some(e.line()), e.to_string()));
     }
-
-    fn is_sym(&self, c: char) -> bool {
-        self.tok == Tok::Sym(c)
-    }
-
-    /// The name this token spells, when it is an identifier.
-    fn ident(&self) -> Option<&str> {
-        match &self.tok {
-            Tok::Word(w) | Tok::Quoted(w) => Some(w),
-            _ => None,
-        }
-    }
-}
-
-/// Splits the text into statements of tokens (outside quotes and comments).
-fn lex(src: &Source) -> Result<Vec<Vec<Token>>, ImportError> {
-    let mut statements = Vec::new();
-    let mut current = Vec::new();
-    let mut line = 1;
-    let mut chars = src.text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let start = line;
-        match c {
-            '\n' => line += 1,
-            c if c.is_whitespace() => {}
-            '-' if chars.peek() == Some(&'-') => {
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        line += 1;
-                        break;
-                    }
+    Ok(lexed
+        .statements
+        .into_iter()
+        .map(|tokens| {
+            let mut joined: Vec<Token<'s>> = Vec::with_capacity(tokens.len());
+            for t in tokens {
+                match (joined.last_mut(), &t.tok) {
+                    (
+                        Some(Token {
+                            tok: Tok::Str(prev),
+                            ..
+                        }),
+                        Tok::Str(next),
+                    ) => prev.push_str(next),
+                    _ => joined.push(t),
                 }
             }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut prev = ' ';
-                let mut closed = false;
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        line += 1;
-                    }
-                    if prev == '*' && n == '/' {
-                        closed = true;
-                        break;
-                    }
-                    prev = n;
-                }
-                if !closed {
-                    return Err(src.error(Some(start), "a /* comment is never closed"));
-                }
-            }
-            '\'' | '"' => {
-                let mut value = String::new();
-                let mut closed = false;
-                while let Some(n) = chars.next() {
-                    match n {
-                        '\\' => {
-                            if let Some(e) = chars.next() {
-                                value.push_str(&crate::check::statements::unescape(e));
-                            }
-                        }
-                        n if n == c => {
-                            closed = true;
-                            break;
-                        }
-                        n => {
-                            if n == '\n' {
-                                line += 1;
-                            }
-                            value.push(n);
-                        }
-                    }
-                }
-                if !closed {
-                    return Err(src.error(Some(start), "a string is never closed"));
-                }
-                // Adjacent literals are one string, as in Databricks ('a' 'b' is 'ab').
-                match current.last_mut() {
-                    Some(Token {
-                        tok: Tok::Str(prev),
-                        ..
-                    }) => prev.push_str(&value),
-                    _ => current.push(Token {
-                        tok: Tok::Str(value),
-                        line: start,
-                    }),
-                }
-            }
-            '`' => {
-                let mut name = String::new();
-                let mut closed = false;
-                while let Some(n) = chars.next() {
-                    if n == '`' {
-                        if chars.peek() == Some(&'`') {
-                            chars.next();
-                            name.push('`');
-                            continue;
-                        }
-                        closed = true;
-                        break;
-                    }
-                    if n == '\n' {
-                        line += 1;
-                    }
-                    name.push(n);
-                }
-                if !closed {
-                    return Err(src.error(Some(start), "a `quoted name is never closed"));
-                }
-                current.push(Token {
-                    tok: Tok::Quoted(name),
-                    line: start,
-                });
-            }
-            ';' => {
-                if !current.is_empty() {
-                    statements.push(std::mem::take(&mut current));
-                }
-            }
-            c if c.is_ascii_digit() => {
-                let mut num = String::from(c);
-                while let Some(&n) = chars.peek() {
-                    let exponent_sign = matches!(n, '+' | '-') && num.ends_with(['e', 'E']);
-                    if n.is_ascii_alphanumeric() || n == '.' || exponent_sign {
-                        num.push(n);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                current.push(Token {
-                    tok: Tok::Num(num),
-                    line: start,
-                });
-            }
-            c if c.is_alphanumeric() || c == '_' => {
-                let mut word = String::from(c);
-                while let Some(&n) = chars.peek() {
-                    if n.is_alphanumeric() || n == '_' {
-                        word.push(n);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                current.push(Token {
-                    tok: Tok::Word(word),
-                    line: start,
-                });
-            }
-            c => current.push(Token {
-                tok: Tok::Sym(c),
-                line: start,
-            }),
-        }
-    }
-    if !current.is_empty() {
-        statements.push(current);
-    }
-    Ok(statements)
+            joined
+        })
+        .collect())
 }
 
 /// A cursor over one statement's tokens.
 struct Cursor<'t, 's> {
-    toks: &'t [Token],
+    toks: &'t [Token<'s>],
     pos: usize,
     src: &'t Source<'s>,
 }
 
-impl Cursor<'_, '_> {
-    fn peek(&self) -> Option<&Token> {
+impl<'s> Cursor<'_, 's> {
+    fn peek(&self) -> Option<&Token<'s>> {
         self.toks.get(self.pos)
     }
 
-    fn next(&mut self) -> Option<&Token> {
+    fn next(&mut self) -> Option<&Token<'s>> {
         let t = self.toks.get(self.pos);
         self.pos += 1;
         t
@@ -704,7 +550,13 @@ fn column_type(c: &mut Cursor, column: &str) -> Result<DataType, ImportError> {
                 text.push(*s);
             }
             Tok::Sym(s) => text.push(*s),
-            Tok::Word(w) | Tok::Quoted(w) | Tok::Num(w) => {
+            Tok::Word(w) | Tok::Num(w) => {
+                if text.ends_with(|ch: char| ch.is_alphanumeric() || ch == '_') {
+                    text.push(' ');
+                }
+                text.push_str(w);
+            }
+            Tok::Quoted(w) => {
                 if text.ends_with(|ch: char| ch.is_alphanumeric() || ch == '_') {
                     text.push(' ');
                 }

@@ -309,3 +309,31 @@ fn generate_refuses_a_spec_that_breaks_the_access_policy() {
         .code(1)
         .stderr(predicates::str::contains("DPC124"));
 }
+
+/// validate reads hand-edited SQL with the one SQL lexer: a grant inside a `/* */` comment is
+/// no grant, and a grant after a block comment is still a grant (and refused).
+#[test]
+fn a_grant_inside_a_block_comment_is_not_a_grant() {
+    let s = Scratch::new();
+    s.create("p", MARKETING).assert().success();
+    let dir = s.product("p");
+    let grant = "GRANT SELECT ON TABLE main_production.p.customer_segments TO `interns`;";
+    edit(
+        &dir,
+        "schemas/customer_segments_v1.sql",
+        "\n-- Ownership goes",
+        &format!("\n/* kept for later:\n{grant}\n*/\n-- Ownership goes"),
+    );
+    let (code, found) = codes(&s, &dir, None);
+    assert!(!found.iter().any(|c| c == "DPC042"), "{found:?}");
+    assert_eq!(code, 0, "{found:?}");
+    edit(
+        &dir,
+        "schemas/customer_segments_v1.sql",
+        "*/\n-- Ownership goes",
+        &format!("*/\n/* reviewed */ {grant}\n-- Ownership goes"),
+    );
+    let (code, found) = codes(&s, &dir, None);
+    assert!(found.iter().any(|c| c == "DPC042"), "{found:?}");
+    assert_eq!(code, 1);
+}

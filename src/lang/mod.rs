@@ -1,0 +1,3 @@
+//! The languages dpc reads and writes, as shared vocabulary for every stage.
+
+pub mod sql_lexer;
