@@ -110,7 +110,7 @@ impl AnswersFile {
             return Ok(AnswersFile::default());
         }
         serde_saphyr::from_str(&text).map_err(|e| {
-            let d = crate::check::load::from_yaml_error(&path.display().to_string(), &e);
+            let d = crate::spec::load::from_yaml_error(&path.display().to_string(), &e);
             let at = d.line.map(|l| format!(":{l}")).unwrap_or_default();
             let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
             DpcError::Usage(format!(

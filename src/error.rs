@@ -1,7 +1,7 @@
 //! Every error a user can meet, and the one place that maps them to exit codes:
 //! 0 success, 1 the checked thing fails, 2 usage or input error.
 
-use crate::check::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,7 +12,7 @@ pub enum DpcError {
     Exists { path: PathBuf },
     #[error("{0}")]
     Spec(#[from] crate::spec::SpecError),
-    #[error("the generated product failed {} check(s); nothing was written:\n{}", .0.len(), crate::check::render_text(.0))]
+    #[error("the generated product failed {} check(s); nothing was written:\n{}", .0.len(), crate::diagnostic::render_text(.0))]
     Check(Vec<Diagnostic>),
     #[error("{0}")]
     Render(#[from] crate::render::RenderError),

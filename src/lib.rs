@@ -13,6 +13,7 @@ pub mod commands;
 pub mod consumers;
 pub mod data;
 pub mod date;
+pub mod diagnostic;
 pub mod diff;
 pub mod error;
 pub mod import;

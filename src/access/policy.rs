@@ -3,9 +3,9 @@
 //! grants; and the SQL on disk granting no more than the spec.
 
 use super::matrix::{Access, Matrix, Role, Via};
-use crate::check::Diagnostic;
 use crate::check::statements::{SqlFile, sql_files};
 use crate::date::Date;
+use crate::diagnostic::Diagnostic;
 use crate::policy::{self, ACCOUNT_USERS};
 use crate::render::RenderedFile;
 use crate::spec::governance::{DefaultAccess, PrincipalType};

@@ -2,7 +2,7 @@
 //! in contract order and names no other, every alert of monitoring/alerts.yaml is an alert
 //! resource with the same query, and the schema resource is the product's schema.
 
-use super::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::spec::ProductSpec;
 use serde_json::Value;
 

@@ -1,8 +1,8 @@
 //! Databricks platform rules on the generated SQL and Python (see the table of fixes in the
 //! project's Databricks reference). Each rule has a code and a test that breaks it.
 
-use super::Diagnostic;
 use super::statements::{SqlFile, Statement, sql_files};
+use crate::diagnostic::Diagnostic;
 use crate::render::RenderedFile;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ConstraintKind, ExpectationKind};

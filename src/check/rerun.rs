@@ -2,8 +2,8 @@
 //! statement must be safe to run again: nothing drops, replaces or empties a table (DPC025),
 //! and nothing fails the second time because it already exists (DPC026).
 
-use super::Diagnostic;
 use super::statements::{SqlFile, Statement};
+use crate::diagnostic::Diagnostic;
 
 /// Table DDL files sit directly under `schemas/`; migrations and revocations below it are
 /// one-off scripts and may do what a re-run must not.

@@ -1,7 +1,7 @@
 //! The spec files must parse back into exactly the spec they were rendered from, and every
 //! derived YAML file must parse.
 
-use super::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::render::RenderedFile;
 use crate::spec::{ProductSpec, SPEC_FILES};
 

@@ -2,7 +2,7 @@
 //! the policies, and every value can be written as Databricks SQL. Each diagnostic points at
 //! a YAML path so it can be shown at its line and column.
 
-use super::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::policy;
 use crate::render::sql;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};

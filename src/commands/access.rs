@@ -2,10 +2,13 @@
 //! or none) computed from the same model the SQL is rendered from, and the policy checks.
 
 use crate::access::{self, Matrix, matrix::Via};
-use crate::check::{self, Diagnostic, load, locate};
+use crate::check;
 use crate::cli::{AccessArgs, OutputFormat};
+use crate::diagnostic::Diagnostic;
 use crate::error::DpcError;
+use crate::lang::yaml_locate as locate;
 use crate::render::RenderError;
+use crate::spec::load;
 use crate::spec::{PRODUCT_FILE, ProductSpec};
 use serde::Serialize;
 use std::path::Path;
@@ -23,33 +26,13 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
     match loaded.spec.take() {
         Some(spec) => Ok((loaded, spec)),
         None => {
-            eprint!("{}", shown(dir, &loaded, &loaded.diagnostics));
+            eprint!("{}", loaded.report(dir, &loaded.diagnostics));
             Err(DpcError::Failed(format!(
                 "the spec of {} cannot be read",
                 dir.display()
             )))
         }
     }
-}
-
-/// Diagnostics as the compiler-style text `validate` prints, with paths under `dir`.
-pub fn shown(dir: &Path, loaded: &load::Loaded, diagnostics: &[Diagnostic]) -> String {
-    let mut found = diagnostics.to_vec();
-    locate::fill(&mut found, |f| loaded.text(f));
-    let found: Vec<Diagnostic> = found
-        .into_iter()
-        .map(|mut d| {
-            d.file = dir.join(&d.file).display().to_string();
-            d
-        })
-        .collect();
-    check::render::human(&found, |file| {
-        loaded
-            .texts
-            .iter()
-            .find(|(f, _)| dir.join(f).display().to_string() == file)
-            .map(|(_, t)| t.as_str())
-    })
 }
 
 /// The access policy diagnostics of a product: the spec's and the SQL on disk's.
@@ -91,7 +74,7 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
         }
         OutputFormat::Text => {
             print!("{}", text(&spec, &matrix));
-            print!("{}", shown(dir, &loaded, &diagnostics));
+            print!("{}", loaded.report(dir, &diagnostics));
             if errors == 0 {
                 println!(
                     "{}: the access model meets the {} policy",

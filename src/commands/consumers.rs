@@ -130,7 +130,7 @@ fn audit(args: &ConsumersListArgs) -> Result<(), DpcError> {
     }
 }
 
-fn texts(loaded: &check::load::Loaded) -> Texts {
+fn texts(loaded: &crate::spec::load::Loaded) -> Texts {
     Texts {
         product: loaded.text(PRODUCT_FILE).unwrap_or_default().to_string(),
         governance: loaded.text(GOVERNANCE_FILE).unwrap_or_default().to_string(),

@@ -81,7 +81,7 @@ fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>)
     let files = Renderer::new()?.render(spec)?;
     let (problems, warnings): (Vec<_>, Vec<_>) = check::tree(spec, &files)
         .into_iter()
-        .partition(check::Diagnostic::is_error);
+        .partition(crate::diagnostic::Diagnostic::is_error);
     if !problems.is_empty() {
         return Err(DpcError::Check(problems));
     }

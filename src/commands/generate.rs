@@ -1,11 +1,14 @@
 //! `dpc generate PRODUCT_DIR`: re-renders every derived file from the spec files, keeping
 //! files a person edited (unless `--force`), deleting ones the spec no longer produces.
 
-use crate::check::{self, Diagnostic, load, locate};
+use crate::check;
 use crate::cli::{GenerateArgs, OutputFormat};
+use crate::diagnostic::{self, Diagnostic};
 use crate::error::DpcError;
+use crate::lang::yaml_locate as locate;
 use crate::render::Renderer;
 use crate::spec::PRODUCT_FILE;
+use crate::spec::load;
 use crate::sync::{self, Action, Entry};
 use crate::write::{self, Change};
 
@@ -35,7 +38,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
                 .collect();
             eprint!(
                 "{}",
-                check::render::human(&shown, |file| loaded
+                diagnostic::render::human(&shown, |file| loaded
                     .texts
                     .iter()
                     .find(|(f, _)| dir.join(f).display().to_string() == file)

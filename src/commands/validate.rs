@@ -2,11 +2,14 @@
 //! diagnostics with file, line and column.
 
 use crate::access::Matrix;
-use crate::check::{self, Diagnostic, load, locate, statements};
+use crate::check::{self, statements};
 use crate::cli::{OutputFormat, ValidateArgs};
+use crate::diagnostic::{self, Diagnostic};
 use crate::error::DpcError;
+use crate::lang::yaml_locate as locate;
 use crate::render::{RenderError, RenderedFile, Renderer, model};
 use crate::spec::PRODUCT_FILE;
+use crate::spec::load;
 use crate::sync::{self, Action};
 use std::path::{Path, PathBuf};
 
@@ -215,7 +218,7 @@ pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
             })
             .collect();
         if args.format == OutputFormat::Text {
-            text.push_str(&check::render::human(&shown, |file| {
+            text.push_str(&diagnostic::render::human(&shown, |file| {
                 report
                     .sources
                     .iter()
@@ -233,7 +236,7 @@ pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
     );
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     match args.format {
-        OutputFormat::Json => println!("{}", check::render::json(&all)),
+        OutputFormat::Json => println!("{}", diagnostic::render::json(&all)),
         // On failure the summary is the error line (stderr); not repeated here.
         OutputFormat::Text if failed => print!("{text}"),
         OutputFormat::Text => println!("{text}{summary}"),

@@ -6,8 +6,9 @@ pub mod revocation;
 pub mod yaml_edit;
 
 use crate::access::{self, Access};
-use crate::check::{self, Diagnostic};
+use crate::check;
 use crate::date::Date;
+use crate::diagnostic::Diagnostic;
 use crate::policy::{self, ACCOUNT_USERS};
 use crate::render::escape::yaml_string;
 use crate::spec::governance::{Consumer, MaskingStrategy, PrincipalType};

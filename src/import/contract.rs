@@ -33,7 +33,7 @@ pub fn read(src: &Source) -> Result<Imported, ImportError> {
             .map_or(first, |(_, t)| t);
         src.error(e.location().map(|l| l.line() as usize), text.to_string())
     })?;
-    let line = |path: &str| crate::check::locate::locate(src.text, path).map(|(l, _)| l);
+    let line = |path: &str| crate::lang::yaml_locate::locate(src.text, path).map(|(l, _)| l);
     let product: Option<ProductManifest> = sibling(src, PRODUCT_FILE);
     let governance: Option<Governance> = sibling(src, GOVERNANCE_FILE);
     let mut tables = Vec::new();

@@ -1,9 +1,11 @@
 //! The typed product spec and its one loader. Every command reads the four spec files
-//! through [`ProductSpec::load`]; nothing else parses them.
+//! through [`load::load`] (or [`ProductSpec::load`], which reports a broken spec the same
+//! way); nothing else reads them from disk.
 
 pub mod contract;
 pub mod data_type;
 pub mod governance;
+pub mod load;
 pub mod name;
 pub mod product;
 pub mod schema;
@@ -36,11 +38,12 @@ pub struct ProductSpec {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("{}: not a data product (no {PRODUCT_FILE})", dir.display())]
+    NotAProduct { dir: PathBuf },
+    /// The spec files could not be read or parsed; `report` is what `dpc validate` prints
+    /// for them (file, line, column, source line, help).
+    #[error("the spec of {} cannot be read:\n\n{}", dir.display(), report.trim_end())]
+    Invalid { dir: PathBuf, report: String },
     #[error("{file}: {message}")]
     Parse { file: String, message: String },
     #[error("cannot write {file} as YAML: {message}")]
@@ -48,22 +51,22 @@ pub enum SpecError {
 }
 
 impl ProductSpec {
-    /// Reads and parses the four spec files of the product in `dir`.
+    /// Reads and parses the four spec files of the product in `dir` through the one loader;
+    /// a spec that cannot be read is reported exactly as `dpc validate` reports it.
     pub fn load(dir: &Path) -> Result<Self, SpecError> {
-        let read = |file: &str| {
-            let path = dir.join(file);
-            std::fs::read_to_string(&path).map_err(|source| SpecError::Read { path, source })
-        };
-        let texts = [
-            read(PRODUCT_FILE)?,
-            read(CONTRACT_FILE)?,
-            read(SLA_FILE)?,
-            read(GOVERNANCE_FILE)?,
-        ];
-        Self::parse(
-            dir.display().to_string().as_str(),
-            [&texts[0], &texts[1], &texts[2], &texts[3]],
-        )
+        if !dir.join(PRODUCT_FILE).is_file() {
+            return Err(SpecError::NotAProduct {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let mut loaded = load::load(dir);
+        match loaded.spec.take() {
+            Some(spec) => Ok(spec),
+            None => Err(SpecError::Invalid {
+                dir: dir.to_path_buf(),
+                report: loaded.report(dir, &loaded.diagnostics),
+            }),
+        }
     }
 
     /// Parses the four spec texts, in [`SPEC_FILES`] order; `origin` prefixes file names in errors.

@@ -187,7 +187,7 @@ proptest! {
         let files = dpc::render::Renderer::new().expect("renderer").render(&spec).expect("renders");
         let problems: Vec<_> = dpc::check::tree(&spec, &files)
             .into_iter()
-            .filter(dpc::check::Diagnostic::is_error)
+            .filter(dpc::diagnostic::Diagnostic::is_error)
             .collect();
         prop_assert!(problems.is_empty(), "{:#?}", problems);
     }

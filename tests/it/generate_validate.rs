@@ -242,6 +242,53 @@ fn misspelled_key_is_reported_with_a_suggestion() {
     );
 }
 
+/// One loader: every command that reads a spec reports a broken one as validate does, with
+/// the file, line and column, the source line and the suggestion.
+#[test]
+fn every_command_reports_a_broken_spec_the_same_way() {
+    let s = customer_360();
+    let dir = s.product("customer-360");
+    edit(&dir, "contract.yaml", "nullable: false", "nulable: true");
+    let (line, column) = position(&dir, "contract.yaml", "nulable: true");
+    let data = s.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    // (arguments before the product, arguments after it)
+    let commands: [(&[&str], &[&str]); 6] = [
+        (&["access"], &[]),
+        (&["test"], &["--data", "data"]),
+        (&["export", "odcs"], &[]),
+        (&["export", "odps"], &[]),
+        (&["sample"], &["--out", "out"]),
+        (&["consumers", "list"], &[]),
+    ];
+    for (before, after) in commands {
+        let args = [before, after].concat();
+        let out = s
+            .dpc()
+            .args(before)
+            .arg(&dir)
+            .args(after)
+            .output()
+            .expect("run");
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            all.contains("error[DPC004]: unknown field `nulable`"),
+            "{args:?}: {all}"
+        );
+        assert!(
+            all.contains(&format!("contract.yaml:{line}:{column}")),
+            "{args:?}: {all}"
+        );
+        assert!(all.contains("did you mean `nullable`?"), "{args:?}: {all}");
+        assert!(all.contains("nulable: true\n"), "{args:?}: {all}");
+    }
+}
+
 /// An edit that deletes the file.
 const DELETE: &str = "\u{0}delete";
 

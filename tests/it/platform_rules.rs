@@ -3,9 +3,10 @@
 //! the checks must name the rule.
 
 use clap::Parser;
-use dpc::check::{self, Diagnostic};
+use dpc::check;
 use dpc::cli::{Cli, Command};
 use dpc::date::Date;
+use dpc::diagnostic::Diagnostic;
 use dpc::render::{RenderedFile, Renderer};
 use dpc::spec::ProductSpec;
 

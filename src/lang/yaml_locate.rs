@@ -135,7 +135,10 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
 }
 
 /// Fills in the line and column of every diagnostic that names a YAML path.
-pub fn fill<'a>(diagnostics: &mut [super::Diagnostic], text_of: impl Fn(&str) -> Option<&'a str>) {
+pub fn fill<'a>(
+    diagnostics: &mut [crate::diagnostic::Diagnostic],
+    text_of: impl Fn(&str) -> Option<&'a str>,
+) {
     for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
         if let (Some(path), Some(text)) = (&d.path, text_of(&d.file))
             && let Some((line, column)) = locate(text, path)

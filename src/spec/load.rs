@@ -1,7 +1,7 @@
 //! Reads a product's spec files through the one loader and turns what goes wrong into
 //! diagnostics: YAML syntax, unknown keys (with a suggestion), wrong types and values.
 
-use super::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::spec::{self, ProductSpec, SPEC_FILES};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -15,6 +15,22 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Diagnostics as the compiler-style text `validate` prints, with paths under `dir` and
+    /// the offending source lines.
+    pub fn report(&self, dir: &Path, diagnostics: &[Diagnostic]) -> String {
+        let mut found = diagnostics.to_vec();
+        crate::lang::yaml_locate::fill(&mut found, |f| self.text(f));
+        for d in &mut found {
+            d.file = dir.join(&d.file).display().to_string();
+        }
+        crate::diagnostic::render::human(&found, |file| {
+            self.texts
+                .iter()
+                .find(|(f, _)| dir.join(f).display().to_string() == file)
+                .map(|(_, t)| t.as_str())
+        })
+    }
+
     pub fn text(&self, file: &str) -> Option<&str> {
         self.texts
             .iter()
