@@ -104,7 +104,7 @@ pub struct ExportOdcsArgs {
 
     /// ODCS version to write.
     #[arg(long, value_enum, default_value = "3.1")]
-    pub version: crate::odcs::OdcsVersion,
+    pub version: crate::interop::odcs::OdcsVersion,
 
     /// Write the document to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
@@ -391,7 +391,7 @@ fn parse_email(s: &str) -> Result<String, String> {
 }
 
 fn parse_domain(s: &str) -> Result<String, String> {
-    crate::answers::check_domain(s).map(|()| s.to_string())
+    crate::input::answers::check_domain(s).map(|()| s.to_string())
 }
 
 #[derive(Debug, Clone, Args)]
@@ -699,7 +699,7 @@ pub struct ConsumersAddArgs {
     pub principal_type: PrincipalFlag,
 
     /// Privilege granted on the tables (one of the policy's consumer permissions).
-    #[arg(long, default_value = crate::policy::CONSUMER_PERMISSIONS[0].0, value_parser = clap::builder::PossibleValuesParser::new(crate::policy::CONSUMER_PERMISSIONS.map(|(p, _)| p)), ignore_case = true)]
+    #[arg(long, default_value = crate::spec::policy::CONSUMER_PERMISSIONS[0].0, value_parser = clap::builder::PossibleValuesParser::new(crate::spec::policy::CONSUMER_PERMISSIONS.map(|(p, _)| p)), ignore_case = true)]
     pub permission: String,
 
     /// Tables granted (comma-separated or repeated) [default: every table of the product].

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum DpcError {
     #[error("{0}")]
-    Input(#[from] crate::answers::InputError),
+    Input(#[from] crate::input::answers::InputError),
     #[error("{} already exists; use --force to replace it, or `dpc generate {}` to refresh its derived files", path.display(), path.display())]
     Exists { path: PathBuf },
     #[error("{0}")]
@@ -34,7 +34,10 @@ pub enum DpcError {
     DataFails(String),
     /// `--schema-from` (or the questionnaire's import) could not read the file.
     #[error("{0}")]
-    Import(#[from] crate::import::ImportError),
+    Import(#[from] crate::input::schema_import::ImportError),
+    /// `--answers`: a file that cannot be read or holds answers dpc refuses.
+    #[error("{0}")]
+    AnswersFile(#[from] crate::input::answers_file::AnswersFileError),
     /// Ctrl-C or end of input during the questionnaire; nothing was written.
     #[error("interrupted; nothing was written")]
     Interrupted,
@@ -43,7 +46,7 @@ pub enum DpcError {
     Consumers(#[from] crate::consumers::ConsumerError),
     /// `dpc import odcs`: a document that is not ODCS 3.x, or answers dpc refuses.
     #[error("{0}")]
-    Odcs(#[from] crate::odcs::OdcsError),
+    Odcs(#[from] crate::interop::odcs::OdcsError),
 }
 
 impl DpcError {
@@ -57,6 +60,7 @@ impl DpcError {
             DpcError::Data(_) => 2,
             DpcError::DataFails(_) => 1,
             DpcError::Import(_) => 2,
+            DpcError::AnswersFile(_) => 2,
             // The shell's code for a process ended by SIGINT.
             DpcError::Interrupted => 130,
             DpcError::Consumers(
@@ -66,5 +70,11 @@ impl DpcError {
             DpcError::Consumers(_) => 1,
             DpcError::Odcs(_) => 2,
         }
+    }
+}
+
+impl From<crate::input::questionnaire::prompter::Interrupted> for DpcError {
+    fn from(_: crate::input::questionnaire::prompter::Interrupted) -> Self {
+        DpcError::Interrupted
     }
 }

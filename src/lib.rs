@@ -1,33 +1,40 @@
 //! dpc: create and maintain Databricks data products.
 //!
-//! The flow is visible in the modules: [`cli`] (arguments) → [`answers`] → [`spec`] (the
-//! typed model and its one loader) → [`render`] (pure: spec in, files out) → [`check`]
-//! (parse back, platform rules) → [`write`] (the only module that touches a product).
+//! The modules are grouped by stage, in the order data flows through them; each imports only
+//! from the ones listed before it (`tests/it/layering.rs` holds this):
+//!
+//! - shared vocabulary: [`diagnostic`] (one diagnostic model), [`lang`] (escaping, the SQL
+//!   lexer, identifiers, dates, YAML positions);
+//! - [`spec`]: the typed model, its one loader, the policies and what the contract implies;
+//! - [`input`]: flags' answers, the answers file, the questionnaire, starters, schema import
+//!   (and [`interop`] for ODCS documents, which are an input too);
+//! - [`render`] (pure: spec in, files out) → [`access`] (who sees what, from the same model)
+//!   → [`check`] (parse back, platform rules) → [`write`] (the only module that writes);
+//! - the engines of the later commands: [`consumers`], [`data`], [`diff`];
+//! - the edges: [`cli`] (arguments), [`commands`] (one handler per command), [`error`] (the
+//!   one place that maps errors to exit codes).
+
+pub mod diagnostic;
+pub mod lang;
+
+pub mod spec;
+
+pub mod input;
+pub mod interop;
+
+pub mod render;
 
 pub mod access;
-pub mod answers;
-pub mod answers_file;
 pub mod check;
-pub mod cli;
-pub mod commands;
+pub mod write;
+
 pub mod consumers;
 pub mod data;
-pub mod date;
-pub mod diagnostic;
 pub mod diff;
+
+pub mod cli;
+pub mod commands;
 pub mod error;
-pub mod import;
-pub mod interactive;
-pub mod lang;
-pub mod odcs;
-pub mod odps;
-pub mod policy;
-pub mod render;
-pub mod spec;
-pub mod starter;
-pub mod summary;
-pub mod sync;
-pub mod write;
 
 use clap::Parser;
 

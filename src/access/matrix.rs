@@ -3,10 +3,10 @@
 //! rules one table's SQL sets up (owner, grants, column masks, masked view, row filter), which
 //! come either from the render model (what dpc generates) or from SQL text (what is on disk).
 
-use crate::policy::ACCOUNT_USERS;
 use crate::render::model::Model;
 use crate::spec::ProductSpec;
 use crate::spec::governance::{DefaultAccess, MaskingStrategy, PrincipalType};
+use crate::spec::policy::ACCOUNT_USERS;
 use crate::spec::values::Sensitivity;
 use indexmap::IndexMap;
 use serde::Serialize;

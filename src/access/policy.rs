@@ -3,12 +3,13 @@
 //! grants; and the SQL on disk granting no more than the spec.
 
 use super::matrix::{Access, Matrix, Role, Via};
-use crate::check::statements::{SqlFile, sql_files};
-use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{self, ACCOUNT_USERS};
+use crate::lang::date::Date;
+use crate::lang::sql_statements::SqlFile;
 use crate::render::RenderedFile;
+use crate::render::sql_files;
 use crate::spec::governance::{DefaultAccess, PrincipalType};
+use crate::spec::policy::{self, ACCOUNT_USERS};
 use crate::spec::{GOVERNANCE_FILE, ProductSpec};
 
 /// The diagnostic codes about who may read what; `dpc access` shows these.

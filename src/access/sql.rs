@@ -4,10 +4,11 @@
 //! render model but the spec's table and column names.
 
 use super::matrix::{TableRules, ViewRules};
-use crate::check::statements::{SqlFile, Statement, sql_files};
-use crate::policy::ACCOUNT_USERS;
+use crate::lang::sql_statements::{SqlFile, Statement};
 use crate::render::RenderedFile;
+use crate::render::sql_files;
 use crate::spec::ProductSpec;
+use crate::spec::policy::ACCOUNT_USERS;
 use indexmap::IndexMap;
 use regex::Regex;
 use std::collections::HashMap;
@@ -340,7 +341,7 @@ pub fn rules_from_statements(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<TableRu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::statements::split;
+    use crate::lang::sql_statements::split;
 
     fn state(sql: &str) -> State {
         let mut st = State::default();

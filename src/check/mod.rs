@@ -7,7 +7,6 @@ pub mod platform;
 pub mod rerun;
 pub mod roundtrip;
 pub mod spec_rules;
-pub mod statements;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::RenderedFile;

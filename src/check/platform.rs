@@ -1,9 +1,10 @@
 //! Databricks platform rules on the generated SQL and Python (see the table of fixes in the
 //! project's Databricks reference). Each rule has a code and a test that breaks it.
 
-use super::statements::{SqlFile, Statement, sql_files};
 use crate::diagnostic::Diagnostic;
+use crate::lang::sql_statements::{SqlFile, Statement};
 use crate::render::RenderedFile;
+use crate::render::sql_files;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ConstraintKind, ExpectationKind};
 use crate::spec::governance::MaskingStrategy;
@@ -67,7 +68,7 @@ pub fn check_parsed(
         else {
             continue;
         };
-        let col = crate::render::escape::sql_identifier(&rule.column).to_uppercase();
+        let col = crate::lang::escape::sql_identifier(&rule.column).to_uppercase();
         let masked = match masking {
             MaskingStrategy::ColumnMask => stmts
                 .iter()
@@ -262,7 +263,7 @@ fn check_table_file(
     stmts: &[Statement],
     err: &mut impl FnMut(&'static str, String),
 ) {
-    let ident = |n: &str| crate::render::escape::sql_identifier(n).to_uppercase();
+    let ident = |n: &str| crate::lang::escape::sql_identifier(n).to_uppercase();
     for f in table.pii_fields() {
         let want = format!("ALTER COLUMN {} SET TAGS", ident(&f.name));
         let tagged = stmts
@@ -319,7 +320,7 @@ fn check_table_file(
     if spec.governance.masking.strategy == MaskingStrategy::MaskedView
         && table.pii_fields().next().is_some()
     {
-        let fqn = crate::render::escape::sql_qualified(&[spec.catalog(), spec.schema(), name])
+        let fqn = crate::lang::escape::sql_qualified(&[spec.catalog(), spec.schema(), name])
             .to_uppercase();
         if stmts.iter().any(|s| {
             s.code.starts_with("GRANT SELECT ON TABLE ") && s.code.contains(&format!(" {fqn} TO "))

@@ -2,8 +2,8 @@
 //! statement must be safe to run again: nothing drops, replaces or empties a table (DPC025),
 //! and nothing fails the second time because it already exists (DPC026).
 
-use super::statements::{SqlFile, Statement};
 use crate::diagnostic::Diagnostic;
+use crate::lang::sql_statements::{SqlFile, Statement};
 
 /// Table DDL files sit directly under `schemas/`; migrations and revocations below it are
 /// one-off scripts and may do what a re-run must not.
@@ -103,7 +103,7 @@ pub fn check(files: &[SqlFile]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::statements::split;
+    use crate::lang::sql_statements::split;
 
     fn codes(sql: &str) -> Vec<&'static str> {
         check(&[SqlFile {

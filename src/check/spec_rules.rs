@@ -3,10 +3,10 @@
 //! a YAML path so it can be shown at its line and column.
 
 use crate::diagnostic::Diagnostic;
-use crate::policy;
-use crate::render::sql;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
 use crate::spec::governance::PrincipalType;
+use crate::spec::policy;
+use crate::spec::sql;
 use crate::spec::values::Scalar;
 use crate::spec::{CONTRACT_FILE, GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec, SLA_FILE};
 
@@ -315,7 +315,9 @@ fn range_order(min: Option<&Scalar>, max: Option<&Scalar>, at: &str, out: &mut O
     let wrong = match (lo.as_f64(), hi.as_f64()) {
         (Some(a), Some(b)) => a > b,
         _ => match (lo, hi) {
-            (Scalar::Text(a), Scalar::Text(b)) if sql::is_iso_date(a) && sql::is_iso_date(b) => {
+            (Scalar::Text(a), Scalar::Text(b))
+                if crate::lang::date::is_iso_date(a) && crate::lang::date::is_iso_date(b) =>
+            {
                 a > b
             }
             _ => false,
@@ -557,7 +559,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             );
         }
         if let Some(e) = &c.expires
-            && crate::date::Date::parse(e).is_none()
+            && crate::lang::date::Date::parse(e).is_none()
         {
             out.error(
                 "DPC126",
@@ -571,12 +573,14 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         let from = c
             .approved_date
             .as_deref()
-            .and_then(crate::date::Date::parse)
-            .or_else(|| crate::date::Date::today().ok());
+            .and_then(crate::lang::date::Date::parse)
+            .or_else(|| crate::lang::date::Date::today().ok());
         if let (Some(max), Some(from), Some(expires)) = (
             sens.max_grant_days,
             from,
-            c.expires.as_deref().and_then(crate::date::Date::parse),
+            c.expires
+                .as_deref()
+                .and_then(crate::lang::date::Date::parse),
         ) && expires > from.plus_days(i64::from(max))
         {
             out.error(

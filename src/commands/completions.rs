@@ -8,6 +8,6 @@ use clap::CommandFactory;
 pub fn run(args: &CompletionsArgs) -> Result<(), DpcError> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "dpc", &mut script);
-    crate::summary::print_out(&String::from_utf8_lossy(&script));
+    crate::commands::summary::print_out(&String::from_utf8_lossy(&script));
     Ok(())
 }

@@ -9,11 +9,11 @@ use crate::cli::{
     ConsumersAddArgs, ConsumersCommand, ConsumersListArgs, ConsumersRevokeArgs, OutputFormat,
 };
 use crate::consumers::{self, AddRequest, ConsumerError, Edited, Texts, revocation};
-use crate::date::Date;
 use crate::error::DpcError;
+use crate::lang::date::Date;
 use crate::render::{RenderError, Renderer, model};
 use crate::spec::{GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec};
-use crate::sync::{self, Action, Entry};
+use crate::write::sync::{self, Action, Entry};
 use crate::write::{self, Change};
 use std::path::Path;
 

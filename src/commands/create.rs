@@ -1,16 +1,16 @@
 //! `dpc create`: answers → spec → rendered tree → checks → atomic write → summary.
 
-use crate::answers::{self, Answers};
-use crate::answers_file::{AnswersFile, ConsumerEntry, SchemaAnswer};
 use crate::check;
 use crate::cli::{CreateArgs, OutputFormat};
-use crate::date::Date;
+use crate::commands::summary::Summary;
 use crate::error::DpcError;
-use crate::interactive::{self, Decision, Prompter, terminal::Terminal};
+use crate::input::answers::{self, Answers};
+use crate::input::answers_file::{AnswersFile, ConsumerEntry, SchemaAnswer};
+use crate::input::questionnaire::{self, Decision, Prompter, terminal::Terminal};
+use crate::lang::date::Date;
 use crate::render::{RenderedFile, Renderer};
 use crate::spec::ProductSpec;
 use crate::spec::schema::{SCHEMA_DIR, SpecFile};
-use crate::summary::Summary;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -153,10 +153,10 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
         draft = draft.or(AnswersFile::load(path)?);
     }
     refuse_existing(args, draft.name.as_deref())?;
-    let mut terminal = interactive::may_prompt(args.no_input).then(Terminal::new);
+    let mut terminal = questionnaire::may_prompt(args.no_input).then(Terminal::new);
     let mut notes = Vec::new();
     if let Some(p) = terminal.as_mut() {
-        notes = interactive::ask(p, &mut draft, &default_owner)?;
+        notes = questionnaire::ask(p, &mut draft, &default_owner)?;
         refuse_existing(args, draft.name.as_deref())?;
     }
     let (answers, resolved) = draft.into_answers(default_owner)?;
@@ -182,7 +182,7 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
         && !args.dry_run
     {
         let preview = Summary::new(&spec, &files, &target, true, summary.notes.clone());
-        match interactive::review(p, &preview.text())? {
+        match questionnaire::review(p, &preview.text())? {
             Decision::Write => {}
             Decision::WriteAndSave(path) => save_answers = Some(path),
             Decision::Cancel => {

@@ -1,9 +1,9 @@
 //! `dpc export odcs|odps`: a product as an open standard document, to stdout or a file.
 
 use crate::cli::{ExportCommand, ExportOdcsArgs, ExportOdpsArgs};
+use crate::commands::summary::print_out;
 use crate::error::DpcError;
 use crate::spec::ProductSpec;
-use crate::summary::print_out;
 use std::path::Path;
 
 pub fn run(command: &ExportCommand) -> Result<(), DpcError> {
@@ -15,13 +15,13 @@ pub fn run(command: &ExportCommand) -> Result<(), DpcError> {
 
 fn odcs(args: &ExportOdcsArgs) -> Result<(), DpcError> {
     let spec = ProductSpec::load(&args.product_dir)?;
-    let text = crate::odcs::export::to_text(&spec, args.version)?;
+    let text = crate::interop::odcs::export::to_text(&spec, args.version)?;
     emit(&text, args.out.as_deref())
 }
 
 fn odps(args: &ExportOdpsArgs) -> Result<(), DpcError> {
     let spec = ProductSpec::load(&args.product_dir)?;
-    let text = crate::odps::to_text(&spec)?;
+    let text = crate::interop::odps::to_text(&spec)?;
     emit(&text, args.out.as_deref())
 }
 

@@ -9,7 +9,7 @@ use crate::lang::yaml_locate as locate;
 use crate::render::Renderer;
 use crate::spec::PRODUCT_FILE;
 use crate::spec::load;
-use crate::sync::{self, Action, Entry};
+use crate::write::sync::{self, Action, Entry};
 use crate::write::{self, Change};
 
 pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {

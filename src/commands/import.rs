@@ -3,10 +3,10 @@
 
 use crate::cli::{ImportCommand, ImportOdcsArgs, OutputFormat};
 use crate::commands::create::{default_owner, product_tree, schema_files};
-use crate::date::Date;
+use crate::commands::summary::{Summary, print_out};
 use crate::error::DpcError;
-use crate::odcs::import::{Flags, Imported, Loss};
-use crate::summary::{Summary, print_out};
+use crate::interop::odcs::import::{Flags, Imported, Loss};
+use crate::lang::date::Date;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -59,14 +59,20 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     let file = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| DpcError::Usage(format!("cannot read {file}: {e}")))?;
-    let doc = crate::odcs::parse(&file, &text)?;
+    let doc = crate::interop::odcs::parse(&file, &text)?;
     let today = Date::today().map_err(DpcError::Environment)?;
     let Imported {
         spec,
         not_carried,
         mut notes,
         restored,
-    } = crate::odcs::import::import(&doc, &stem(&args.file), &flags(args), today, &default_owner)?;
+    } = crate::interop::odcs::import::import(
+        &doc,
+        &stem(&args.file),
+        &flags(args),
+        today,
+        &default_owner,
+    )?;
     let target: PathBuf = args.output_dir.join(spec.name());
     if target.exists() && !args.force && !args.dry_run {
         return Err(DpcError::Exists { path: target });
@@ -115,7 +121,7 @@ pub fn not_carried_text(file: &str, losses: &[Loss]) -> String {
         return format!("\nNot carried over from {file}: nothing\n");
     }
     let mut s = format!("\nNot carried over from {file} ({}):\n", losses.len());
-    for (what, at) in crate::odcs::import::grouped(losses) {
+    for (what, at) in crate::interop::odcs::import::grouped(losses) {
         s.push_str(&format!("  {what}\n      at {at}\n"));
     }
     s

@@ -11,5 +11,6 @@ pub mod generate;
 pub mod import;
 pub mod sample;
 pub mod schema;
+pub mod summary;
 pub mod test;
 pub mod validate;

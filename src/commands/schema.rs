@@ -5,6 +5,6 @@ use crate::error::DpcError;
 use crate::spec::schema::SpecFile;
 
 pub fn run(args: &SchemaArgs) -> Result<(), DpcError> {
-    crate::summary::print_out(&SpecFile::from(args.kind).json_schema_text());
+    crate::commands::summary::print_out(&SpecFile::from(args.kind).json_schema_text());
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! diagnostics with file, line and column.
 
 use crate::access::Matrix;
-use crate::check::{self, statements};
+use crate::check;
 use crate::cli::{OutputFormat, ValidateArgs};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::DpcError;
@@ -10,7 +10,7 @@ use crate::lang::yaml_locate as locate;
 use crate::render::{RenderError, RenderedFile, Renderer, model};
 use crate::spec::PRODUCT_FILE;
 use crate::spec::load;
-use crate::sync::{self, Action};
+use crate::write::sync::{self, Action};
 use std::path::{Path, PathBuf};
 
 /// The product directories at or under `path` (folders holding a product.yaml).
@@ -81,7 +81,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                 Ok(derived) => {
                     diagnostics.extend(staleness(dir, &derived));
                     let on_disk = derived_on_disk(dir);
-                    let sql = statements::sql_files(&on_disk);
+                    let sql = crate::render::sql_files(&on_disk);
                     diagnostics.extend(check::platform::check_parsed(spec, &on_disk, &sql));
                     diagnostics.extend(bundle(dir, spec, &derived, &mut sources));
                     // Only a hand edit or a spec change not yet generated can make the SQL

@@ -7,11 +7,11 @@ pub mod yaml_edit;
 
 use crate::access::{self, Access};
 use crate::check;
-use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::policy::{self, ACCOUNT_USERS};
-use crate::render::escape::yaml_string;
+use crate::lang::date::Date;
+use crate::lang::escape::yaml_string;
 use crate::spec::governance::{Consumer, MaskingStrategy, PrincipalType};
+use crate::spec::policy::{self, ACCOUNT_USERS};
 use crate::spec::product::ConsumerGrant;
 use crate::spec::{self, ProductSpec};
 use serde::Serialize;

@@ -5,8 +5,8 @@
 //! is revoked when the principal keeps no grant on the product (and does not own it). USE
 //! CATALOG is never revoked: the catalog is shared with other products, which may still need it.
 
-use crate::date::Date;
-use crate::render::escape::{sql_comment, sql_principal};
+use crate::lang::date::Date;
+use crate::lang::escape::{sql_comment, sql_principal};
 use crate::render::model::Model;
 
 /// The folder that keeps revocation records; `dpc generate` never touches its files.

@@ -11,7 +11,6 @@ pub mod batch;
 pub mod eval;
 pub mod generate;
 pub mod inject;
-pub mod keys;
 pub mod nested;
 pub mod parallel;
 pub mod plan;

@@ -13,16 +13,16 @@
 
 use super::DataError;
 use super::batch::Column;
-use super::keys::{self, Reference};
 use super::regex_gen::{PatternGen, UniqueValues};
 use super::rng::{RowRng, Source, name_hash};
 use super::rules::{Check, Clock, TableRules, compare};
 use super::values::{self, Kind, MICROS_PER_SECOND, Value};
 use super::words::Style;
-use crate::date::Date;
+use crate::lang::date::Date;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{Field, Table};
 use crate::spec::data_type::DataType;
+use crate::spec::keys::{self, Reference};
 use crate::spec::values::Scalar;
 use std::cmp::Ordering;
 
@@ -151,7 +151,7 @@ impl ProductPlan {
                 .map_or(clock.today, |d| d.min(clock.today)),
         };
         let names: Vec<&String> = spec.contract.tables.keys().collect();
-        let references = acyclic(keys::references(&spec.contract));
+        let references = crate::spec::keys::acyclic(keys::references(&spec.contract));
         let index_of = |t: &str, c: &str| -> Option<(usize, usize)> {
             let ti = names.iter().position(|n| *n == t)?;
             let ci = spec.contract.tables[ti]
@@ -386,29 +386,6 @@ fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
         }
         Err(_) => f(&mut String::new()),
     })
-}
-
-/// Drops references that would make a key depend on itself.
-pub(crate) fn acyclic(refs: Vec<Reference>) -> Vec<Reference> {
-    let mut kept: Vec<Reference> = Vec::new();
-    for r in refs {
-        let mut at = (r.parent_table.clone(), r.parent_column.clone());
-        let mut cyclic = false;
-        for _ in 0..=kept.len() {
-            if at == (r.table.clone(), r.column.clone()) {
-                cyclic = true;
-                break;
-            }
-            match kept.iter().find(|k| k.table == at.0 && k.column == at.1) {
-                Some(next) => at = (next.parent_table.clone(), next.parent_column.clone()),
-                None => break,
-            }
-        }
-        if !cyclic {
-            kept.push(r);
-        }
-    }
-    kept
 }
 
 fn table_plan(

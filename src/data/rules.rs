@@ -15,12 +15,12 @@
 
 use super::DataError;
 use super::values::{self, Kind, Value};
-use crate::date::Date;
-use crate::render::sql;
+use crate::lang::date::Date;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
 use crate::spec::data_type::DataType;
 use crate::spec::governance::MaskMethod;
+use crate::spec::sql;
 use crate::spec::values::{Scalar, Severity};
 use std::cmp::Ordering;
 
@@ -522,5 +522,73 @@ mod tests {
         assert_eq!(decimal_at("0.005", 2, Round::Down), Some(0));
         assert_eq!(decimal_at("1000000", 2, Round::Down), Some(100_000_000));
         assert_eq!(decimal_at("-0.001", 2, Round::Up), Some(0));
+    }
+}
+
+#[cfg(test)]
+mod same_as_the_generated_rules {
+    //! The rules `dpc test` counts are the rules the generated Python checks.
+
+    use super::{Clock, TableRules};
+    use crate::spec::ProductSpec;
+    use crate::spec::contract::{Expectation, ExpectationKind};
+    use crate::spec::values::Severity;
+
+    fn example(name: &str) -> ProductSpec {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
+        ProductSpec::load(&dir).unwrap()
+    }
+
+    const CLOCK: Clock = Clock {
+        today: 20_088,
+        now_micros: 20_088 * 86_400_000_000,
+    };
+
+    type Names = Vec<(String, Severity)>;
+
+    /// (name, severity) of every rule, per table: the generated Python's and `dpc test`'s.
+    fn both(spec: &ProductSpec) -> Vec<(Names, Names)> {
+        let model = crate::render::model::build(spec).unwrap();
+        model
+            .tables
+            .iter()
+            .map(|t| {
+                let table = &spec.contract.tables[&t.name];
+                let tested = TableRules::compile(spec, &t.name, table, CLOCK).unwrap();
+                let generated = t.rules.iter().map(|r| (r.name.clone(), r.severity));
+                let counted = tested.rules.iter().map(|r| (r.name.clone(), r.severity));
+                (generated.collect(), counted.collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generated_rules_are_the_rules_dpc_test_counts() {
+        for name in [
+            "customer-360",
+            "real-time-fraud-detection",
+            "sales-analytics",
+        ] {
+            for (generated, counted) in both(&example(name)) {
+                assert!(generated.len() > 10, "{name}: {generated:?}");
+                assert_eq!(generated, counted, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn clashing_names_are_renamed_like_dpc_test() {
+        let mut spec = example("customer-360");
+        let table = spec.contract.tables.get_mut("customers").unwrap();
+        let mut clash: Expectation = table.quality_expectations[0].clone();
+        clash.name = "email_unique".into();
+        clash.kind = ExpectationKind::Unique;
+        clash.column = "email".into();
+        table.quality_expectations.push(clash);
+        let (generated, counted) = both(&spec).remove(0);
+        assert!(generated.iter().any(|(n, _)| n == "email_unique_2"));
+        assert_eq!(generated, counted);
     }
 }

@@ -2,7 +2,7 @@
 //! written as text. Text forms are the ones the generated PySpark tests read: dates
 //! `YYYY-MM-DD`, timestamps `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC), decimals with their scale.
 
-use crate::date::{civil_from_days, days_from_civil};
+use crate::lang::date::{civil_from_days, days_from_civil};
 use crate::spec::data_type::DataType;
 
 pub const MICROS_PER_SECOND: i64 = 1_000_000;

@@ -2,7 +2,7 @@
 
 use super::Report;
 use super::rules::Kind;
-use crate::render::escape::{markdown, markdown_code};
+use crate::lang::escape::{markdown, markdown_code};
 
 fn section(kind: Kind) -> &'static str {
     match kind {

@@ -6,12 +6,12 @@
 use super::Report;
 use super::rules::{Change, Kind};
 use super::version::{Bump, Version};
-use crate::date::Date;
-use crate::render::escape::{sql_identifier, sql_qualified, sql_string};
+use crate::lang::date::Date;
+use crate::lang::escape::{sql_identifier, sql_qualified, sql_string};
 use crate::render::model::sql_type;
-use crate::render::sql;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{Contract, Field, Table};
+use crate::spec::sql;
 
 /// The migration script, or `None` when nothing needs to run on the platform.
 pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<String> {
@@ -24,7 +24,7 @@ pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<Stri
         .unwrap_or_else(|| format!("{dual_days} days after release"));
     let mut out = format!(
         "-- Migration of data product {} from contract {} to {}.\n-- Review before running; statements run top to bottom on a SQL warehouse.\n",
-        crate::render::escape::sql_comment(new.name()),
+        crate::lang::escape::sql_comment(new.name()),
         report.old_version,
         report.new_version
     );
@@ -41,8 +41,8 @@ pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<Stri
             if changes.iter().any(|c| c.kind == Kind::TableAdded) {
                 out.push_str(&format!(
                     "\n-- New table {}: created by schemas/{}_v{major}.sql.\n",
-                    crate::render::escape::sql_comment(name),
-                    crate::render::escape::sql_comment(name)
+                    crate::lang::escape::sql_comment(name),
+                    crate::lang::escape::sql_comment(name)
                 ));
             }
             continue;
@@ -66,8 +66,8 @@ pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<Stri
         let name = c.path.trim_start_matches("tables.");
         out.push_str(&format!(
             "\n-- Table {} left the contract. Drop it once the dual-running period ends ({until}):\n-- DROP TABLE IF EXISTS {};\n",
-            crate::render::escape::sql_comment(name),
-            crate::render::escape::sql_comment(&fqn(name))
+            crate::lang::escape::sql_comment(name),
+            crate::lang::escape::sql_comment(&fqn(name))
         ));
     }
     any.then_some(out)
@@ -93,7 +93,7 @@ fn column_def(f: &Field) -> String {
 fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String {
     let mut out = format!(
         "\n-- {}: changes Delta makes in place.\n",
-        crate::render::escape::sql_comment(name)
+        crate::lang::escape::sql_comment(name)
     );
     let column = |c: &Change| c.path.split('.').nth(2).map(str::to_string);
     let mut feature_defaults = false;
@@ -197,8 +197,8 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
             }
             _ => out.push_str(&format!(
                 "-- {}: {} (nothing to run; `dpc generate` updates tags, masks and docs)\n",
-                crate::render::escape::sql_comment(&c.path),
-                crate::render::escape::sql_comment(&c.reason)
+                crate::lang::escape::sql_comment(&c.path),
+                crate::lang::escape::sql_comment(&c.reason)
             )),
         }
     }
@@ -219,9 +219,9 @@ fn breaking(
     let v_old = format!("{name}_v{}", major.saturating_sub(1).max(1));
     let mut out = format!(
         "\n-- {}: breaking changes. Plan: new table {}, backfill from the old one, keep the old name as a\n-- compatibility view of the old shape until {until}; the old table stays as {} until then.\n",
-        crate::render::escape::sql_comment(name),
-        crate::render::escape::sql_comment(&v_new),
-        crate::render::escape::sql_comment(&v_old)
+        crate::lang::escape::sql_comment(name),
+        crate::lang::escape::sql_comment(&v_new),
+        crate::lang::escape::sql_comment(&v_old)
     );
     let mut defs: Vec<String> = new.schema.fields.iter().map(column_def).collect();
     if !new.primary_key.is_empty() {

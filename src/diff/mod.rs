@@ -7,7 +7,7 @@ pub mod rules;
 pub mod version;
 pub mod widening;
 
-use crate::date::Date;
+use crate::lang::date::Date;
 use crate::spec::ProductSpec;
 use crate::spec::contract::Contract;
 use rules::{Change, Kind, Notice};

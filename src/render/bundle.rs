@@ -3,8 +3,8 @@
 //! the order they must run, schedules as Quartz cron, and the schema grants. Templates only
 //! lay these out.
 
-use super::escape::sql_string;
 use super::model::{QualityCheckModel, ReaderModel, TableModel};
+use crate::lang::escape::sql_string;
 use crate::spec::ProductSpec;
 use crate::spec::values::Severity;
 use serde::Serialize;

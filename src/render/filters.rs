@@ -1,7 +1,7 @@
 //! The escaping filters templates use, one per target language. Each returns a safe string,
 //! which is the only kind of string the renderer will print.
 
-use super::escape;
+use crate::lang::escape;
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind};
 

@@ -3,17 +3,20 @@
 //! formatter refuses to print any string that did not pass through an escaping filter.
 
 pub mod bundle;
-pub mod escape;
 pub mod filters;
 pub mod header;
 pub mod model;
 pub mod rules;
-pub mod sql;
 
 use crate::spec::{self, ProductSpec};
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
+
+/// The `.sql` files of a rendered tree, each read into statements once.
+pub fn sql_files(files: &[RenderedFile]) -> Vec<crate::lang::sql_statements::SqlFile<'_>> {
+    crate::lang::sql_statements::sql_files(files.iter().map(|f| (f.path.as_str(), f.text.as_str())))
+}
 
 /// One generated file, relative to the product directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,13 +3,13 @@
 //! Fragments of code that are already escaped travel as safe strings; everything else is
 //! raw text that a template must pass through an escaping filter.
 
-use super::escape::{sql_identifier, sql_principal, sql_qualified};
-use super::sql::{self, Check};
-use crate::policy;
+use crate::lang::escape::{sql_identifier, sql_principal, sql_qualified};
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ExpectationKind, Table};
 use crate::spec::data_type::DataType;
 use crate::spec::governance::{DefaultAccess, MaskingStrategy, PrincipalType};
+use crate::spec::policy;
+use crate::spec::sql::{self, Check};
 use crate::spec::values::Severity;
 use minijinja::Value;
 use serde::Serialize;
@@ -55,7 +55,7 @@ pub struct Model<'a> {
     pub pii_count: usize,
     /// Every expectation of every table, flattened for dashboards.
     pub quality_checks: Vec<QualityCheckModel>,
-    /// Columns that hold another table's key, as `dpc sample` fills them (`crate::data::keys`).
+    /// Columns that hold another table's key, as `dpc sample` fills them (`crate::spec::keys`).
     pub references: Vec<super::rules::ReferenceModel>,
     /// Every monitoring alert with its SQL, as alerts.yaml and databricks.yml list them.
     pub alerts: Vec<super::bundle::AlertModel>,
@@ -239,23 +239,6 @@ pub fn action_for(severity: Severity, critical_fails: bool) -> &'static str {
         Severity::Critical => "drop",
         _ => "warn",
     }
-}
-
-/// The business timestamp freshness is measured on: `updated_at`, else the last timestamp,
-/// else the last date column.
-pub fn freshness_column(table: &Table) -> Option<&str> {
-    let fields = &table.schema.fields;
-    fields
-        .iter()
-        .find(|f| f.name == "updated_at" && f.data_type.is_temporal())
-        .or_else(|| {
-            fields
-                .iter()
-                .rev()
-                .find(|f| matches!(f.data_type, DataType::Timestamp | DataType::TimestampNtz))
-        })
-        .or_else(|| fields.iter().rev().find(|f| f.data_type == DataType::Date))
-        .map(|f| f.name.as_str())
 }
 
 pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
@@ -621,7 +604,7 @@ fn build_table(
         }
     }
 
-    let freshness = freshness_column(table).map(|col| {
+    let freshness = crate::spec::contract::freshness_column(table).map(|col| {
         let metric = spec.sla.freshness.metrics.iter().find(|m| m.table == name);
         let level = policy::sla(spec.sla.level);
         FreshnessModel {

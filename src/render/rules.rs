@@ -4,10 +4,10 @@
 //! the contract's expectations. Names, order and severities are the same as `dpc test`'s, so
 //! a rule named in a failing PySpark test is the rule `dpc test` names.
 
-use super::escape::sql_identifier;
 use super::model::{ExpectationModel, action_for};
-use super::sql;
+use crate::lang::escape::sql_identifier;
 use crate::spec::contract::Table;
+use crate::spec::sql;
 use crate::spec::values::Severity;
 use minijinja::Value;
 use serde::Serialize;
@@ -163,7 +163,7 @@ pub struct ReferenceModel {
 /// The references `dpc sample` keeps: every `(table.column)` mention or shared key name of the
 /// contract, except those that would make a key depend on itself.
 pub fn references(contract: &crate::spec::contract::Contract) -> Vec<ReferenceModel> {
-    crate::data::plan::acyclic(crate::data::keys::references(contract))
+    crate::spec::keys::acyclic(crate::spec::keys::references(contract))
         .into_iter()
         .map(|r| ReferenceModel {
             table: r.table,
@@ -176,67 +176,13 @@ pub fn references(contract: &crate::spec::contract::Contract) -> Vec<ReferenceMo
 
 #[cfg(test)]
 mod tests {
-    use crate::data::rules::{Clock, TableRules};
     use crate::spec::ProductSpec;
-    use crate::spec::contract::{Expectation, ExpectationKind};
-    use crate::spec::values::Severity;
 
     fn example(name: &str) -> ProductSpec {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("examples")
             .join(name);
         ProductSpec::load(&dir).unwrap()
-    }
-
-    const CLOCK: Clock = Clock {
-        today: 20_088,
-        now_micros: 20_088 * 86_400_000_000,
-    };
-
-    type Names = Vec<(String, Severity)>;
-
-    /// (name, severity) of every rule, per table: the generated Python's and `dpc test`'s.
-    fn both(spec: &ProductSpec) -> Vec<(Names, Names)> {
-        let model = crate::render::model::build(spec).unwrap();
-        model
-            .tables
-            .iter()
-            .map(|t| {
-                let table = &spec.contract.tables[&t.name];
-                let tested = TableRules::compile(spec, &t.name, table, CLOCK).unwrap();
-                let generated = t.rules.iter().map(|r| (r.name.clone(), r.severity));
-                let counted = tested.rules.iter().map(|r| (r.name.clone(), r.severity));
-                (generated.collect(), counted.collect())
-            })
-            .collect()
-    }
-
-    #[test]
-    fn generated_rules_are_the_rules_dpc_test_counts() {
-        for name in [
-            "customer-360",
-            "real-time-fraud-detection",
-            "sales-analytics",
-        ] {
-            for (generated, counted) in both(&example(name)) {
-                assert!(generated.len() > 10, "{name}: {generated:?}");
-                assert_eq!(generated, counted, "{name}");
-            }
-        }
-    }
-
-    #[test]
-    fn clashing_names_are_renamed_like_dpc_test() {
-        let mut spec = example("customer-360");
-        let table = spec.contract.tables.get_mut("customers").unwrap();
-        let mut clash: Expectation = table.quality_expectations[0].clone();
-        clash.name = "email_unique".into();
-        clash.kind = ExpectationKind::Unique;
-        clash.column = "email".into();
-        table.quality_expectations.push(clash);
-        let (generated, counted) = both(&spec).remove(0);
-        assert!(generated.iter().any(|(n, _)| n == "email_unique_2"));
-        assert_eq!(generated, counted);
     }
 
     #[test]

@@ -193,3 +193,20 @@ pub struct BackwardCompatibility {
     pub migration_scripts_provided: bool,
     pub dual_running_period_days: u32,
 }
+
+/// The business timestamp freshness is measured on: `updated_at`, else the last timestamp,
+/// else the last date column.
+pub fn freshness_column(table: &Table) -> Option<&str> {
+    let fields = &table.schema.fields;
+    fields
+        .iter()
+        .find(|f| f.name == "updated_at" && f.data_type.is_temporal())
+        .or_else(|| {
+            fields
+                .iter()
+                .rev()
+                .find(|f| matches!(f.data_type, DataType::Timestamp | DataType::TimestampNtz))
+        })
+        .or_else(|| fields.iter().rev().find(|f| f.data_type == DataType::Date))
+        .map(|f| f.name.as_str())
+}

@@ -5,11 +5,14 @@
 pub mod contract;
 pub mod data_type;
 pub mod governance;
+pub mod keys;
 pub mod load;
 pub mod name;
+pub mod policy;
 pub mod product;
 pub mod schema;
 pub mod sla;
+pub mod sql;
 pub mod values;
 
 use serde::{Serialize, de::DeserializeOwned};

@@ -9,8 +9,6 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
         .expect("constant regex")
 });
-static SIMPLE_IDENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z_][a-z0-9_]*$").expect("constant regex"));
 
 pub const MAX_PRODUCT_NAME: usize = 63;
 
@@ -84,11 +82,6 @@ pub fn check_principal(what: &str, name: &str) -> Result<(), String> {
         return Err(format!("{what} is longer than 255 characters"));
     }
     Ok(())
-}
-
-/// True when `name` can be written in SQL without backticks.
-pub fn is_simple_identifier(name: &str) -> bool {
-    SIMPLE_IDENT.is_match(name) && !super::super::render::sql::is_reserved(name)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! here with nothing from dpc but its statement splitter, and every cell is compared.
 
 use crate::common::{EXAMPLES, Scratch};
-use dpc::check::statements::{Statement, split};
+use dpc::lang::sql_statements::{Statement, split};
 use predicates::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;

@@ -60,7 +60,7 @@ fn brief_sla_yaml_parses() {
 fn the_starter_reproduces_the_brief_customers_fields() {
     // Field for field, except the partitioning the platform rules forbid with clustering.
     let brief: Contract = parse_yaml("contract.yaml", &fixture("contract.yaml")).expect("parses");
-    let starter = dpc::starter::for_domain("marketing").expect("starter");
+    let starter = dpc::input::starter::for_domain("marketing").expect("starter");
     let ours = &starter.tables[0].contract;
     let theirs = &brief.tables["customers"];
     assert_eq!(ours.schema.fields, theirs.schema.fields);

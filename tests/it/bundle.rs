@@ -380,7 +380,7 @@ fn rerun_hazard(statement: &str, before: &[String]) -> Option<String> {
 }
 
 fn rerun_hazards(sql: &str) -> Vec<String> {
-    let statements: Vec<String> = dpc::check::statements::split(sql)
+    let statements: Vec<String> = dpc::lang::sql_statements::split(sql)
         .into_iter()
         .map(|s| {
             s.text

@@ -28,8 +28,8 @@ fn marketing() -> Contract {
         unreachable!("parsed a create command")
     };
     let (answers, _) = dpc::commands::create::answers_from_flags(&args);
-    let today = dpc::date::Date::parse("2024-12-31").expect("date");
-    dpc::answers::build_spec(&answers, today)
+    let today = dpc::lang::date::Date::parse("2024-12-31").expect("date");
+    dpc::input::answers::build_spec(&answers, today)
         .expect("spec")
         .0
         .contract
@@ -516,7 +516,7 @@ fn removal_after_the_notice_period_passes_and_writes_the_migration() {
         !sql.contains("phone_number STRING COMMENT"),
         "the v2 table has no phone_number: {sql}"
     );
-    let parsed = dpc::check::statements::split(&sql);
+    let parsed = dpc::lang::sql_statements::split(&sql);
     assert!(parsed.len() >= 4);
     assert_eq!(parse_errors(&sql), Vec::<String>::new(), "{sql}");
     let log = std::fs::read_to_string(new.join("docs/changelog.md")).expect("changelog");

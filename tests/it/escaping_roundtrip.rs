@@ -2,8 +2,8 @@
 //! reader), Databricks SQL literals (decoded as Databricks does), Python literals (evaluated
 //! by CPython) and Markdown (read back by a CommonMark parser).
 
-use dpc::check::statements::split;
-use dpc::render::escape;
+use dpc::lang::escape;
+use dpc::lang::sql_statements::split;
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -161,9 +161,9 @@ proptest! {
         let display = display.replace(['\n', '\r'], " ");
         prop_assume!(!display.trim().is_empty());
         // Text the input checks refuse (control characters) is covered by the CLI error tests.
-        prop_assume!(dpc::answers::check_text("--description", &description, true).is_ok());
-        prop_assume!(dpc::answers::check_text("--display-name", &display, false).is_ok());
-        let answers = dpc::answers::Answers {
+        prop_assume!(dpc::input::answers::check_text("--description", &description, true).is_ok());
+        prop_assume!(dpc::input::answers::check_text("--display-name", &display, false).is_ok());
+        let answers = dpc::input::answers::Answers {
             name: "customer-360".into(),
             display_name: Some(display),
             description: Some(description),
@@ -173,7 +173,7 @@ proptest! {
             sla: dpc::spec::values::SlaLevel::Medium,
             sensitivity: dpc::spec::values::Sensitivity::Internal,
             catalog: "main".into(),
-            consumers: vec![dpc::answers::ConsumerAnswer::group("a `b` 'c'")],
+            consumers: vec![dpc::input::answers::ConsumerAnswer::group("a `b` 'c'")],
             masking: dpc::spec::governance::MaskingStrategy::ColumnMask,
             use_cases: None,
             data_sources: None,
@@ -182,8 +182,8 @@ proptest! {
             tables: None,
             pii: None,
         };
-        let today = dpc::date::Date::parse("2024-12-31").expect("date");
-        let (spec, _) = dpc::answers::build_spec(&answers, today).expect("valid answers");
+        let today = dpc::lang::date::Date::parse("2024-12-31").expect("date");
+        let (spec, _) = dpc::input::answers::build_spec(&answers, today).expect("valid answers");
         let files = dpc::render::Renderer::new().expect("renderer").render(&spec).expect("renders");
         let problems: Vec<_> = dpc::check::tree(&spec, &files)
             .into_iter()

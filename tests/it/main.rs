@@ -18,6 +18,7 @@ mod examples;
 mod generate_validate;
 mod generated_python_compiles;
 mod generated_sql_parses;
+mod layering;
 mod odcs;
 mod platform_rules;
 mod questionnaire;

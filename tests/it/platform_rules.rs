@@ -5,8 +5,8 @@
 use clap::Parser;
 use dpc::check;
 use dpc::cli::{Cli, Command};
-use dpc::date::Date;
 use dpc::diagnostic::Diagnostic;
+use dpc::lang::date::Date;
 use dpc::render::{RenderedFile, Renderer};
 use dpc::spec::ProductSpec;
 
@@ -25,7 +25,7 @@ fn product(flags: &[&str]) -> (ProductSpec, Vec<RenderedFile>) {
     };
     let (answers, _) = dpc::commands::create::answers_from_flags(&args);
     let today = Date::parse("2024-12-31").expect("date");
-    let (spec, _) = dpc::answers::build_spec(&answers, today).expect("spec");
+    let (spec, _) = dpc::input::answers::build_spec(&answers, today).expect("spec");
     let files = Renderer::new()
         .expect("renderer")
         .render(&spec)

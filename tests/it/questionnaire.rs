@@ -54,7 +54,7 @@ fn exit_code(p: &mut PtySession) -> i32 {
 /// `review` (0 write, 1 write and save, 2 write nothing). Each list is answered once its
 /// last item is on screen, so no key reaches the terminal before the list reads it.
 fn masks_then_review(p: &mut PtySession, domain: &str, review: usize) {
-    let starter = dpc::starter::for_domain(domain).expect("starter");
+    let starter = dpc::input::starter::for_domain(domain).expect("starter");
     for t in &starter.tables {
         for column in t.pii_categories.keys() {
             answer(p, &format!("Mask for {}.{column}", t.name), "");
