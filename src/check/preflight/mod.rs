@@ -96,10 +96,17 @@ pub fn check_parsed(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<Diagnostic> {
             statements: &f.statements,
             ensure_checks: false,
         };
-        run(&mut model, &catalog_owner, &directory, &step, &mut out, "");
+        run(
+            &mut model,
+            &catalog_owner,
+            &directory,
+            &step,
+            &mut out,
+            None,
+        );
     }
     for step in &job {
-        run(&mut model, &deployer, &directory, step, &mut out, "");
+        run(&mut model, &deployer, &directory, step, &mut out, None);
     }
     if out.iter().any(Diagnostic::is_error) {
         return out;
@@ -113,7 +120,7 @@ pub fn check_parsed(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<Diagnostic> {
             &directory,
             step,
             &mut second,
-            " (second run of the job)",
+            Some(" (second run of the job)"),
         );
     }
     // Warnings were given on the first run already.
@@ -138,8 +145,9 @@ fn run(
     directory: &Directory,
     step: &Step<'_>,
     out: &mut Vec<Diagnostic>,
-    when: &str,
+    second_run: Option<&str>,
 ) {
+    let when = second_run.unwrap_or("");
     let mut session = Session {
         who,
         directory,
@@ -147,8 +155,25 @@ fn run(
         ensure_checks: step.ensure_checks,
     };
     for s in step.statements {
+        // On the second run every statement must leave the model as it found it.
+        let before = second_run.map(|_| model.clone());
         match interpret::apply(model, &mut session, s) {
-            Outcome::Applied => {}
+            Outcome::Applied => {
+                if let Some(before) = before {
+                    let changed = before.differences(model);
+                    if !changed.is_empty() {
+                        out.push(
+                            Diagnostic::new(
+                                "DPC067",
+                                step.path,
+                                format!("the second run of the job changes {} here; a deployed product must be left as it is (constraints dropped and re-added rescan the table and fail concurrent writers)", changed.join(", ")),
+                            )
+                            .at_line(s.line, 1)
+                            .help("add constraints, tags and grants only when missing (schemas/checks/ are applied that way)"),
+                        );
+                    }
+                }
+            }
             Outcome::Refused(r) => out.push(
                 Diagnostic::new(
                     r.code,
