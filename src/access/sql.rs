@@ -279,6 +279,19 @@ pub fn rules_from_statements(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<TableRu
             state.statement(s);
         }
     }
+    // GRANT names a service principal by application ID; the matrix by its spec name.
+    for readers in state.select.values_mut() {
+        for who in readers.iter_mut() {
+            if let Some(c) = spec
+                .governance
+                .approved_consumers
+                .iter()
+                .find(|c| c.application_id.as_deref() == Some(who.as_str()))
+            {
+                *who = c.principal.clone();
+            }
+        }
+    }
     let catalog = key(spec.catalog());
     let schema = format!("{catalog}.{}", key(spec.schema()));
     let wide: Vec<String> = [&catalog, &schema]

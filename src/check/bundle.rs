@@ -91,13 +91,18 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
     // Every table's DDL file is a SQL file task, in contract order.
     let tasks = sql_file_tasks(&bundle);
     let major = spec.major_version();
-    let expected: Vec<String> = spec
-        .contract
-        .tables
-        .keys()
+    // Job order: contract order, a referenced table before those that reference it.
+    let names: Vec<&str> = spec.contract.tables.keys().map(String::as_str).collect();
+    let references = crate::render::rules::references(&spec.contract);
+    let ordered: Vec<&str> = crate::render::deploy::job_order(&names, &references)
+        .into_iter()
+        .filter_map(|i| names.get(i).copied())
+        .collect();
+    let expected: Vec<String> = ordered
+        .iter()
         .map(|t| format!("schemas/{t}_v{major}.sql"))
         .collect();
-    for (table, file) in spec.contract.tables.keys().zip(&expected) {
+    for (table, file) in ordered.iter().zip(&expected) {
         if !tasks.iter().any(|t| &t.file == file) {
             out.push(
                 Diagnostic::new(

@@ -4,6 +4,8 @@
 
 pub mod bundle;
 pub mod platform;
+pub mod preflight;
+pub mod principals;
 pub mod rerun;
 pub mod roundtrip;
 pub mod spec_rules;
@@ -21,6 +23,7 @@ pub fn spec(spec: &ProductSpec) -> Vec<Diagnostic> {
 /// the renderer reports that).
 pub fn spec_with(spec: &ProductSpec, matrix: Option<&crate::access::Matrix>) -> Vec<Diagnostic> {
     let mut out = spec_rules::check(spec);
+    out.extend(principals::check(spec));
     if let Some(matrix) = matrix {
         out.extend(crate::access::policy::check_matrix(spec, matrix));
     }
@@ -32,5 +35,6 @@ pub fn tree(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let mut out = self::spec(spec);
     out.extend(roundtrip::check(spec, files));
     out.extend(platform::check(spec, files));
+    out.extend(preflight::check(spec, files));
     out
 }

@@ -33,12 +33,20 @@ pub fn check_parsed(
     let mut out = Vec::new();
     let mut any_mask = false;
     let mut any_view = false;
+    // USE CATALOG comes from the catalog owner's file, not from the file that grants SELECT.
+    let catalog_readers: BTreeSet<String> = sql
+        .iter()
+        .flat_map(|f| &f.statements)
+        .filter_map(|s| GRANT.captures(&s.code))
+        .filter(|c| &c[1] == "USE CATALOG")
+        .map(|c| c[4].to_string())
+        .collect();
     for SqlFile {
         path,
         statements: stmts,
     } in sql
     {
-        out.extend(sql_file(spec, path, stmts));
+        out.extend(sql_file(spec, path, stmts, &catalog_readers, sql));
         // Masks and masked views are decided by the table DDL files; migrations and
         // revocations beside them may create other views.
         let table_ddl = path
@@ -112,9 +120,15 @@ pub fn check_parsed(
     out
 }
 
-fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnostic> {
+fn sql_file(
+    spec: &ProductSpec,
+    path: &str,
+    stmts: &[Statement],
+    catalog_readers: &BTreeSet<String>,
+    all: &[SqlFile],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut use_catalog = BTreeSet::new();
+    let mut use_catalog = catalog_readers.clone();
     let mut use_schema = BTreeSet::new();
     let mut select = Vec::new();
 
@@ -147,11 +161,18 @@ fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnost
                     "ownership is not a table property; use ALTER TABLE ... SET OWNER TO".into(),
                 );
             }
-            if code.contains("PRIMARY KEY") && !code.contains(") RELY") {
-                err(
-                    "DPC019",
-                    "PRIMARY KEY is informational on Databricks; declare it RELY".into(),
-                );
+            if code.contains("PRIMARY KEY") && code.contains(") RELY") {
+                let guaranteed = path
+                    .strip_prefix("schemas/")
+                    .and_then(|p| p.rsplit_once("_v"))
+                    .and_then(|(t, _)| spec.contract.tables.get(t))
+                    .is_some_and(|t| t.primary_key_guaranteed);
+                if !guaranteed {
+                    err(
+                        "DPC019",
+                        "PRIMARY KEY ... RELY lets queries rely on a uniqueness the contract does not guarantee (primary_key_guaranteed); declare it NORELY".into(),
+                    );
+                }
             }
         }
         if code.contains("IS_MEMBER(") {
@@ -209,7 +230,7 @@ fn sql_file(spec: &ProductSpec, path: &str, stmts: &[Statement]) -> Vec<Diagnost
         .map(|(t, _)| t)
         .and_then(|t| spec.contract.tables.get_key_value(t))
     {
-        check_table_file(spec, table.0, table.1, stmts, &mut err);
+        check_table_file(spec, table.0, table.1, stmts, all, &mut err);
     }
     out
 }
@@ -261,8 +282,24 @@ fn check_table_file(
     name: &str,
     table: &crate::spec::contract::Table,
     stmts: &[Statement],
+    all: &[SqlFile],
     err: &mut impl FnMut(&'static str, String),
 ) {
+    // CHECK constraints live in schemas/checks/ (applied only when missing or changed); a table
+    // with a column mask or row filter may have none, and its DDL says the quality job
+    // enforces its rules instead.
+    let refused = stmts
+        .iter()
+        .any(|s| s.code.contains(" SET MASK ") || s.code.contains(" SET ROW FILTER "));
+    let checks_path = format!(
+        "{}/{name}_v{}.sql",
+        crate::render::deploy::CHECKS_DIR,
+        spec.major_version()
+    );
+    let checks: &[Statement] = all
+        .iter()
+        .find(|f| f.path == checks_path)
+        .map_or(&[], |f| &f.statements);
     let ident = |n: &str| crate::lang::escape::sql_identifier(n).to_uppercase();
     for f in table.pii_fields() {
         let want = format!("ALTER COLUMN {} SET TAGS", ident(&f.name));
@@ -306,7 +343,7 @@ fn check_table_file(
                 "ADD CONSTRAINT {} CHECK (",
                 ident(&format!("{}_{suffix}", f.name))
             );
-            if !stmts.iter().any(|s| s.code.contains(&want)) {
+            if !refused && !checks.iter().any(|s| s.code.contains(&want)) {
                 err(
                     "DPC023",
                     format!(

@@ -167,6 +167,9 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     notes.extend(built.0);
     let (files, warnings) = product_tree(&spec)?;
     notes.extend(warnings);
+    if let Ok(model) = crate::render::model::build(&spec) {
+        notes.extend(crate::render::deploy::notes(&model));
+    }
     let (rows, seed) = (
         crate::data::generate::CREATE_ROWS,
         crate::data::generate::CREATE_SEED,

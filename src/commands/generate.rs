@@ -51,7 +51,13 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
         }
     };
     let derived = Renderer::new()?.render_derived(spec)?;
-    let platform = check::platform::check(spec, &derived);
+    let mut platform = check::platform::check(spec, &derived);
+    // What Unity Catalog would refuse stops generate too; "not checked" warnings do not.
+    platform.extend(
+        check::preflight::check(spec, &derived)
+            .into_iter()
+            .filter(Diagnostic::is_error),
+    );
     if !platform.is_empty() {
         return Err(DpcError::Check(platform));
     }

@@ -56,6 +56,9 @@ pub struct ConsumerEntry {
     pub principal: String,
     pub principal_type: String,
     pub permission: String,
+    /// The name GRANT uses (a service principal's application ID); None: not granted, for a
+    /// service principal without one.
+    pub grantee: Option<String>,
 }
 
 impl Summary {
@@ -134,6 +137,7 @@ impl Summary {
                     principal: c.principal.clone(),
                     principal_type: c.principal_type.to_string(),
                     permission: c.permission.clone(),
+                    grantee: crate::render::deploy::grantee(c),
                 })
                 .collect(),
             notes,
@@ -211,7 +215,17 @@ impl Summary {
             self.consumers.len()
         ));
         for c in &self.consumers {
-            s.push_str(&format!("  {} ({})\n", c.principal, c.principal_type));
+            match &c.grantee {
+                Some(g) if *g != c.principal => s.push_str(&format!(
+                    "  {} ({}, granted as {g})\n",
+                    c.principal, c.principal_type
+                )),
+                Some(_) => s.push_str(&format!("  {} ({})\n", c.principal, c.principal_type)),
+                None => s.push_str(&format!(
+                    "  {} ({}): not granted until governance.yaml gives its application_id\n",
+                    c.principal, c.principal_type
+                )),
+            }
         }
         for n in &self.notes {
             s.push_str(&format!("\nnote: {n}\n"));

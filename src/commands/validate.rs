@@ -83,6 +83,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                     let on_disk = derived_on_disk(dir);
                     let sql = crate::render::sql_files(&on_disk);
                     diagnostics.extend(check::platform::check_parsed(spec, &on_disk, &sql));
+                    diagnostics.extend(check::preflight::check_parsed(spec, &sql));
                     diagnostics.extend(bundle(dir, spec, &derived, &mut sources));
                     // Only a hand edit or a spec change not yet generated can make the SQL
                     // grant more than the spec: DDL that is what the spec renders grants

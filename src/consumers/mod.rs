@@ -348,6 +348,7 @@ pub fn add(
     let consumer = Consumer {
         principal: req.principal.clone(),
         principal_type: req.principal_type.unwrap_or(PrincipalType::Group),
+        application_id: None,
         permission: req.permission.clone(),
         tables: req.tables.clone(),
         justification: req.justification.clone(),

@@ -23,7 +23,14 @@ pub fn statements(old: &Model<'_>, new: &Model<'_>, principal: &str) -> Vec<Stri
             .collect()
     };
     let (before, after) = (objects(old), objects(new));
-    let who = sql_principal(principal);
+    // The name the grants used: a service principal's application ID.
+    let who = old
+        .tables
+        .iter()
+        .flat_map(|t| &t.grants)
+        .find(|g| g.principal == principal)
+        .and_then(|g| g.principal_sql.as_str())
+        .map_or_else(|| sql_principal(principal), str::to_string);
     let mut out: Vec<String> = before
         .iter()
         .filter(|o| !after.contains(o))

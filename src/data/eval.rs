@@ -114,7 +114,11 @@ pub fn mask(method: MaskMethod, value: &str) -> String {
                 .collect();
             format!("****{tail}")
         }
-        MaskMethod::Hash | MaskMethod::Redact | MaskMethod::Nullify => "****".to_string(),
+        MaskMethod::Truncate => {
+            let head: String = chars.iter().take(3.min(chars.len() / 3)).collect();
+            format!("{head}***")
+        }
+        MaskMethod::Redact | MaskMethod::Nullify => "****".to_string(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! A table's contract compiled into checks, once: the rules `dpc test` counts and the rules
-//! `dpc sample` keeps. Semantics follow the SQL the product generates (`render::sql`):
+//! `dpc sample` keeps. Semantics follow the SQL the product generates (`spec::sql`):
 //! - every column's type (a value that does not parse as the type fails `<col>_type`);
 //! - `nullable: false` → `<col>_not_null`;
 //! - field constraints → the CHECK constraints' names (`<col>_format`, `<col>_allowed_values`,

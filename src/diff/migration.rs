@@ -226,10 +226,16 @@ fn breaking(
     let mut defs: Vec<String> = new.schema.fields.iter().map(column_def).collect();
     if !new.primary_key.is_empty() {
         let cols: Vec<String> = new.primary_key.iter().map(|c| sql_identifier(c)).collect();
+        // RELY only for a key the producer guarantees (as the table DDL).
         defs.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({}) RELY",
+            "CONSTRAINT {} PRIMARY KEY ({}) {}",
             sql_identifier(&format!("pk_{v_new}")),
-            cols.join(", ")
+            cols.join(", "),
+            if new.primary_key_guaranteed {
+                "RELY"
+            } else {
+                "NORELY"
+            }
         ));
     }
     let has_default = new.schema.fields.iter().any(|f| f.default.is_some());

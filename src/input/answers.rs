@@ -609,7 +609,7 @@ pub fn mask_method(category: &str, is_string: bool) -> MaskMethod {
     }
     match category {
         "email" => MaskMethod::PartialEmail,
-        "ip_address" | "national_id" => MaskMethod::Hash,
+        "ip_address" | "national_id" => MaskMethod::Truncate,
         _ => MaskMethod::Redact,
     }
 }
@@ -712,12 +712,14 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
             owner_group: owner,
             row_filter: sens.row_filter,
             external_sharing: sens.external_sharing,
+            quality_identity: None,
         },
         approved_consumers: consumers
             .into_iter()
             .map(|(principal, principal_type, permission)| Consumer {
                 principal,
                 principal_type,
+                application_id: None,
                 permission,
                 tables: Vec::new(),
                 justification: sens.justification_required.then(|| {

@@ -334,7 +334,7 @@ mod tests {
                 table: "t".into(),
                 column: "email".into(),
                 category: "email".into(),
-                masking: Some(MaskMethod::Hash),
+                masking: Some(MaskMethod::Truncate),
             }]),
             ..AnswersFile::default()
         };

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 pub const QUALITY_RUNNER: &str = "quality/run_checks.py";
 /// Task key of the job's quality-check task.
 pub const QUALITY_TASK: &str = "quality_checks";
+/// Task key of the job's task that adds missing or changed CHECK constraints.
+pub const CHECKS_TASK: &str = "apply_checks";
 /// Schedule text used when the spec names none.
 const DEFAULT_FREQUENCY: &str = "Every 30 minutes";
 
@@ -100,6 +102,8 @@ pub struct BundleModel {
     pub quality_task: String,
     pub quality_runner: &'static str,
     pub quality_depends_on: Option<String>,
+    /// The task that applies CHECK constraints after the DDL files (None: no table has any).
+    pub checks_task: Option<DdlTask>,
     pub owner_group: String,
     pub owner_email: String,
     pub destination_variables: Vec<DestinationVariable>,
@@ -411,7 +415,7 @@ fn subscriptions(channels: &[String], owner_email: &str) -> Vec<Subscription> {
 /// The bundle: schema, job (DDL in order, then the quality checks) and its schedule, owners.
 pub fn bundle(
     spec: &ProductSpec,
-    tables: &[TableModel],
+    tables: &[&TableModel],
     readers: &[ReaderModel],
     alerts: &[AlertModel],
 ) -> BundleModel {
@@ -423,14 +427,11 @@ pub fn bundle(
         privileges: vec!["ALL_PRIVILEGES"],
     }];
     for r in readers.iter().filter(|r| !r.grants.is_empty()) {
-        match schema_grants
-            .iter_mut()
-            .find(|g| g.principal == r.principal)
-        {
+        match schema_grants.iter_mut().find(|g| g.principal == r.grantee) {
             Some(g) if !g.privileges.contains(&"ALL_PRIVILEGES") => g.privileges.push("USE_SCHEMA"),
             Some(_) => {}
             None => schema_grants.push(SchemaGrant {
-                principal: r.principal.clone(),
+                principal: r.grantee.clone(),
                 privileges: vec!["USE_SCHEMA"],
             }),
         }
@@ -438,7 +439,7 @@ pub fn bundle(
 
     // Every DDL file creates the schema if needed and touches only its own table, its masks
     // and its view, so contract order is a dependency order; the chain keeps runs serial.
-    let mut taken = vec![QUALITY_TASK.to_string()];
+    let mut taken = vec![QUALITY_TASK.to_string(), CHECKS_TASK.to_string()];
     let mut ddl_tasks: Vec<DdlTask> = Vec::new();
     for t in tables {
         let key = unique(resource_key(&format!("ddl_{}", t.name)), &mut taken);
@@ -449,6 +450,16 @@ pub fn bundle(
             file: t.file.clone(),
         });
     }
+
+    let checks_task = tables
+        .iter()
+        .any(|t| t.checks_file.is_some())
+        .then(|| DdlTask {
+            key: CHECKS_TASK.to_string(),
+            table: String::new(),
+            file: super::deploy::CHECKS_RUNNER.to_string(),
+            depends_on: ddl_tasks.last().map(|t| t.key.clone()),
+        });
 
     let target = tables
         .iter()
@@ -482,7 +493,11 @@ pub fn bundle(
         job_name: format!("{}: apply DDL, check quality", spec.name()),
         job_cron: quartz_cron(target),
         job_schedule: format!("every {}", describe_minutes(target)),
-        quality_depends_on: ddl_tasks.last().map(|t| t.key.clone()),
+        quality_depends_on: checks_task
+            .as_ref()
+            .or(ddl_tasks.last())
+            .map(|t| t.key.clone()),
+        checks_task,
         ddl_tasks,
         quality_task: QUALITY_TASK.to_string(),
         quality_runner: QUALITY_RUNNER,

@@ -3,6 +3,7 @@
 //! formatter refuses to print any string that did not pass through an escaping filter.
 
 pub mod bundle;
+pub mod deploy;
 pub mod filters;
 pub mod header;
 pub mod model;
@@ -45,6 +46,9 @@ macro_rules! templates {
 pub const TEMPLATES: &[(&str, &str)] = templates!(
     "spec.yaml.j2",
     "schemas/table.sql.j2",
+    "schemas/checks.sql.j2",
+    "schemas/catalog_grants.sql.j2",
+    "schemas/apply_checks.py.j2",
     "quality/expectations.yaml.j2",
     "quality/validation_rules.py.j2",
     "quality/run_checks.py.j2",
@@ -234,7 +238,29 @@ impl Renderer {
                 path: table.file.clone(),
             });
         }
-        for (path, template) in PRODUCT_FILES {
+        // CHECK constraints apart from the DDL the job re-runs (see render::deploy).
+        for (i, table) in model.tables.iter().enumerate() {
+            let Some(path) = &table.checks_file else {
+                continue;
+            };
+            let value = tables
+                .get_item_by_index(i)
+                .map_err(|e| template_error("schemas/checks.sql.j2", &e))?;
+            let ctx = minijinja::context! { table => value, ..base.clone() };
+            let text = self.render_one("schemas/checks.sql.j2", &ctx)?;
+            files.push(RenderedFile {
+                text: header::stamp(path, &model.generator, &text),
+                path: path.clone(),
+            });
+        }
+        let mut deploy_files = vec![(deploy::CATALOG_GRANTS, "schemas/catalog_grants.sql.j2")];
+        if model.bundle.checks_task.is_some() {
+            deploy_files.push((deploy::CHECKS_RUNNER, "schemas/apply_checks.py.j2"));
+        }
+        for (path, template) in deploy_files
+            .into_iter()
+            .chain(PRODUCT_FILES.iter().copied())
+        {
             let text = self.render_one(template, &base)?;
             files.push(RenderedFile {
                 path: path.to_string(),

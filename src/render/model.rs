@@ -61,6 +61,13 @@ pub struct Model<'a> {
     pub alerts: Vec<super::bundle::AlertModel>,
     /// The asset bundle (databricks.yml): schema, DDL job, quality checks, owners.
     pub bundle: super::bundle::BundleModel,
+    /// Catalog-level grants for the catalog's owner (`schemas/catalog/grants.sql`): the owner
+    /// group may create the schema, every reader may use the catalog.
+    pub catalog_grants: Vec<Value>,
+    pub catalog_grants_file: &'static str,
+    pub checks_runner: &'static str,
+    /// Service principals that get no grant because the spec has no application ID for them.
+    pub ungranted: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +91,8 @@ pub struct ConsumerModel {
 #[derive(Serialize)]
 pub struct ReaderModel {
     pub principal: String,
+    /// The name GRANT uses: a service principal's application ID, anyone else's name.
+    pub grantee: String,
     pub principal_sql: Value,
     /// What it may select: the table, or the masked view where one exists.
     pub grants: Vec<Value>,
@@ -105,11 +114,20 @@ pub struct TableModel {
     pub columns: Vec<ColumnModel>,
     pub primary_key: Vec<String>,
     pub primary_key_sql: Option<Value>,
+    /// Informational FOREIGN KEY clauses for the references dpc knows, to tables the job
+    /// creates earlier.
+    pub foreign_keys_sql: Vec<Value>,
     pub cluster_by_sql: Option<Value>,
     pub partition_by_sql: Option<Value>,
     pub properties: Vec<(String, String)>,
     pub table_tags: Vec<(String, String)>,
     pub checks: Vec<CheckModel>,
+    /// The file the job's apply_checks task reads this table's CHECK constraints from; None
+    /// when the table has none or may not have any (a column mask or row filter).
+    pub checks_file: Option<String>,
+    /// Why the table's constraints are not CHECK constraints (`a column mask`, `a row
+    /// filter`): Unity Catalog refuses both on one table; the quality job enforces them.
+    pub checks_refused_by: Option<&'static str>,
     pub masks: Vec<MaskModel>,
     pub view: Option<ViewModel>,
     pub row_filter: Option<RowFilterModel>,
@@ -306,10 +324,18 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
                     None => code(format!("TABLE {}", t.fqn)),
                 })
                 .collect();
+            let grantee = super::deploy::grantee_of(spec, &principal);
             ReaderModel {
-                principal_sql: code(sql_principal(&principal)),
+                principal_sql: code(sql_principal(grantee.as_deref().unwrap_or(&principal))),
+                // A service principal without an application ID is granted nothing: a display
+                // name is not resolved by GRANT, and validate reports the missing ID.
+                grants: if grantee.is_some() {
+                    grants
+                } else {
+                    Vec::new()
+                },
+                grantee: grantee.unwrap_or_default(),
                 principal,
-                grants,
             }
         })
         .collect();
@@ -353,13 +379,75 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         })
         .collect();
 
+    let ungranted: Vec<String> = gov
+        .approved_consumers
+        .iter()
+        .filter(|c| super::deploy::grantee(c).is_none())
+        .map(|c| c.principal.clone())
+        .collect();
+    let mut catalog_grants = vec![code(format!(
+        "GRANT USE CATALOG ON CATALOG {} TO {}",
+        sql_identifier(catalog),
+        sql_principal(owner_group)
+    ))];
+    catalog_grants.push(code(format!(
+        "GRANT CREATE SCHEMA ON CATALOG {} TO {}",
+        sql_identifier(catalog),
+        sql_principal(owner_group)
+    )));
+    for r in readers.iter().filter(|r| !r.grants.is_empty()) {
+        if r.grantee != *owner_group {
+            catalog_grants.push(code(format!(
+                "GRANT USE CATALOG ON CATALOG {} TO {}",
+                sql_identifier(catalog),
+                r.principal_sql
+            )));
+        }
+    }
+
+    let references = super::rules::references(&spec.contract);
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    let order = super::deploy::job_order(&names, &references);
+    let fks: Vec<(usize, Value)> = references
+        .iter()
+        .filter_map(|r| {
+            let child = names.iter().position(|n| *n == r.table)?;
+            let parent = names.iter().position(|n| *n == r.parent_table)?;
+            let before = order.iter().position(|i| *i == parent)?
+                < order.iter().position(|i| *i == child)?;
+            // Unity Catalog wants the referenced columns to be the parent's primary key.
+            let keyed =
+                spec.contract.tables.get(&r.parent_table)?.primary_key == [r.parent_column.clone()];
+            (before && keyed).then(|| {
+                (
+                    child,
+                    code(format!(
+                        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) NORELY",
+                        sql_identifier(&format!("fk_{}_{}", r.table, r.column)),
+                        sql_identifier(&r.column),
+                        tables[parent].fqn,
+                        sql_identifier(&r.parent_column)
+                    )),
+                )
+            })
+        })
+        .collect();
+    for (child, fk) in fks {
+        tables[child].foreign_keys_sql.push(fk);
+    }
+
     let alerts = super::bundle::alerts(spec, &tables, &quality_checks);
-    let bundle = super::bundle::bundle(spec, &tables, &readers, &alerts);
+    let ordered: Vec<&TableModel> = order.iter().filter_map(|i| tables.get(*i)).collect();
+    let bundle = super::bundle::bundle(spec, &ordered, &readers, &alerts);
     Ok(Model {
+        catalog_grants,
+        catalog_grants_file: super::deploy::CATALOG_GRANTS,
+        checks_runner: super::deploy::CHECKS_RUNNER,
+        ungranted,
         alerts,
         bundle,
         quality_checks,
-        references: super::rules::references(&spec.contract),
+        references,
         generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
         product: &spec.product,
         contract: &spec.contract,
@@ -429,6 +517,7 @@ fn build_table(
         }
         let rule = rules.iter().find(|r| r.column == field.name);
         if let Some(rule) = rule {
+            let unmask_groups = admitted_groups(spec, &rule.unmask_groups);
             masks.push(MaskModel {
                 column: field.name.clone(),
                 column_sql: code(sql_identifier(&field.name)),
@@ -439,8 +528,8 @@ fn build_table(
                 ])),
                 type_sql: code(sql_type(&field.data_type)),
                 method: rule.method.as_str().to_string(),
-                unmask_groups: rule.unmask_groups.clone(),
-                unmasked_test: code(sql::group_test(&rule.unmask_groups)),
+                unmasked_test: code(admit_test(spec, &unmask_groups)),
+                unmask_groups,
                 masked_expr: code(sql::masked_value(
                     rule.method,
                     &field.name,
@@ -502,11 +591,17 @@ fn build_table(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // RELY lets the optimizer drop joins and DISTINCTs: only for a key the producer guarantees.
     let primary_key_sql = (!table.primary_key.is_empty()).then(|| {
         code(format!(
-            "CONSTRAINT {} PRIMARY KEY ({}) RELY",
+            "CONSTRAINT {} PRIMARY KEY ({}) {}",
             sql_identifier(&format!("pk_{name}")),
-            idents(&table.primary_key)
+            idents(&table.primary_key),
+            if table.primary_key_guaranteed {
+                "RELY"
+            } else {
+                "NORELY"
+            }
         ))
     });
     let partition_by_sql = (!table.partitioned_by.is_empty()).then(|| {
@@ -555,6 +650,7 @@ fn build_table(
                     .filter(|c| c.principal_type == PrincipalType::Group)
                     .map(|c| c.principal.clone()),
             );
+            let groups = admitted_groups(spec, &groups);
             RowFilterModel {
                 function_fqn: code(sql_qualified(&[
                     catalog,
@@ -563,10 +659,25 @@ fn build_table(
                 ])),
                 column_sql: code(sql_identifier(&key.name)),
                 type_sql: code(sql_type(&key.data_type)),
-                test: code(sql::group_test(&groups)),
+                test: code(admit_test(spec, &groups)),
                 groups,
             }
         });
+
+    // Unity Catalog refuses CHECK constraints on a table with a column mask or row filter; a
+    // masked view leaves the base table unmasked, so it keeps them.
+    let masked_here = masking == MaskingStrategy::ColumnMask && !masks.is_empty();
+    let checks_refused_by = if checks.is_empty() {
+        None
+    } else if masked_here {
+        Some("a column mask")
+    } else if row_filter.is_some() {
+        Some("a row filter")
+    } else {
+        None
+    };
+    let checks_file = (!checks.is_empty() && checks_refused_by.is_none())
+        .then(|| format!("{}/{name}_v{version}.sql", super::deploy::CHECKS_DIR));
 
     let mut expectations = Vec::new();
     for e in &table.quality_expectations {
@@ -642,11 +753,14 @@ fn build_table(
         primary_key: table.primary_key.clone(),
         columns,
         primary_key_sql,
+        foreign_keys_sql: Vec::new(),
         cluster_by_sql,
         partition_by_sql,
         properties,
         table_tags,
         checks,
+        checks_file,
+        checks_refused_by,
         masks,
         view,
         row_filter,
@@ -679,4 +793,32 @@ fn constraint_texts(field: &crate::spec::contract::Field) -> Vec<String> {
             },
         })
         .collect()
+}
+
+/// The groups a mask or row filter admits: the spec's, plus the owner group when the job's
+/// identity is known only as one of its members (no `quality_identity`), so the quality
+/// checks see real values.
+fn admitted_groups(spec: &ProductSpec, groups: &[String]) -> Vec<String> {
+    let mut out = groups.to_vec();
+    let owner = &spec.governance.access_policy.owner_group;
+    if super::deploy::quality_identity(spec).is_none() && !out.contains(owner) {
+        out.insert(0, owner.clone());
+    }
+    out
+}
+
+/// The SQL test of a mask or row filter: the quality identity by `current_user()` (a service
+/// principal is no account group), then each group.
+fn admit_test(spec: &ProductSpec, groups: &[String]) -> String {
+    let groups = sql::group_test(groups);
+    match super::deploy::quality_identity(spec) {
+        Some(id) if groups == "FALSE" => {
+            format!("current_user() = {}", crate::lang::escape::sql_string(id))
+        }
+        Some(id) => format!(
+            "current_user() = {} OR {groups}",
+            crate::lang::escape::sql_string(id)
+        ),
+        None => groups,
+    }
 }

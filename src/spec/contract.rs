@@ -24,9 +24,14 @@ pub struct Contract {
 pub struct Table {
     pub description: String,
     pub schema: TableSchema,
-    /// Primary key columns (`PRIMARY KEY ... RELY`).
+    /// Primary key columns (an informational `PRIMARY KEY`, never enforced).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub primary_key: Vec<String>,
+    /// The producer guarantees the primary key is unique, so queries may rely on it
+    /// (`PRIMARY KEY ... RELY`); otherwise the key is `NORELY`, because relying on a key the
+    /// data does not satisfy gives wrong query results.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub primary_key_guaranteed: bool,
     /// Partition columns; not together with `clustered_by`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitioned_by: Vec<String>,

@@ -52,7 +52,7 @@ vocabulary!(
         PartialEmail => "partial_email",
         Redact => "redact",
         Last4 => "last4",
-        Hash => "hash",
+        Truncate => "truncate",
         Nullify => "nullify"
     }
 );
@@ -90,13 +90,23 @@ pub struct AccessPolicy {
     pub owner_group: String,
     pub row_filter: bool,
     pub external_sharing: bool,
+    /// Application ID of the service principal the product's job runs as (its quality
+    /// checks included). Every mask and row filter admits it, so the checks see real values;
+    /// without it they admit the owner group, whose member deploys and runs the job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_identity: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consumer {
+    /// The principal's name: a group or user, or a service principal's display name (a label).
     pub principal: String,
     pub principal_type: PrincipalType,
+    /// A service principal's application ID (a UUID): Unity Catalog names service principals
+    /// by it in GRANT, REVOKE and SET OWNER. Without it no grant is written for the consumer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
     pub permission: String,
     /// Tables granted; empty means every table of the product.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -242,7 +242,11 @@ pub fn masked_value(method: MaskMethod, column: &str, t: &DataType) -> String {
             format!("CONCAT(SUBSTRING({col}, 1, 3), '***@***')")
         }
         (MaskMethod::Last4, DataType::String) => format!("CONCAT('****', RIGHT({col}, 4))"),
-        (MaskMethod::Hash, DataType::String) => format!("sha2({col}, 256)"),
+        // Generalised, never hashed: an unsalted hash of low-entropy PII (an IPv4 address, a
+        // national ID) is reversed by hashing every possible value.
+        (MaskMethod::Truncate, DataType::String) => {
+            format!("CONCAT(LEFT({col}, LEAST(3, CAST(LENGTH({col}) / 3 AS INT))), '***')")
+        }
         (MaskMethod::Redact, DataType::String) => "'****'".to_string(),
         // Any other type gets a NULL of the column's own type, so the column keeps its type.
         (_, t) => format!("CAST(NULL AS {t})"),

@@ -159,8 +159,20 @@ fn assert_matrix_matches_sql(s: &Scratch, dir: &Path, label: &str) -> usize {
             p.starts_with("schemas/") && p.ends_with(".sql") && !p["schemas/".len()..].contains('/')
         })
         .collect();
-    let sql = read_sql(&files);
     let spec = dpc::spec::ProductSpec::load(dir).expect("spec");
+    // GRANT names a service principal by application ID, the matrix by its spec name.
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .map(|(p, mut text)| {
+            for c in &spec.governance.approved_consumers {
+                if let Some(id) = &c.application_id {
+                    text = text.replace(&format!("`{id}`"), &format!("`{}`", c.principal));
+                }
+            }
+            (p, text)
+        })
+        .collect();
+    let sql = read_sql(&files);
     let prefix = format!("{}.{}.", spec.catalog(), spec.schema()).to_uppercase();
     let kinds: HashMap<String, String> = json["principals"]
         .as_array()
@@ -214,11 +226,25 @@ fn assert_matrix_matches_sql(s: &Scratch, dir: &Path, label: &str) -> usize {
     masked
 }
 
+/// Gives every service principal of the product an application ID and regenerates: without
+/// one a service principal is granted nothing (GRANT does not resolve display names).
+fn with_application_ids(s: &Scratch, dir: &std::path::Path) {
+    let gov = dir.join("governance.yaml");
+    let text = std::fs::read_to_string(&gov).expect("read");
+    let text = text.replace(
+        "    principal_type: service_principal\n",
+        "    principal_type: service_principal\n    application_id: 6f0e3b1a-2c4d-4e5f-8a9b-0c1d2e3f4a5b\n",
+    );
+    std::fs::write(&gov, text).expect("write");
+    s.dpc().arg("generate").arg(dir).assert().success();
+}
+
 #[test]
 fn the_matrix_of_each_example_matches_its_sql() {
     for (name, flags) in EXAMPLES {
         let s = Scratch::new();
         s.create(name, flags).assert().success();
+        with_application_ids(&s, &s.product(name));
         let masked = assert_matrix_matches_sql(&s, &s.product(name), name);
         assert!(
             masked > 0,
@@ -295,6 +321,7 @@ fn the_text_matrix_shows_clear_and_masked_columns() {
     s.create("customer-360", &["--domain", "marketing"])
         .assert()
         .success();
+    with_application_ids(&s, &s.product("customer-360"));
     let out = s
         .dpc()
         .args(["access", "data-products/customer-360"])

@@ -35,6 +35,19 @@ fn codes(s: &Scratch, dir: &Path, extra_env: Option<(&str, &str)>) -> (i32, Vec<
     (out.status.code().unwrap_or(-1), codes)
 }
 
+/// Gives the starter's service principal an application ID and regenerates: without one it
+/// is granted nothing (GRANT does not resolve display names), and validate warns (DPC140).
+fn with_application_ids(s: &Scratch, dir: &Path) {
+    let gov = dir.join("governance.yaml");
+    let text = std::fs::read_to_string(&gov).expect("read");
+    let text = text.replace(
+        "    principal_type: service_principal\n",
+        "    principal_type: service_principal\n    application_id: 6f0e3b1a-2c4d-4e5f-8a9b-0c1d2e3f4a5b\n",
+    );
+    std::fs::write(&gov, text).expect("write");
+    s.dpc().arg("generate").arg(dir).assert().success();
+}
+
 struct Case {
     code: &'static str,
     flags: &'static [&'static str],
@@ -206,6 +219,7 @@ fn every_policy_check_fails_when_broken_and_passes_when_kept() {
         let s = Scratch::new();
         s.create("p", case.flags).assert().success();
         let dir = s.product("p");
+        with_application_ids(&s, &dir);
         let (code, before) = codes(&s, &dir, None);
         assert!(
             !before.iter().any(|c| c == case.code),
@@ -244,6 +258,7 @@ fn account_users_may_read_the_masked_projection() {
     .assert()
     .success();
     let dir = s.product("p");
+    with_application_ids(&s, &dir);
     let everyone = "  - principal: account users\n    principal_type: group\n    permission: SELECT\n    tables:\n      - customers\napproval_workflow:";
     edit(&dir, "governance.yaml", "approval_workflow:", everyone);
     s.dpc().args(["generate"]).arg(&dir).assert().success();

@@ -4,13 +4,25 @@
 use crate::common::{EXAMPLES, Scratch, VARIANTS, read_tree};
 use crate::sql_oracle::parse_errors;
 
+/// `ALTER FUNCTION f OWNER TO p` (how mask functions reach the owner group) is Databricks SQL
+/// sqruff 0.44 has no grammar for; such lines are checked against a strict pattern instead and
+/// the rest of the file is parsed.
+fn without_alter_function_owner(sql: &str) -> String {
+    let owner = regex::Regex::new(r"^ALTER FUNCTION (?:`(?:[^`]|``)+`|\w+)(?:\.(?:`(?:[^`]|``)+`|\w+))* OWNER TO `(?:[^`]|``)+`;$")
+        .expect("regex");
+    sql.lines()
+        .filter(|l| !(l.starts_with("ALTER FUNCTION ") && owner.is_match(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn assert_sql_parses(label: &str, name: &str, flags: &[&str]) {
     let s = Scratch::new();
     s.create(name, flags).assert().success();
     let tree = read_tree(&s.product(name));
     let mut checked = 0;
     for (path, text) in tree.iter().filter(|(p, _)| p.ends_with(".sql")) {
-        let errors = parse_errors(text);
+        let errors = parse_errors(&without_alter_function_owner(text));
         assert!(
             errors.is_empty(),
             "{label} {path}:\n{}\n\n{text}",
@@ -27,6 +39,17 @@ fn the_parser_rejects_broken_sql() {
     assert!(!parse_errors("CREATE TABLE t (a STRING;").is_empty());
     assert!(!parse_errors("GRANT SELECT ON TABLE a.b TO marketing-analysts;").is_empty());
     assert!(parse_errors("GRANT SELECT ON TABLE a.b TO `marketing-analysts`;").is_empty());
+    // Only the exact form is let through; anything else on the line is still parsed.
+    assert_eq!(
+        without_alter_function_owner("ALTER FUNCTION a.b.f OWNER TO `g`;\nSELECT 1;"),
+        "SELECT 1;"
+    );
+    assert!(
+        !parse_errors(&without_alter_function_owner(
+            "ALTER FUNCTION a.b.f OWNER TO g; DROP"
+        ))
+        .is_empty()
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod generated_sql_parses;
 mod layering;
 mod odcs;
 mod platform_rules;
+mod preflight;
 mod questionnaire;
 mod spec_schemas;
 mod sql_oracle;

@@ -101,7 +101,13 @@ fn generated_products_pass_every_check() {
         } else {
             vec![]
         };
-        let found: Vec<&str> = codes(&spec, &files).iter().map(|d| d.code).collect();
+        // The starters' service principals have no application ID yet (DPC140, a warning
+        // tests/preflight.rs covers).
+        let found: Vec<&str> = codes(&spec, &files)
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| *c != "DPC140")
+            .collect();
         assert_eq!(found, expected, "{flags:?}");
     }
 }
@@ -259,13 +265,13 @@ fn dpc018_owner_is_set_with_set_owner() {
 }
 
 #[test]
-fn dpc019_primary_keys_rely() {
+fn dpc019_primary_keys_rely_only_when_guaranteed() {
     let (spec, mut files) = marketing();
     edit(
         &mut files,
         CUSTOMERS,
+        "PRIMARY KEY (customer_id) NORELY",
         "PRIMARY KEY (customer_id) RELY",
-        "PRIMARY KEY (customer_id)",
     );
     assert_fires("DPC019", &spec, &files);
 }
@@ -292,10 +298,11 @@ fn dpc021_every_pii_column_is_masked() {
 
 #[test]
 fn dpc022_regex_backslashes_are_doubled_in_literals() {
-    let (spec, mut files) = marketing();
+    // The masked view keeps the base table unmasked, so its CHECK constraints exist.
+    let (spec, mut files) = masked_view();
     edit(
         &mut files,
-        CUSTOMERS,
+        "schemas/checks/customers_v1.sql",
         r"[a-zA-Z0-9.-]+\\.[a-zA-Z]",
         r"[a-zA-Z0-9.-]+\.[a-zA-Z]",
     );
@@ -304,10 +311,10 @@ fn dpc022_regex_backslashes_are_doubled_in_literals() {
 
 #[test]
 fn dpc023_constraints_are_enforced_as_checks() {
-    let (spec, mut files) = marketing();
+    let (spec, mut files) = masked_view();
     edit(
         &mut files,
-        CUSTOMERS,
+        "schemas/checks/customers_v1.sql",
         "ALTER TABLE main_production.customer_360.customers ADD CONSTRAINT country_allowed_values CHECK (country IN ('US', 'CA', 'UK', 'DE', 'FR', 'AU', 'JP'));\n",
         "",
     );

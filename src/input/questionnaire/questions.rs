@@ -520,7 +520,7 @@ fn describe_mask(m: MaskMethod) -> String {
         MaskMethod::PartialEmail => "first letters and ***@***",
         MaskMethod::Redact => "****",
         MaskMethod::Last4 => "only the last 4 characters",
-        MaskMethod::Hash => "a SHA-256 hash (joins still work)",
+        MaskMethod::Truncate => "the first characters only (generalised)",
         MaskMethod::Nullify => "NULL",
     };
     format!("{m}: readers see {what}")
@@ -792,19 +792,22 @@ mod tests {
         };
         let mut answers = vec![Text(""); 2];
         answers.extend(std::iter::repeat_n(Text(""), 10));
-        // Only email stays PII, hashed.
+        // Only email stays PII, truncated.
         answers.push(Choices(vec![1]));
         answers.push(Choose(
             MaskMethod::ALL
                 .iter()
-                .position(|m| *m == MaskMethod::Hash)
+                .position(|m| *m == MaskMethod::Truncate)
                 .unwrap(),
         ));
         let (script, result) = run(&mut draft, answers);
         assert!(result.is_ok(), "{:?}", script.asked);
         let spec = spec_of(draft);
         assert_eq!(spec.governance.pii_fields.len(), 1);
-        assert_eq!(spec.governance.masking.rules[0].method, MaskMethod::Hash);
+        assert_eq!(
+            spec.governance.masking.rules[0].method,
+            MaskMethod::Truncate
+        );
         assert!(
             !spec.contract.tables["customers"]
                 .field("first_name")

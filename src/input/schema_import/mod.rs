@@ -233,6 +233,7 @@ pub fn new_table(
             description,
             schema: TableSchema { fields },
             primary_key,
+            primary_key_guaranteed: false,
             partitioned_by,
             clustered_by,
             quality_expectations,

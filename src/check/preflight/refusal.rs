@@ -1,0 +1,117 @@
+//! A statement Unity Catalog would refuse: the Databricks error class, what it means here,
+//! and the documentation page; each kind of refusal has its own diagnostic code.
+
+/// One refusal, before it is placed at a file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    /// Databricks error class, e.g. `COLUMN_MASKS_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT`.
+    pub class: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, class: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            code,
+            class,
+            message: message.into(),
+        }
+    }
+
+    /// The error class's page: classes with sub-classes have their own, the others an anchor
+    /// on the list of error classes.
+    pub fn doc_url(&self) -> String {
+        const BASE: &str = "https://docs.databricks.com/aws/en/error-messages/";
+        match self.class.split_once('.') {
+            Some((main, _)) => format!(
+                "{BASE}{}-error-class",
+                main.to_lowercase().replace('_', "-")
+            ),
+            None => format!("{BASE}error-classes#{}", self.class.to_lowercase()),
+        }
+    }
+}
+
+pub fn check_beside_mask(table: &str) -> Refusal {
+    Refusal::new(
+        "DPC060",
+        "COLUMN_MASKS_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
+        format!(
+            "table {table} has a column mask, so it cannot have CHECK constraints (nor a mask once it has one); enforce the rule in the quality job, or use --masking masked-view, which keeps CHECKs on the unmasked base table"
+        ),
+    )
+}
+
+pub fn check_beside_row_filter(table: &str) -> Refusal {
+    Refusal::new(
+        "DPC060",
+        "ROW_LEVEL_SECURITY_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
+        format!(
+            "table {table} has a row filter, so it cannot have CHECK constraints (nor a row filter once it has one); enforce the rule in the quality job"
+        ),
+    )
+}
+
+pub fn multiple_masks(column: &str, present: &str) -> Refusal {
+    Refusal::new(
+        "DPC061",
+        "MULTIPLE_MASKS",
+        format!(
+            "column {column} is already masked by {present}; only one mask may apply to a column"
+        ),
+    )
+}
+
+pub fn service_principal_by_name(name: &str) -> Refusal {
+    Refusal::new(
+        "DPC062",
+        "PRINCIPAL_DOES_NOT_EXIST",
+        format!(
+            "{name} is a service principal's display name; Unity Catalog names service principals by application ID (set application_id in governance.yaml)"
+        ),
+    )
+}
+
+pub fn denied(what: String) -> Refusal {
+    Refusal::new("DPC063", "INSUFFICIENT_PERMISSIONS", what)
+}
+
+pub fn not_found(class: &'static str, what: String) -> Refusal {
+    Refusal::new("DPC064", class, what)
+}
+
+pub fn limit(what: String) -> Refusal {
+    Refusal::new("DPC065", "INVALID_PARAMETER_VALUE", what)
+}
+
+pub fn default_without_feature(table: &str) -> Refusal {
+    Refusal::new(
+        "DPC066",
+        "WRONG_COLUMN_DEFAULTS_FOR_DELTA_FEATURE_NOT_ENABLED",
+        format!(
+            "table {table} declares a column DEFAULT without 'delta.feature.allowColumnDefaults' = 'supported'"
+        ),
+    )
+}
+
+pub fn exists(class: &'static str, what: String) -> Refusal {
+    Refusal::new("DPC069", class, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documentation_pages_follow_the_class() {
+        assert_eq!(
+            check_beside_mask("t").doc_url(),
+            "https://docs.databricks.com/aws/en/error-messages/column-masks-feature-not-supported-error-class"
+        );
+        assert_eq!(
+            denied("x".into()).doc_url(),
+            "https://docs.databricks.com/aws/en/error-messages/error-classes#insufficient_permissions"
+        );
+    }
+}
