@@ -44,6 +44,9 @@ pub enum DpcError {
     /// `dpc import odcs`: a document that is not ODCS 3.x, or answers dpc refuses.
     #[error("{0}")]
     Odcs(#[from] crate::odcs::OdcsError),
+    /// Another dpc command is writing the product (or its lock cannot be taken).
+    #[error("{0}")]
+    Lock(#[from] crate::lock::LockError),
 }
 
 impl DpcError {
@@ -65,6 +68,7 @@ impl DpcError {
             ) => 2,
             DpcError::Consumers(_) => 1,
             DpcError::Odcs(_) => 2,
+            DpcError::Lock(_) => 1,
         }
     }
 }

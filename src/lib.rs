@@ -17,13 +17,17 @@ pub mod diff;
 pub mod error;
 pub mod import;
 pub mod interactive;
+pub mod lock;
 pub mod odcs;
 pub mod odps;
+pub mod paths;
 pub mod policy;
 pub mod render;
+pub mod safe_read;
 pub mod spec;
 pub mod starter;
 pub mod summary;
+pub mod swap;
 pub mod sync;
 pub mod write;
 

@@ -27,7 +27,7 @@ pub fn load(dir: &Path) -> Loaded {
     let mut texts = Vec::new();
     let mut diagnostics = Vec::new();
     for file in SPEC_FILES {
-        match std::fs::read_to_string(dir.join(file)) {
+        match crate::safe_read::read_in_product(dir, file) {
             Ok(text) => texts.push((file, text)),
             Err(e) => diagnostics.push(Diagnostic::new(
                 "DPC006",

@@ -10,8 +10,11 @@ use crate::spec::{PRODUCT_FILE, ProductSpec};
 use serde::Serialize;
 use std::path::Path;
 
-/// Reads a product's spec; a missing product is a usage error, a broken spec is reported
-/// with its diagnostics and fails.
+/// Reads a product's spec and runs its checks, as every command that reads a spec does
+/// first; a missing product is a usage error, a spec that cannot be read or fails a check
+/// is reported with its diagnostics and fails (exit 1). The access policy checks are left
+/// to the caller (`access` reports them with its matrix; `consumers` changes what they
+/// judge).
 pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
     if !dir.join(PRODUCT_FILE).is_file() {
         return Err(DpcError::Usage(format!(
@@ -21,7 +24,21 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
     }
     let mut loaded = load::load(dir);
     match loaded.spec.take() {
-        Some(spec) => Ok((loaded, spec)),
+        Some(spec) => {
+            let errors: Vec<Diagnostic> = check::spec(&spec)
+                .into_iter()
+                .filter(|d| d.is_error() && !access::policy::CODES.contains(&d.code))
+                .collect();
+            if errors.is_empty() {
+                return Ok((loaded, spec));
+            }
+            eprint!("{}", shown(dir, &loaded, &errors));
+            Err(DpcError::Failed(format!(
+                "the spec of {} has errors (`dpc validate {}` lists them); nothing was done",
+                dir.display(),
+                dir.display()
+            )))
+        }
         None => {
             eprint!("{}", shown(dir, &loaded, &loaded.diagnostics));
             Err(DpcError::Failed(format!(

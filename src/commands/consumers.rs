@@ -139,6 +139,10 @@ fn texts(loaded: &check::load::Loaded) -> Texts {
 
 fn add(args: &ConsumersAddArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
+    // Taken before the spec is read: a concurrent add would otherwise edit a stale spec
+    // and one grant would be lost.
+    let _lock = crate::lock::product(dir)?;
+    crate::write::recover(dir)?;
     let (loaded, spec) = load_product(dir)?;
     let req = AddRequest {
         principal: args.principal.clone(),
@@ -159,6 +163,8 @@ fn add(args: &ConsumersAddArgs) -> Result<(), DpcError> {
 
 fn revoke(args: &ConsumersRevokeArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
+    let _lock = crate::lock::product(dir)?;
+    crate::write::recover(dir)?;
     let (loaded, spec) = load_product(dir)?;
     let edited = consumers::revoke(&spec, &texts(&loaded), &args.principal)?;
     let old = model::build(&spec).map_err(RenderError::from)?;

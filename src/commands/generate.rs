@@ -11,6 +11,15 @@ use crate::write::{self, Change};
 
 pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
+    // Held until the update is swapped in, so a concurrent writer cannot lose this one's
+    // work; what an interrupted run left is undone first (it may have hidden the product).
+    let _lock = if args.check {
+        None
+    } else {
+        let lock = crate::lock::product(dir)?;
+        crate::write::recover(dir)?;
+        Some(lock)
+    };
     if !dir.join(PRODUCT_FILE).is_file() {
         return Err(DpcError::Usage(format!(
             "{}: not a data product (no {PRODUCT_FILE}); create one with `dpc create`",

@@ -139,7 +139,7 @@ fn bundle(
     sources: &mut Vec<(String, String)>,
 ) -> Vec<Diagnostic> {
     use check::bundle::{ALERTS_FILE, BUNDLE_FILE};
-    let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+    let read = |f: &str| crate::safe_read::read_in_product(dir, f).ok();
     let text = read(BUNDLE_FILE);
     let alerts = read(ALERTS_FILE);
     let rendered = |f: &str| {
@@ -165,6 +165,7 @@ pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
         .iter()
         .flat_map(|sub| {
             walkdir::WalkDir::new(dir.join(sub))
+                .follow_root_links(false)
                 .into_iter()
                 .filter_map(Result::ok)
         })
@@ -181,7 +182,7 @@ pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = std::fs::read_to_string(e.path()).ok()?;
+            let text = crate::safe_read::read_text(e.path(), crate::safe_read::TEXT_CAP).ok()?;
             Some(RenderedFile { path: rel, text })
         })
         .collect()

@@ -52,7 +52,8 @@ impl ProductSpec {
     pub fn load(dir: &Path) -> Result<Self, SpecError> {
         let read = |file: &str| {
             let path = dir.join(file);
-            std::fs::read_to_string(&path).map_err(|source| SpecError::Read { path, source })
+            crate::safe_read::read_in_product(dir, file)
+                .map_err(|source| SpecError::Read { path, source })
         };
         let texts = [
             read(PRODUCT_FILE)?,

@@ -32,7 +32,7 @@ pub struct CsvSource {
 
 impl CsvSource {
     pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<CsvSource, DataError> {
-        let file = File::open(path).map_err(|e| DataError::read(path, e))?;
+        let file = crate::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
