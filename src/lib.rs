@@ -21,9 +21,12 @@ pub mod lock;
 pub mod odcs;
 pub mod odps;
 pub mod paths;
+pub mod pattern;
 pub mod policy;
+pub mod printable;
 pub mod render;
 pub mod safe_read;
+pub mod sample_sync;
 pub mod spec;
 pub mod starter;
 pub mod summary;
@@ -61,7 +64,7 @@ pub fn main_exit_code() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable::printable(&e.to_string()));
             e.exit_code()
         }
     }

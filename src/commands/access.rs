@@ -107,7 +107,7 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
             );
         }
         OutputFormat::Text => {
-            print!("{}", text(&spec, &matrix));
+            print!("{}", crate::printable::printable(&text(&spec, &matrix)));
             print!("{}", shown(dir, &loaded, &diagnostics));
             if errors == 0 {
                 println!(
@@ -125,6 +125,16 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
         )));
     }
     Ok(())
+}
+
+/// `text` padded with spaces to `width` characters. `format!`'s `{:<w$}` panics for widths
+/// over 65,535, and a name can be that long.
+fn pad(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    let mut s = String::with_capacity(text.len() + width.saturating_sub(len));
+    s.push_str(text);
+    s.extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+    s
 }
 
 /// One block per table: a row per column, a column per principal.
@@ -192,9 +202,9 @@ fn text(spec: &ProductSpec, matrix: &Matrix) -> String {
             .map(|r| r.principal.chars().count().max(7))
             .collect();
         let row = |label: &str, cells: Vec<String>| {
-            let mut line = format!("  {label:<first$}");
+            let mut line = format!("  {}", pad(label, first));
             for (cell, w) in cells.iter().zip(&widths) {
-                line.push_str(&format!("  {cell:<w$}"));
+                line.push_str(&format!("  {}", pad(cell, *w)));
             }
             line.trim_end().to_string() + "\n"
         };

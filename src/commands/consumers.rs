@@ -54,20 +54,21 @@ fn list(args: &ConsumersListArgs) -> Result<(), DpcError> {
         } else {
             r.tables.join(", ")
         };
+        use crate::printable::printable;
         println!(
             "{} ({}): {} on {tables}; expires {}",
-            r.principal,
+            printable(&r.principal),
             r.principal_type.as_str().replace('_', " "),
             r.permission,
             r.expires.as_deref().unwrap_or("never")
         );
         println!(
             "  justification: {}",
-            r.justification.as_deref().unwrap_or("none recorded")
+            printable(r.justification.as_deref().unwrap_or("none recorded"))
         );
         match (&r.approved_by, &r.approved_date) {
-            (Some(by), Some(on)) => println!("  approved by {by} on {on}"),
-            (Some(by), None) => println!("  approved by {by}"),
+            (Some(by), Some(on)) => println!("  approved by {} on {on}", printable(by)),
+            (Some(by), None) => println!("  approved by {}", printable(by)),
             _ => println!("  approval: none recorded"),
         }
         if !r.unmasked.is_empty() {

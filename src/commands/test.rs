@@ -259,7 +259,8 @@ pub fn run(args: &TestArgs) -> Result<(), DpcError> {
         ignored,
     );
     let text = match args.format {
-        OutputFormat::Text => report.text(),
+        // Values from the data can hold terminal escape sequences.
+        OutputFormat::Text => crate::printable::printable(&report.text()).into_owned(),
         OutputFormat::Json => report.json(),
     };
     let mut stdout = std::io::stdout().lock();

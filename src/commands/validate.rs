@@ -77,6 +77,12 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                 )),
                 Ok(derived) => {
                     diagnostics.extend(staleness(dir, &derived));
+                    diagnostics.extend(crate::sample_sync::stale(dir, spec).into_iter().map(
+                        |(path, why)| {
+                            Diagnostic::new("DPC040", path, format!("sample data is stale: {why}"))
+                                .help("run `dpc generate` to rewrite it with rows for the current contract, or `dpc sample`")
+                        },
+                    ));
                     let on_disk = derived_on_disk(dir);
                     let sql = statements::sql_files(&on_disk);
                     diagnostics.extend(check::platform::check_parsed(spec, &on_disk, &sql));

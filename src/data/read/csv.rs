@@ -51,6 +51,35 @@ impl CsvSource {
                     .to_string()
             })
             .collect();
+        // Spark renames both copies of a repeated column, so neither is the contract's.
+        if let Some((i, dup)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names[..*i].iter().any(|o| o.eq_ignore_ascii_case(n)))
+        {
+            return Err(DataError::Input {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the header repeats column {} (field {}); Spark renames both copies, so neither matches the contract",
+                    crate::printable::printable(dup),
+                    i + 1
+                ),
+            });
+        }
+        // One header field holding another delimiter: not comma-separated.
+        if names.len() == 1 && columns.len() > 1 {
+            let delimiter = [';', '\t', '|'].into_iter().find(|d| names[0].contains(*d));
+            if let Some(d) = delimiter {
+                return Err(DataError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "the header is one field holding {:?}: the file looks {}-separated; dpc reads comma-separated CSV",
+                        d,
+                        d.escape_default()
+                    ),
+                });
+            }
+        }
         let (index, mut layout) = match_columns(&names, columns);
         layout.empty = !has_header;
         Ok(CsvSource {
