@@ -57,6 +57,9 @@ impl DpcError {
             DpcError::Check(_) | DpcError::Render(_) | DpcError::Write(_) => 1,
             DpcError::Failed(_) => 1,
             DpcError::Usage(_) => 2,
+            // Output that cannot be written (a full disk, a read-only folder) is 1, as for
+            // every command; 2 stays for bad flags and input.
+            DpcError::Data(crate::data::DataError::Write { .. }) => 1,
             DpcError::Data(_) => 2,
             DpcError::DataFails(_) => 1,
             DpcError::Import(_) => 2,

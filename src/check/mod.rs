@@ -11,6 +11,7 @@ pub mod rerun;
 pub mod roundtrip;
 pub mod spec_rules;
 pub mod statements;
+pub mod yaml_error;
 
 use crate::render::RenderedFile;
 use crate::spec::ProductSpec;

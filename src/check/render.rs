@@ -19,6 +19,14 @@ pub fn human<'a>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'a
                     .zip(line.checked_sub(1))
                     .and_then(|(t, i)| t.lines().nth(i))
                 {
+                    // A very long line is cut: the marker and a glimpse are what help.
+                    let cut: String;
+                    let text = if text.chars().count() > 200 {
+                        cut = text.chars().take(200).chain(['…']).collect();
+                        cut.as_str()
+                    } else {
+                        text
+                    };
                     let gutter = " ".repeat(line.to_string().len());
                     let pad: String = text
                         .chars()
