@@ -47,6 +47,9 @@ pub enum DpcError {
     /// `dpc import odcs`: a document that is not ODCS 3.x, or answers dpc refuses.
     #[error("{0}")]
     Odcs(#[from] crate::interop::odcs::OdcsError),
+    /// Another dpc command is writing the product (or its lock cannot be taken).
+    #[error("{0}")]
+    Lock(#[from] crate::write::lock::LockError),
 }
 
 impl DpcError {
@@ -57,6 +60,9 @@ impl DpcError {
             DpcError::Check(_) | DpcError::Render(_) | DpcError::Write(_) => 1,
             DpcError::Failed(_) => 1,
             DpcError::Usage(_) => 2,
+            // Output that cannot be written (a full disk, a read-only folder) is 1, as for
+            // every command; 2 stays for bad flags and input.
+            DpcError::Data(crate::data::DataError::Write { .. }) => 1,
             DpcError::Data(_) => 2,
             DpcError::DataFails(_) => 1,
             DpcError::Import(_) => 2,
@@ -69,6 +75,7 @@ impl DpcError {
             ) => 2,
             DpcError::Consumers(_) => 1,
             DpcError::Odcs(_) => 2,
+            DpcError::Lock(_) => 1,
         }
     }
 }

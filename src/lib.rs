@@ -15,6 +15,7 @@
 //!   one place that maps errors to exit codes).
 
 pub mod diagnostic;
+pub mod files;
 pub mod lang;
 
 pub mod spec;
@@ -66,7 +67,7 @@ pub fn main_exit_code() -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", lang::printable::printable(&e.to_string()));
             e.exit_code()
         }
     }

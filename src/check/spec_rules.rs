@@ -127,8 +127,28 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
 fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
     let base = format!("tables.{name}");
     let sens = policy::sensitivity(spec.governance.classification.sensitivity);
-    if let Err(m) = crate::spec::name::check_uc_name("table name", name) {
+    if let Err(m) = crate::spec::name::check_uc_name("table name", name)
+        .and_then(|()| crate::spec::name::check_file_name("table name", name))
+    {
         out.error("DPC109", CONTRACT_FILE, base.clone(), m);
+    }
+    // Tables compare ignoring case in Unity Catalog, and their files collide on macOS and
+    // Windows.
+    if let Some(other) = spec
+        .contract
+        .tables
+        .keys()
+        .take_while(|k| k.as_str() != name)
+        .find(|k| k.eq_ignore_ascii_case(name))
+    {
+        out.error(
+            "DPC112",
+            CONTRACT_FILE,
+            base.clone(),
+            format!(
+                "tables {other} and {name} differ only in case; Unity Catalog names ignore case, so they are the same table"
+            ),
+        );
     }
     let index = |col: &str| table.schema.fields.iter().position(|f| f.name == col);
     for (list, cols) in [
@@ -155,13 +175,20 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
     }
     for (fi, f) in table.schema.fields.iter().enumerate() {
         let at = format!("{base}.schema.fields[{fi}]");
-        if table.schema.fields[..fi].iter().any(|o| o.name == f.name) {
-            out.error(
-                "DPC112",
-                CONTRACT_FILE,
-                format!("{at}.name"),
-                format!("column {} appears twice", f.name),
-            );
+        // Unity Catalog (and Spark) resolve names ignoring case.
+        if let Some(o) = table.schema.fields[..fi]
+            .iter()
+            .find(|o| o.name.eq_ignore_ascii_case(&f.name))
+        {
+            let m = if o.name == f.name {
+                format!("column {} appears twice", f.name)
+            } else {
+                format!(
+                    "columns {} and {} differ only in case; Unity Catalog names ignore case, so they are the same column",
+                    o.name, f.name
+                )
+            };
+            out.error("DPC112", CONTRACT_FILE, format!("{at}.name"), m);
         }
         if let Err(m) = crate::spec::name::check_uc_name("column name", &f.name) {
             out.error("DPC109", CONTRACT_FILE, format!("{at}.name"), m);
@@ -229,14 +256,9 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
             out.error("DPC117", CONTRACT_FILE, at.clone(), m);
         }
         if e.kind == ExpectationKind::Regex
-            && let Some(Err(x)) = e.pattern.as_deref().map(regex::Regex::new)
+            && let Some(Err(x)) = e.pattern.as_deref().map(crate::lang::pattern::check)
         {
-            out.error(
-                "DPC115",
-                CONTRACT_FILE,
-                format!("{at}.pattern"),
-                format!("pattern does not compile: {x}"),
-            );
+            out.error("DPC115", CONTRACT_FILE, format!("{at}.pattern"), x);
         }
         if e.kind == ExpectationKind::Range {
             range_order(e.min.as_ref(), e.max.as_ref(), &at, out);
@@ -281,13 +303,8 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
                     );
                 }
                 Some(p) => {
-                    if let Err(e) = regex::Regex::new(p) {
-                        out.error(
-                            "DPC115",
-                            CONTRACT_FILE,
-                            format!("{cat}.pattern"),
-                            format!("pattern does not compile: {e}"),
-                        );
+                    if let Err(e) = crate::lang::pattern::check(p) {
+                        out.error("DPC115", CONTRACT_FILE, format!("{cat}.pattern"), e);
                     }
                 }
             },

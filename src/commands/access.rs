@@ -6,15 +6,17 @@ use crate::check;
 use crate::cli::{AccessArgs, OutputFormat};
 use crate::diagnostic::Diagnostic;
 use crate::error::DpcError;
-use crate::lang::yaml_locate as locate;
 use crate::render::RenderError;
 use crate::spec::load;
 use crate::spec::{PRODUCT_FILE, ProductSpec};
 use serde::Serialize;
 use std::path::Path;
 
-/// Reads a product's spec; a missing product is a usage error, a broken spec is reported
-/// with its diagnostics and fails.
+/// Reads a product's spec and runs its checks, as every command that reads a spec does
+/// first; a missing product is a usage error, a spec that cannot be read or fails a check
+/// is reported with its diagnostics and fails (exit 1). The access policy checks are left
+/// to the caller (`access` reports them with its matrix; `consumers` changes what they
+/// judge).
 pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
     if !dir.join(PRODUCT_FILE).is_file() {
         return Err(DpcError::Usage(format!(
@@ -24,7 +26,21 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
     }
     let mut loaded = load::load(dir);
     match loaded.spec.take() {
-        Some(spec) => Ok((loaded, spec)),
+        Some(spec) => {
+            let errors: Vec<Diagnostic> = check::spec(&spec)
+                .into_iter()
+                .filter(|d| d.is_error() && !access::policy::CODES.contains(&d.code))
+                .collect();
+            if errors.is_empty() {
+                return Ok((loaded, spec));
+            }
+            eprint!("{}", loaded.report(dir, &errors));
+            Err(DpcError::Failed(format!(
+                "the spec of {} has errors (`dpc validate {}` lists them); nothing was done",
+                dir.display(),
+                dir.display()
+            )))
+        }
         None => {
             eprint!("{}", loaded.report(dir, &loaded.diagnostics));
             Err(DpcError::Failed(format!(
@@ -59,7 +75,7 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
     let (loaded, spec) = load_product(dir)?;
     let matrix = access::of_spec(&spec).map_err(RenderError::from)?;
     let mut diagnostics = policy_diagnostics(dir, &spec);
-    locate::fill(&mut diagnostics, |f| loaded.text(f));
+    crate::diagnostic::fill(&mut diagnostics, |f| loaded.text(f));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     match args.format {
         OutputFormat::Json => {
@@ -73,7 +89,10 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
             );
         }
         OutputFormat::Text => {
-            print!("{}", text(&spec, &matrix));
+            print!(
+                "{}",
+                crate::lang::printable::printable(&text(&spec, &matrix))
+            );
             print!("{}", loaded.report(dir, &diagnostics));
             if errors == 0 {
                 println!(
@@ -91,6 +110,16 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
         )));
     }
     Ok(())
+}
+
+/// `text` padded with spaces to `width` characters. `format!`'s `{:<w$}` panics for widths
+/// over 65,535, and a name can be that long.
+fn pad(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    let mut s = String::with_capacity(text.len() + width.saturating_sub(len));
+    s.push_str(text);
+    s.extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+    s
 }
 
 /// One block per table: a row per column, a column per principal.
@@ -158,9 +187,9 @@ fn text(spec: &ProductSpec, matrix: &Matrix) -> String {
             .map(|r| r.principal.chars().count().max(7))
             .collect();
         let row = |label: &str, cells: Vec<String>| {
-            let mut line = format!("  {label:<first$}");
+            let mut line = format!("  {}", pad(label, first));
             for (cell, w) in cells.iter().zip(&widths) {
-                line.push_str(&format!("  {cell:<w$}"));
+                line.push_str(&format!("  {}", pad(cell, *w)));
             }
             line.trim_end().to_string() + "\n"
         };

@@ -54,20 +54,21 @@ fn list(args: &ConsumersListArgs) -> Result<(), DpcError> {
         } else {
             r.tables.join(", ")
         };
+        use crate::lang::printable::printable;
         println!(
             "{} ({}): {} on {tables}; expires {}",
-            r.principal,
+            printable(&r.principal),
             r.principal_type.as_str().replace('_', " "),
             r.permission,
             r.expires.as_deref().unwrap_or("never")
         );
         println!(
             "  justification: {}",
-            r.justification.as_deref().unwrap_or("none recorded")
+            printable(r.justification.as_deref().unwrap_or("none recorded"))
         );
         match (&r.approved_by, &r.approved_date) {
-            (Some(by), Some(on)) => println!("  approved by {by} on {on}"),
-            (Some(by), None) => println!("  approved by {by}"),
+            (Some(by), Some(on)) => println!("  approved by {} on {on}", printable(by)),
+            (Some(by), None) => println!("  approved by {}", printable(by)),
             _ => println!("  approval: none recorded"),
         }
         if !r.unmasked.is_empty() {
@@ -139,6 +140,10 @@ fn texts(loaded: &crate::spec::load::Loaded) -> Texts {
 
 fn add(args: &ConsumersAddArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
+    // Taken before the spec is read: a concurrent add would otherwise edit a stale spec
+    // and one grant would be lost.
+    let _lock = crate::write::lock::product(dir)?;
+    crate::write::recover(dir)?;
     let (loaded, spec) = load_product(dir)?;
     let req = AddRequest {
         principal: args.principal.clone(),
@@ -159,6 +164,8 @@ fn add(args: &ConsumersAddArgs) -> Result<(), DpcError> {
 
 fn revoke(args: &ConsumersRevokeArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
+    let _lock = crate::write::lock::product(dir)?;
+    crate::write::recover(dir)?;
     let (loaded, spec) = load_product(dir)?;
     let edited = consumers::revoke(&spec, &texts(&loaded), &args.principal)?;
     let old = model::build(&spec).map_err(RenderError::from)?;

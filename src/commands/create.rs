@@ -139,10 +139,43 @@ pub fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
 /// Refuses an existing product before any question is asked (and again once the name is).
 fn refuse_existing(args: &CreateArgs, name: Option<&str>) -> Result<(), DpcError> {
     let Some(name) = name else { return Ok(()) };
-    let target = args.output_dir.join(name);
-    if target.exists() && !args.force && !args.dry_run {
-        return Err(DpcError::Exists { path: target });
+    refuse_target(&args.output_dir.join(name), args.force, args.dry_run)
+}
+
+/// Anything at `target` is refused without `--force`; with it, only a dpc product may be
+/// replaced (never a source folder or a plain file). A dangling link counts as something.
+pub fn refuse_target(target: &Path, force: bool, dry_run: bool) -> Result<(), DpcError> {
+    if std::fs::symlink_metadata(target).is_err() {
+        return Ok(());
     }
+    if force && !crate::write::is_product(target) {
+        return Err(DpcError::Usage(
+            crate::write::WriteError::NotProduct {
+                path: target.to_path_buf(),
+            }
+            .to_string(),
+        ));
+    }
+    if !force && !dry_run {
+        return Err(DpcError::Exists {
+            path: target.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Writes a new product's tree under the product lock, after undoing what an interrupted
+/// run left and checking the target again (another run may have created it meanwhile).
+pub fn write_product(target: &Path, files: &[RenderedFile], force: bool) -> Result<(), DpcError> {
+    let parent = crate::write::parent_of(target);
+    std::fs::create_dir_all(&parent).map_err(|source| crate::write::WriteError::OutputDir {
+        path: parent.clone(),
+        source,
+    })?;
+    let _lock = crate::write::lock::product(target)?;
+    crate::write::recover(target)?;
+    refuse_target(target, force, false)?;
+    crate::write::write_tree(target, files, force)?;
     Ok(())
 }
 
@@ -195,7 +228,7 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
         }
     }
     if !args.dry_run {
-        crate::write::write_tree(&target, &files, args.force)?;
+        write_product(&target, &files, args.force)?;
         // Regenerated on every create: they follow the binary's spec types.
         for (path, text) in &schemas {
             crate::write::write_file(path, text)?;

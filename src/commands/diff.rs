@@ -12,7 +12,8 @@ use std::process::Command;
 
 fn load_side(path: &Path) -> Result<Side, DpcError> {
     if path.is_dir() {
-        return Ok(Side::Product(Box::new(ProductSpec::load(path)?)));
+        let (_, spec) = super::access::load_product(path)?;
+        return Ok(Side::Product(Box::new(spec)));
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -69,7 +70,8 @@ fn load_at_revision(path: &Path, rev: &str) -> Result<Side, DpcError> {
         .replace('\\', "/");
     let show = |file: &str| {
         let spec = format!("{rev}:{file}");
-        git(&top, &["show", &spec])
+        // A revision such as `--output=F` must reach git as a revision, never as an option.
+        git(&top, &["show", "--end-of-options", &spec])
             .map_err(|e| DpcError::Usage(format!("cannot read {file} at {rev}: {e}")))
     };
     if path.is_dir() {
@@ -97,6 +99,12 @@ fn load_at_revision(path: &Path, rev: &str) -> Result<Side, DpcError> {
 }
 
 pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
+    let written_to = args.new.as_ref().unwrap_or(&args.old);
+    let _lock = if args.write_changelog && written_to.is_dir() {
+        Some(crate::write::lock::product(written_to)?)
+    } else {
+        None
+    };
     let (old, new, new_path) = match (&args.against, &args.new) {
         (Some(rev), None) => (
             load_at_revision(&args.old, rev)?,
@@ -157,7 +165,16 @@ fn write_changelog(
     spec: &ProductSpec,
 ) -> Result<Vec<String>, DpcError> {
     let log_path = "docs/changelog.md";
-    let current = std::fs::read_to_string(dir.join(log_path)).unwrap_or_default();
+    let current = match crate::files::safe_read::read_in_product(dir, log_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(DpcError::Usage(format!(
+                "cannot read {}: {e}",
+                dir.join(log_path).display()
+            )));
+        }
+    };
     let entry = changelog::entry(report, &spec.contract.last_updated);
     let log = changelog::insert(&current, &entry);
     let migration_path = format!(

@@ -3,7 +3,6 @@
 use crate::cli::{ExportCommand, ExportOdcsArgs, ExportOdpsArgs};
 use crate::commands::summary::print_out;
 use crate::error::DpcError;
-use crate::spec::ProductSpec;
 use std::path::Path;
 
 pub fn run(command: &ExportCommand) -> Result<(), DpcError> {
@@ -14,13 +13,13 @@ pub fn run(command: &ExportCommand) -> Result<(), DpcError> {
 }
 
 fn odcs(args: &ExportOdcsArgs) -> Result<(), DpcError> {
-    let spec = ProductSpec::load(&args.product_dir)?;
+    let (_, spec) = super::access::load_product(&args.product_dir)?;
     let text = crate::interop::odcs::export::to_text(&spec, args.version)?;
     emit(&text, args.out.as_deref())
 }
 
 fn odps(args: &ExportOdpsArgs) -> Result<(), DpcError> {
-    let spec = ProductSpec::load(&args.product_dir)?;
+    let (_, spec) = super::access::load_product(&args.product_dir)?;
     let text = crate::interop::odps::to_text(&spec)?;
     emit(&text, args.out.as_deref())
 }

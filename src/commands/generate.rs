@@ -5,7 +5,6 @@ use crate::check;
 use crate::cli::{GenerateArgs, OutputFormat};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::DpcError;
-use crate::lang::yaml_locate as locate;
 use crate::render::Renderer;
 use crate::spec::PRODUCT_FILE;
 use crate::spec::load;
@@ -14,6 +13,15 @@ use crate::write::{self, Change};
 
 pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
+    // Held until the update is swapped in, so a concurrent writer cannot lose this one's
+    // work; what an interrupted run left is undone first (it may have hidden the product).
+    let _lock = if args.check {
+        None
+    } else {
+        let lock = crate::write::lock::product(dir)?;
+        crate::write::recover(dir)?;
+        Some(lock)
+    };
     if !dir.join(PRODUCT_FILE).is_file() {
         return Err(DpcError::Usage(format!(
             "{}: not a data product (no {PRODUCT_FILE}); create one with `dpc create`",
@@ -25,7 +33,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     if let Some(spec) = &loaded.spec {
         problems.extend(check::spec(spec));
     }
-    locate::fill(&mut problems, |f| loaded.text(f));
+    crate::diagnostic::fill(&mut problems, |f| loaded.text(f));
     let spec = match (&loaded.spec, problems.iter().any(Diagnostic::is_error)) {
         (Some(spec), false) => spec,
         _ => {
@@ -61,8 +69,10 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     if !platform.is_empty() {
         return Err(DpcError::Check(platform));
     }
-    let entries = sync::plan(dir, &derived)
+    let mut entries = sync::plan(dir, &derived)
         .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", dir.display())))?;
+    // The product's own tests read sample_data/: a file with old columns fails them.
+    entries.extend(crate::data::sample_sync::refresh(dir, spec)?);
     let applied: Vec<&Entry> = entries
         .iter()
         .filter(|e| args.force || !e.action.is_conflict())

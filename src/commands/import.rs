@@ -74,9 +74,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
         &default_owner,
     )?;
     let target: PathBuf = args.output_dir.join(spec.name());
-    if target.exists() && !args.force && !args.dry_run {
-        return Err(DpcError::Exists { path: target });
-    }
+    crate::commands::create::refuse_target(&target, args.force, args.dry_run)?;
     if restored {
         notes.insert(
             0,
@@ -89,7 +87,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     let schemas = schema_files(&args.output_dir);
     let summary = Summary::new(&spec, &files, &target, args.dry_run, notes).with_schemas(&schemas);
     if !args.dry_run {
-        crate::write::write_tree(&target, &files, args.force)?;
+        crate::commands::create::write_product(&target, &files, args.force)?;
         for (path, text) in &schemas {
             crate::write::write_file(path, text)?;
         }

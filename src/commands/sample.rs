@@ -8,7 +8,6 @@ use crate::data::rules::Clock;
 use crate::data::write::{self, TableWriter};
 use crate::data::{DataError, Format, parallel};
 use crate::error::DpcError;
-use crate::spec::ProductSpec;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,7 +40,9 @@ pub fn write_table(
     injector: Option<&Injector>,
 ) -> Result<(PathBuf, u64), DataError> {
     let t = &plan.tables[table];
-    let path = dir.join(format!("{}.{}", t.name, format.extension()));
+    // A table name is spec text: `../x` or `/abs/x` must not write outside the folder.
+    let path = crate::files::paths::file_in(dir, &t.name, format.extension(), "table name")
+        .map_err(|e| DataError::Usage(e.to_string()))?;
     let temp = tempfile::Builder::new()
         .prefix(".dpc-sample-")
         .tempfile_in(dir)
@@ -116,7 +117,8 @@ fn injection_summary(plan: &ProductPlan, injector: &Injector) -> Vec<TableInject
 }
 
 pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
-    let spec = ProductSpec::load(&args.product_dir)?;
+    let _lock = crate::write::lock::product(&args.product_dir)?;
+    let (_, spec) = super::access::load_product(&args.product_dir)?;
     let clock = Clock::now()?;
     let plan = ProductPlan::new(&spec, args.rows, args.seed, clock)?;
     let out = args
@@ -150,7 +152,7 @@ pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
             let summary = injection_summary(&plan, inj);
             let json = serde_json::to_string_pretty(&summary)
                 .map_err(|e| DataError::write(&manifest, e))?;
-            std::fs::write(&manifest, json + "\n").map_err(|e| DataError::write(&manifest, e))?;
+            crate::write::write_file(&manifest, &(json + "\n"))?;
             text.push_str(&format!(
                 "\nBroke rows on purpose (--invalid-rate {}); every violation is listed in {}:\n",
                 args.invalid_rate,
@@ -172,7 +174,7 @@ pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
         }
         None => {
             // A list from an earlier run would describe other data.
-            if manifest.exists() {
+            if std::fs::symlink_metadata(&manifest).is_ok() {
                 std::fs::remove_file(&manifest).map_err(|e| DataError::write(&manifest, e))?;
             }
         }

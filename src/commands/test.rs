@@ -79,9 +79,16 @@ pub fn find_files(
         ));
     }
     if !data.is_dir() {
+        let message = match std::fs::metadata(data) {
+            Ok(meta) => format!(
+                "not a regular file or folder (it is {}); dpc reads regular files only",
+                crate::files::safe_read::kind(&meta)
+            ),
+            Err(_) => "no such file or folder".into(),
+        };
         return Err(DataError::Input {
             path: data.to_path_buf(),
-            message: "no such file or folder".into(),
+            message,
         });
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(data)
@@ -213,7 +220,7 @@ pub fn evaluate(
 }
 
 pub fn run(args: &TestArgs) -> Result<(), DpcError> {
-    let spec = ProductSpec::load(&args.product_dir)?;
+    let (_, spec) = super::access::load_product(&args.product_dir)?;
     let clock = Clock::now()?;
     let (files, ignored) = find_files(&args.data, &spec)?;
     let mut tables = Vec::new();
@@ -252,7 +259,8 @@ pub fn run(args: &TestArgs) -> Result<(), DpcError> {
         ignored,
     );
     let text = match args.format {
-        OutputFormat::Text => report.text(),
+        // Values from the data can hold terminal escape sequences.
+        OutputFormat::Text => crate::lang::printable::printable(&report.text()).into_owned(),
         OutputFormat::Json => report.json(),
     };
     let mut stdout = std::io::stdout().lock();

@@ -6,7 +6,6 @@ use crate::check;
 use crate::cli::{OutputFormat, ValidateArgs};
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::DpcError;
-use crate::lang::yaml_locate as locate;
 use crate::render::{RenderError, RenderedFile, Renderer, model};
 use crate::spec::PRODUCT_FILE;
 use crate::spec::load;
@@ -65,7 +64,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
         let matrix = model.as_ref().ok().map(|m| Matrix::from_model(spec, m));
         let mut found = check::spec_with(spec, matrix.as_ref());
         found.extend(crate::access::policy::expired(spec));
-        locate::fill(&mut found, |f| loaded.text(f));
+        crate::diagnostic::fill(&mut found, |f| loaded.text(f));
         let spec_ok = !found.iter().any(Diagnostic::is_error);
         diagnostics.extend(found);
         if spec_ok {
@@ -80,6 +79,12 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                 )),
                 Ok(derived) => {
                     diagnostics.extend(staleness(dir, &derived));
+                    diagnostics.extend(crate::data::sample_sync::stale(dir, spec).into_iter().map(
+                        |(path, why)| {
+                            Diagnostic::new("DPC040", path, format!("sample data is stale: {why}"))
+                                .help("run `dpc generate` to rewrite it with rows for the current contract, or `dpc sample`")
+                        },
+                    ));
                     let on_disk = derived_on_disk(dir);
                     let sql = crate::render::sql_files(&on_disk);
                     diagnostics.extend(check::platform::check_parsed(spec, &on_disk, &sql));
@@ -143,7 +148,7 @@ fn bundle(
     sources: &mut Vec<(String, String)>,
 ) -> Vec<Diagnostic> {
     use check::bundle::{ALERTS_FILE, BUNDLE_FILE};
-    let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+    let read = |f: &str| crate::files::safe_read::read_in_product(dir, f).ok();
     let text = read(BUNDLE_FILE);
     let alerts = read(ALERTS_FILE);
     let rendered = |f: &str| {
@@ -157,7 +162,7 @@ fn bundle(
     }
     let mut found = check::bundle::check(spec, text.as_deref(), alerts.as_deref());
     if let Some(text) = text {
-        locate::fill(&mut found, |f| (f == BUNDLE_FILE).then_some(text.as_str()));
+        crate::diagnostic::fill(&mut found, |f| (f == BUNDLE_FILE).then_some(text.as_str()));
         sources.push((BUNDLE_FILE.to_string(), text));
     }
     found
@@ -169,6 +174,7 @@ pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
         .iter()
         .flat_map(|sub| {
             walkdir::WalkDir::new(dir.join(sub))
+                .follow_root_links(false)
                 .into_iter()
                 .filter_map(Result::ok)
         })
@@ -185,7 +191,9 @@ pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = std::fs::read_to_string(e.path()).ok()?;
+            let text =
+                crate::files::safe_read::read_text(e.path(), crate::files::safe_read::TEXT_CAP)
+                    .ok()?;
             Some(RenderedFile { path: rel, text })
         })
         .collect()

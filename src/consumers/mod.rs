@@ -334,13 +334,19 @@ pub fn add(
     if let Some(a) = &req.approved_by {
         spec::name::check_email(a).map_err(|m| argument("--approved-by", m))?;
     }
-    if let Some(j) = &req.justification
-        && (j.trim().is_empty() || j.chars().any(|c| c.is_control() && c != '\n'))
-    {
-        return Err(argument(
-            "--justification",
-            "must be text without control characters",
-        ));
+    if let Some(j) = &req.justification {
+        if j.trim().is_empty() {
+            return Err(argument(
+                "--justification",
+                "is empty; give the reason for the grant, or leave the flag out",
+            ));
+        }
+        if j.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(argument(
+                "--justification",
+                "must be text without control characters (line breaks are allowed)",
+            ));
+        }
     }
     let rules = unmask_rules(spec, req)?;
     policy_refusals(spec, req, today)?;

@@ -19,6 +19,7 @@ pub mod regex_gen;
 pub mod report;
 pub mod rng;
 pub mod rules;
+pub mod sample_sync;
 pub mod values;
 pub mod words;
 pub mod write;

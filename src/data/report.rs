@@ -174,6 +174,13 @@ impl Report {
                 ));
                 continue;
             }
+            // A header without rows proves nothing about the data: no rule ran.
+            if t.rows == 0 {
+                failures.push(format!(
+                    "{}: {} has a header but no rows; nothing could be checked",
+                    t.table, t.file
+                ));
+            }
             for c in &t.missing_columns {
                 failures.push(format!(
                     "{}: column {c} is missing from {}",

@@ -85,6 +85,18 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Fills in the line and column of every diagnostic that names a YAML path.
+pub fn fill<'a>(diagnostics: &mut [Diagnostic], text_of: impl Fn(&str) -> Option<&'a str>) {
+    for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+        if let (Some(path), Some(text)) = (&d.path, text_of(&d.file))
+            && let Some((line, column)) = crate::lang::yaml_locate::locate(text, path)
+        {
+            d.line = Some(line);
+            d.column = Some(column);
+        }
+    }
+}
+
 pub fn render_text(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()

@@ -15,7 +15,18 @@ pub fn human<'a>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'a
         match (d.line, d.column) {
             (Some(line), Some(col)) => {
                 out.push_str(&format!("  --> {}:{line}:{col}\n", d.file));
-                if let Some(text) = source(&d.file).and_then(|t| t.lines().nth(line - 1)) {
+                if let Some(text) = source(&d.file)
+                    .zip(line.checked_sub(1))
+                    .and_then(|(t, i)| t.lines().nth(i))
+                {
+                    // A very long line is cut: the marker and a glimpse are what help.
+                    let cut: String;
+                    let text = if text.chars().count() > 200 {
+                        cut = text.chars().take(200).chain(['…']).collect();
+                        cut.as_str()
+                    } else {
+                        text
+                    };
                     let gutter = " ".repeat(line.to_string().len());
                     let pad: String = text
                         .chars()
@@ -35,7 +46,8 @@ pub fn human<'a>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'a
         }
         out.push('\n');
     }
-    out
+    // Spec lines and messages can hold terminal escape sequences.
+    crate::lang::printable::printable(&out).into_owned()
 }
 
 /// `[{file, line, column, severity, code, message, help?}]`, stable for CI.

@@ -209,7 +209,9 @@ pub fn markdown_code(s: &str) -> String {
     } else {
         ""
     };
-    format!("{fence}{pad}{}{pad}{fence}", s.replace('\n', " "))
+    // Any line ending (CommonMark also ends a line at a lone CR) could start a block.
+    let one_line = s.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    format!("{fence}{pad}{one_line}{pad}{fence}")
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 
 pub mod date;
 pub mod escape;
+pub mod pattern;
+pub mod printable;
 pub mod sql_ident;
 pub mod sql_lexer;
 pub mod sql_statements;

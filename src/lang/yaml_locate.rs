@@ -134,26 +134,11 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     Some((best.start.line(), best.start.col() + 1))
 }
 
-/// Fills in the line and column of every diagnostic that names a YAML path.
-pub fn fill<'a>(
-    diagnostics: &mut [crate::diagnostic::Diagnostic],
-    text_of: impl Fn(&str) -> Option<&'a str>,
-) {
-    for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
-        if let (Some(path), Some(text)) = (&d.path, text_of(&d.file))
-            && let Some((line, column)) = locate(text, path)
-        {
-            d.line = Some(line);
-            d.column = Some(column);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const DOC: &str = "# comment\ntables:\n  customers:\n    schema:\n      fields:\n        - name: id\n          type: STRING\n        - name: email\n          nulable: true\n    primary_key: [id]\n";
+    pub(super) const DOC: &str = "# comment\ntables:\n  customers:\n    schema:\n      fields:\n        - name: id\n          type: STRING\n        - name: email\n          nulable: true\n    primary_key: [id]\n";
 
     #[test]
     fn finds_keys_and_items() {
@@ -176,5 +161,60 @@ mod tests {
     fn missing_paths_point_at_the_nearest_ancestor() {
         assert_eq!(locate(DOC, "tables.customers.nope"), Some((3, 3)));
         assert_eq!(locate(DOC, "tables.orders"), Some((2, 1)));
+    }
+}
+
+/// The YAML path (`tables.customers.schema.fields[2].nullable`) of the innermost node that
+/// starts at or before the 1-based `line` and `column`: where a reading error points.
+pub fn path_at(text: &str, line: usize, column: usize) -> Option<String> {
+    let root = parse(text)?;
+    let at = (line, column.saturating_sub(1));
+    let pos = |s: &Span| (s.start.line(), s.start.col());
+    let mut here = &root;
+    let mut path = String::new();
+    loop {
+        match &here.kind {
+            Kind::Map(entries) => {
+                let Some((key, _, value)) = entries.iter().rev().find(|(_, k, _)| pos(k) <= at)
+                else {
+                    break;
+                };
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                here = value;
+            }
+            Kind::Seq(items) => {
+                let Some((i, item)) = items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, n)| pos(&n.span) <= at)
+                else {
+                    break;
+                };
+                path.push_str(&format!("[{i}]"));
+                here = item;
+            }
+            Kind::Scalar => break,
+        }
+    }
+    (!path.is_empty()).then_some(path)
+}
+
+#[cfg(test)]
+mod path_at_tests {
+    #[test]
+    fn finds_the_key_path_of_a_position() {
+        let doc = super::tests::DOC;
+        assert_eq!(
+            super::path_at(doc, 9, 20).as_deref(),
+            Some("tables.customers.schema.fields[1].nulable")
+        );
+        assert_eq!(
+            super::path_at(doc, 10, 19).as_deref(),
+            Some("tables.customers.primary_key[0]")
+        );
     }
 }

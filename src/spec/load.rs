@@ -19,7 +19,7 @@ impl Loaded {
     /// the offending source lines.
     pub fn report(&self, dir: &Path, diagnostics: &[Diagnostic]) -> String {
         let mut found = diagnostics.to_vec();
-        crate::lang::yaml_locate::fill(&mut found, |f| self.text(f));
+        crate::diagnostic::fill(&mut found, |f| self.text(f));
         for d in &mut found {
             d.file = dir.join(&d.file).display().to_string();
         }
@@ -43,7 +43,7 @@ pub fn load(dir: &Path) -> Loaded {
     let mut texts = Vec::new();
     let mut diagnostics = Vec::new();
     for file in SPEC_FILES {
-        match std::fs::read_to_string(dir.join(file)) {
+        match crate::files::safe_read::read_in_product(dir, file) {
             Ok(text) => texts.push((file, text)),
             Err(e) => diagnostics.push(Diagnostic::new(
                 "DPC006",
@@ -87,7 +87,36 @@ pub fn load(dir: &Path) -> Loaded {
 
 fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, Box<Diagnostic>> {
     let text = loaded.text(file).unwrap_or_default();
-    serde_saphyr::from_str::<T>(text).map_err(|e| Box::new(from_yaml_error(file, &e)))
+    serde_saphyr::from_str::<T>(text).map_err(|e| Box::new(explained(file, text, &e)))
+}
+
+/// [`from_yaml_error`] with the key path it points at and what the schema allows there.
+pub fn explained(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let mut d = from_yaml_error(file, e);
+    let path = match (d.line, d.column) {
+        (Some(line), Some(column)) => crate::lang::yaml_locate::path_at(text, line, column),
+        _ => None,
+    };
+    if let Some(path) = path {
+        if d.help.is_none()
+            && d.code != "DPC004"
+            && !d.message.contains("missing field")
+            && let Some(allowed) = crate::spec::yaml_error::allowed(
+                file.rsplit(['/', ':']).next().unwrap_or(file),
+                &path,
+            )
+        {
+            d = d.help(format!("allowed at {path}: {allowed}"));
+        }
+        // An unknown key is named in the message: point at the mapping that holds it.
+        let at = if d.code == "DPC004" || d.message.contains("missing field") {
+            path.rsplit_once('.').map(|(parent, _)| parent.to_string())
+        } else {
+            Some(path)
+        };
+        d.path = at.filter(|a| !a.is_empty());
+    }
+    d
 }
 
 /// One diagnostic for a YAML reading error, with its position and, for a misspelled key,
@@ -100,7 +129,7 @@ pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         .unwrap_or("cannot read YAML")
         .trim()
         .to_string();
-    let message = strip_location(&message);
+    let message = crate::spec::yaml_error::plain(&strip_location(&message));
     // The library's advice about its own options means nothing to someone editing a spec.
     let message = match message.split_once(", set DuplicateKeyPolicy") {
         Some((head, _)) => head.replace(
@@ -117,6 +146,8 @@ pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         || message.contains("is not a")
         || message.contains("missing field")
         || message.contains("invalid value")
+        || message.starts_with("invalid ")
+        || message.contains("has no value")
     {
         ("DPC005", None)
     } else {

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod sla;
 pub mod sql;
 pub mod values;
+pub mod yaml_error;
 
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
@@ -122,9 +123,20 @@ impl ProductSpec {
 }
 
 pub fn parse_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, SpecError> {
-    serde_saphyr::from_str(text).map_err(|e| SpecError::Parse {
-        file: file.to_string(),
-        message: e.to_string(),
+    // The same words as `validate`: position, key path, what is allowed; never the
+    // reader's own snippet or internals.
+    serde_saphyr::from_str(text).map_err(|e| {
+        let d = crate::spec::load::explained(file, text, &e);
+        let at = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!("line {l} column {c}: "),
+            _ => String::new(),
+        };
+        let key = d.path.map(|p| format!("{p}: ")).unwrap_or_default();
+        let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
+        SpecError::Parse {
+            file: file.to_string(),
+            message: format!("{at}{key}{}{help}", d.message),
+        }
     })
 }
 

@@ -26,6 +26,29 @@ pub fn check_product_name(name: &str) -> Result<(), String> {
             name.escape_debug()
         ));
     }
+    check_file_name("product name", name)
+}
+
+/// Names Windows reserves for devices, whatever the extension (`con`, `nul.csv`).
+const WINDOWS_RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A name that becomes a file or folder name (a product, a table's files) must be one on
+/// every system the product is checked out on.
+pub fn check_file_name(what: &str, name: &str) -> Result<(), String> {
+    let stem = name.split('.').next().unwrap_or(name);
+    if WINDOWS_RESERVED
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(stem))
+    {
+        return Err(format!(
+            "{what} '{}' is a device name Windows reserves ({}); choose another",
+            name.escape_debug(),
+            WINDOWS_RESERVED.join(", ")
+        ));
+    }
     Ok(())
 }
 

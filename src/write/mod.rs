@@ -1,6 +1,9 @@
 //! The only module that touches a product directory. A tree is written into a temporary
-//! directory beside the target and renamed into place, so a failure leaves nothing behind.
+//! directory beside the target, flushed to disk and swapped into place ([`crate::write::swap`]), so
+//! a failure or a kill leaves the old or the new tree, never neither.
 
+pub mod lock;
+pub mod swap;
 pub mod sync;
 
 use crate::render::RenderedFile;
@@ -31,132 +34,170 @@ pub enum WriteError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{} is {what}; dpc copies only regular files and symbolic links inside a product, so nothing was changed", path.display())]
+    Special { path: PathBuf, what: &'static str },
+    #[error("{} is not a dpc product (no product.yaml in a folder); --force replaces only a product, so nothing was changed: move it away or choose another name", path.display())]
+    NotProduct { path: PathBuf },
+    #[error("{}: a symbolic link where dpc must write a file ({path_in}); nothing was changed: replace the link with a folder or file", path.display())]
+    Link { path: PathBuf, path_in: String },
+    #[error(transparent)]
+    Path(#[from] crate::files::paths::PathError),
 }
 
-/// Writes `files` as the directory `target`, replacing an existing one only when `replace`.
-/// The caller has already refused an existing target without `--force`.
+/// Whether `path` holds a dpc product: a real folder (not a link) with a `product.yaml`.
+pub fn is_product(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && std::fs::symlink_metadata(path.join(crate::spec::PRODUCT_FILE))
+            .is_ok_and(|m| m.is_file())
+}
+
+/// Undoes what a killed earlier run left beside `target` (see [`crate::write::swap::recover`]).
+/// The caller holds the product lock.
+pub fn recover(target: &Path) -> Result<Vec<String>, WriteError> {
+    crate::write::swap::recover(target).map_err(|source| WriteError::Replace {
+        path: target.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `files` as the directory `target`, replacing an existing product only when
+/// `replace`. The caller holds the product lock and has refused an existing target without
+/// `--force`; anything at `target` that is not a product is never replaced.
 pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Result<(), WriteError> {
     let parent = parent_of(target);
     std::fs::create_dir_all(&parent).map_err(|source| WriteError::OutputDir {
         path: parent.clone(),
         source,
     })?;
-    let stage_err = |source| WriteError::Stage {
-        path: parent.clone(),
-        source,
-    };
+    recover(target)?;
+    if std::fs::symlink_metadata(target).is_ok() && replace && !is_product(target) {
+        return Err(WriteError::NotProduct {
+            path: target.to_path_buf(),
+        });
+    }
     // Dropped (and deleted) on every early return.
-    let stage = new_stage(&parent)?;
+    let stage = new_stage(target)?;
     for file in files {
         let rel = relative(&file.path)?;
-        let path = stage.path().join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(stage_err)?;
-        }
-        // Space is reserved at write time on local filesystems, so a full disk fails here;
-        // no per-file fsync (it would triple the run time for no atomicity gain).
-        let mut out = std::fs::File::create(&path).map_err(stage_err)?;
-        out.write_all(file.text.as_bytes()).map_err(stage_err)?;
-        out.flush().map_err(stage_err)?;
+        write_new(&stage.path().join(rel), &file.text, &parent)?;
     }
+    sync_dirs(stage.path(), &parent)?;
+    swap_in(stage, target, replace)
+}
 
-    swap_in(stage, target, &parent, replace)
+/// Creates the new file `path` (and its folders) in a staging tree and flushes it to disk.
+fn write_new(path: &Path, text: &str, parent: &Path) -> Result<(), WriteError> {
+    let stage_err = |source| WriteError::Stage {
+        path: parent.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(stage_err)?;
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(stage_err)?;
+    out.write_all(text.as_bytes()).map_err(stage_err)?;
+    // Flushed before the swap, so after a crash the tree at the target is whole.
+    out.sync_data().map_err(stage_err)
+}
+
+/// Flushes every folder of the staging tree (their entries are what the swap publishes).
+fn sync_dirs(stage: &Path, parent: &Path) -> Result<(), WriteError> {
+    for item in walkdir::WalkDir::new(stage) {
+        let item = item.map_err(|e| WriteError::Stage {
+            path: parent.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        if item.file_type().is_dir() {
+            crate::write::swap::sync_dir(item.path()).map_err(|source| WriteError::Stage {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The folder that holds `target` (`.` for a bare name).
-fn parent_of(target: &Path) -> PathBuf {
+pub fn parent_of(target: &Path) -> PathBuf {
     match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
 }
 
-/// A staging directory beside the target, so the final rename stays on one filesystem.
-fn new_stage(parent: &Path) -> Result<tempfile::TempDir, WriteError> {
+/// A staging directory beside the target, so the final rename stays on one filesystem; its
+/// name tells the next run whose it was.
+fn new_stage(target: &Path) -> Result<tempfile::TempDir, WriteError> {
+    let parent = parent_of(target);
     tempfile::Builder::new()
-        .prefix(".dpc-new-")
-        .tempdir_in(parent)
+        .prefix(&crate::write::swap::stage_prefix(target))
+        .rand_bytes(6)
+        .tempdir_in(&parent)
         .map_err(|source| WriteError::Stage {
-            path: parent.to_path_buf(),
+            path: parent.clone(),
             source,
         })
 }
 
 /// A path inside the product: relative, with no `..` or root.
 fn relative(path: &str) -> Result<&Path, WriteError> {
-    let rel = Path::new(path);
-    let inside = !rel.is_absolute()
-        && rel
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if inside {
-        Ok(rel)
-    } else {
-        Err(WriteError::UnsafePath {
-            path: path.to_string(),
-        })
-    }
+    crate::files::paths::join_inside(Path::new("the product"), path, "derived file")?;
+    Ok(Path::new(path))
 }
 
-/// Moves a complete staged tree to `target`, replacing an existing one when `replace`.
-fn swap_in(
-    stage: tempfile::TempDir,
-    target: &Path,
-    parent: &Path,
-    replace: bool,
-) -> Result<(), WriteError> {
+/// Moves a complete staged tree to `target`: exchanged with an existing tree when
+/// `replace` (the old tree, now in the stage, is deleted with it), else placed where
+/// nothing is.
+fn swap_in(stage: tempfile::TempDir, target: &Path, replace: bool) -> Result<(), WriteError> {
     let replace_err = |source| WriteError::Replace {
         path: target.to_path_buf(),
         source,
     };
-    if replace && target.exists() {
-        // Move the old tree aside first: rename cannot replace a non-empty directory.
-        let old = tempfile::Builder::new()
-            .prefix(".dpc-old-")
-            .tempdir_in(parent)
-            .map_err(replace_err)?;
-        let aside = old.path().join("product");
-        std::fs::rename(target, &aside).map_err(replace_err)?;
-        if let Err(source) = std::fs::rename(stage.path(), target) {
-            // Put the old product back; it must not be lost.
-            let _ = std::fs::rename(&aside, target);
-            return Err(replace_err(source));
-        }
-        drop(old);
+    let parent = parent_of(target);
+    if replace && std::fs::symlink_metadata(target).is_ok() {
+        crate::write::swap::exchange(stage.path(), target).map_err(replace_err)?;
+        crate::write::swap::sync_dir(&parent).map_err(replace_err)?;
+        // `stage` now holds the old tree; dropping it deletes it.
+        drop(stage);
     } else {
-        std::fs::rename(stage.path(), target).map_err(replace_err)?;
+        crate::write::swap::place_new(stage.path(), target).map_err(replace_err)?;
+        crate::write::swap::sync_dir(&parent).map_err(replace_err)?;
+        // The stage now lives at `target`; keep TempDir from deleting it.
+        let _ = stage.keep();
     }
-    // The stage now lives at `target`; keep TempDir from deleting it.
-    let _ = stage.keep();
     Ok(())
 }
 
-/// Writes one file atomically: a temporary file beside it, renamed over it. An existing file
-/// is replaced; the folder is created when missing.
+/// Writes one file atomically: a temporary file with a random name, created exclusively
+/// beside it (a planted link is never followed), renamed over it. An existing file (or
+/// link) is replaced; the folder is created when missing.
 pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
     let err = |source| WriteError::File {
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_of(path);
     std::fs::create_dir_all(&dir).map_err(err)?;
-    // A plain file (not `tempfile`'s, which is private to the user) so the result has the
-    // usual permissions; removed again if anything fails.
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".dpc-{}-{name}", std::process::id()));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut out| out.write_all(text.as_bytes()).and_then(|()| out.flush()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err(source));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dpc-tmp-")
+        .tempfile_in(&dir)
+        .map_err(err)?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_data())
+        .map_err(err)?;
+    // tempfile's files are private; the result gets the usual permissions of a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
+    tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }
 
@@ -166,16 +207,19 @@ pub enum Change<'a> {
     Delete { path: &'a str },
 }
 
-/// Applies `changes` to the existing product directory `target` atomically: the directory is
-/// copied beside itself, changed there, and swapped into place.
+/// Applies `changes` to the existing product directory `target` atomically: a staging tree
+/// beside it gets the new files and a hard link to every entry that does not change (no
+/// data is copied, links and special files are kept as they are, never followed or
+/// opened), and is swapped into place. The caller holds the product lock.
 pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
     let parent = parent_of(target);
+    recover(target)?;
     let stage_err = |source| WriteError::Stage {
         path: parent.clone(),
         source,
     };
     // Dropped (and deleted) on every early return.
-    let stage = new_stage(&parent)?;
+    let stage = new_stage(target)?;
     let touched = |rel: &Path| {
         changes.iter().any(|c| match c {
             Change::Write { path, .. } | Change::Delete { path } => Path::new(path) == rel,
@@ -188,21 +232,143 @@ pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteErr
         };
         let to = stage.path().join(rel);
         if item.file_type().is_dir() {
-            std::fs::create_dir_all(&to).map_err(stage_err)?;
+            std::fs::create_dir(&to).map_err(stage_err)?;
         } else if !touched(rel) {
-            // Everything dpc does not change is copied byte for byte.
-            std::fs::copy(item.path(), &to).map_err(stage_err)?;
+            link_or_copy(item.path(), &to).map_err(|e| match e {
+                LinkError::Special(what) => WriteError::Special {
+                    path: item.path().to_path_buf(),
+                    what,
+                },
+                LinkError::Io(source) => WriteError::File {
+                    path: item.path().to_path_buf(),
+                    source,
+                },
+            })?;
         }
     }
     for change in changes {
         if let Change::Write { path, text } = change {
             let rel = relative(path)?;
-            let to = stage.path().join(rel);
-            if let Some(dir) = to.parent() {
-                std::fs::create_dir_all(dir).map_err(stage_err)?;
-            }
-            std::fs::write(&to, text).map_err(stage_err)?;
+            refuse_links(stage.path(), rel, target)?;
+            write_new(&stage.path().join(rel), text, &parent)?;
         }
     }
-    swap_in(stage, target, &parent, true)
+    sync_dirs(stage.path(), &parent)?;
+    swap_in(stage, target, true)
+}
+
+/// A folder on the way to a file dpc writes must be a real folder: writing through a link
+/// would put the file outside the product.
+fn refuse_links(stage: &Path, rel: &Path, target: &Path) -> Result<(), WriteError> {
+    let mut at = stage.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            let inside = at.strip_prefix(stage).unwrap_or(&at).to_path_buf();
+            return Err(WriteError::Link {
+                path: target.join(inside),
+                path_in: rel.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+enum LinkError {
+    Special(&'static str),
+    Io(std::io::Error),
+}
+
+/// Puts the entry `from` at `to` without reading through it: a hard link (any kind of
+/// entry, no data copied); where the filesystem has none, a regular file is copied and a
+/// symbolic link recreated, and anything else is refused.
+fn link_or_copy(from: &Path, to: &Path) -> Result<(), LinkError> {
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    let meta = std::fs::symlink_metadata(from).map_err(LinkError::Io)?;
+    if meta.file_type().is_symlink() {
+        let dest = std::fs::read_link(from).map_err(LinkError::Io)?;
+        #[cfg(unix)]
+        return std::os::unix::fs::symlink(dest, to).map_err(LinkError::Io);
+        #[cfg(not(unix))]
+        return Err(LinkError::Special("a symbolic link"));
+    }
+    if !meta.is_file() {
+        return Err(LinkError::Special(crate::files::safe_read::kind(&meta)));
+    }
+    let mut src = crate::files::safe_read::open_regular(from).map_err(LinkError::Io)?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)
+        .map_err(LinkError::Io)?;
+    std::io::copy(&mut src, &mut dst).map_err(LinkError::Io)?;
+    let _ = dst.set_permissions(meta.permissions());
+    dst.sync_data().map_err(LinkError::Io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    #[cfg(unix)]
+    #[test]
+    fn write_file_never_follows_a_planted_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        // The name the temporary file used to have, planted as a link to the victim.
+        let planted = tmp
+            .path()
+            .join(format!(".dpc-{}-out.yaml", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let out = tmp.path().join("out.yaml");
+        write_file(&out, "exported\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "exported\n");
+    }
+
+    #[test]
+    fn the_product_is_at_its_path_at_every_instant_of_an_update() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("p");
+        let files = [RenderedFile {
+            path: "product.yaml".into(),
+            text: "v: 0\n".into(),
+        }];
+        write_tree(&target, &files, false).unwrap();
+        let done = AtomicBool::new(false);
+        let gaps = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    if std::fs::symlink_metadata(target.join("product.yaml")).is_err() {
+                        gaps.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+            for i in 0..200 {
+                let text = format!("v: {i}\n");
+                update_tree(
+                    &target,
+                    &[Change::Write {
+                        path: "product.yaml",
+                        text: &text,
+                    }],
+                )
+                .unwrap();
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        assert_eq!(gaps.load(Ordering::Relaxed), 0, "the product was missing");
+        assert_eq!(
+            std::fs::read_to_string(target.join("product.yaml")).unwrap(),
+            "v: 199\n"
+        );
+        // Nothing is left beside it.
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
 }

@@ -52,9 +52,14 @@ pub struct Entry {
 pub fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>> {
     let mut entries = Vec::new();
     for file in rendered {
-        let action = match std::fs::read_to_string(dir.join(&file.path)) {
+        let action = match existing(dir, &file.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Action::Create),
-            Err(e) => return Err(e),
+            Err(e) => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", dir.join(&file.path).display()),
+                ));
+            }
             Ok(existing) if existing == file.text => None,
             Ok(existing) => Some(match inspect(&existing) {
                 Stamp::Intact => Action::Update,
@@ -75,6 +80,7 @@ pub fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>
             continue;
         }
         for item in walkdir::WalkDir::new(&root)
+            .follow_root_links(false)
             .into_iter()
             .filter_map(Result::ok)
         {
@@ -89,7 +95,9 @@ pub fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>
                 continue;
             }
             // Unreadable or non-UTF-8 files are not ours.
-            let Ok(text) = std::fs::read_to_string(item.path()) else {
+            let Ok(text) =
+                crate::files::safe_read::read_text(item.path(), crate::files::safe_read::TEXT_CAP)
+            else {
                 continue;
             };
             let action = match inspect(&text) {
@@ -106,4 +114,31 @@ pub fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(entries)
+}
+
+/// The text of the derived file `rel` of the product in `dir` (NotFound when absent). A
+/// link (on the way or at the file) or a special file is refused rather than followed or
+/// opened: dpc would otherwise read, or replace, something outside the product.
+fn existing(dir: &Path, rel: &str) -> std::io::Result<String> {
+    let mut at = dir.to_path_buf();
+    for part in Path::new(rel).components() {
+        at.push(part);
+        let meta = std::fs::symlink_metadata(&at)?;
+        if meta.file_type().is_symlink() {
+            let dangling = std::fs::metadata(&at).is_err();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is a symbolic link{}; dpc never writes through links, so replace it with the file or folder itself",
+                    at.display(),
+                    if dangling {
+                        " to nothing (dangling)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    crate::files::safe_read::read_text(&at, crate::files::safe_read::TEXT_CAP)
 }

@@ -362,7 +362,14 @@ fn an_empty_file_and_a_header_only_file_are_reported() {
     let header_only = s.path().join("customers.csv");
     write(&header_only, &format!("{}\n", customers_header()));
     let (code, report) = test_json(&s, "customer-360", &header_only);
-    assert_eq!(code, 0, "{report:#}");
+    // No rows checked is no verdict: it fails, naming why.
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        report["failures"][0]
+            .as_str()
+            .is_some_and(|f| f.contains("a header but no rows")),
+        "{report:#}"
+    );
     let t = table(&report, "customers");
     assert_eq!(t["rows"], 0);
     assert_eq!(t["empty_file"], false);

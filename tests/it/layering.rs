@@ -8,8 +8,9 @@ use std::path::Path;
 /// longest entry its path starts with. `input` is split because ODCS documents (`interop`)
 /// are read into answers and are themselves a `--schema-from` source.
 const LAYERS: &[&[&str]] = &[
-    &["diagnostic"],
     &["lang"],
+    &["diagnostic"],
+    &["files"],
     &["spec"],
     &["input::starter"],
     &["input::answers"],

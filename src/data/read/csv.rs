@@ -32,7 +32,8 @@ pub struct CsvSource {
 
 impl CsvSource {
     pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<CsvSource, DataError> {
-        let file = File::open(path).map_err(|e| DataError::read(path, e))?;
+        let file =
+            crate::files::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -51,6 +52,35 @@ impl CsvSource {
                     .to_string()
             })
             .collect();
+        // Spark renames both copies of a repeated column, so neither is the contract's.
+        if let Some((i, dup)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names[..*i].iter().any(|o| o.eq_ignore_ascii_case(n)))
+        {
+            return Err(DataError::Input {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the header repeats column {} (field {}); Spark renames both copies, so neither matches the contract",
+                    crate::lang::printable::printable(dup),
+                    i + 1
+                ),
+            });
+        }
+        // One header field holding another delimiter: not comma-separated.
+        if names.len() == 1 && columns.len() > 1 {
+            let delimiter = [';', '\t', '|'].into_iter().find(|d| names[0].contains(*d));
+            if let Some(d) = delimiter {
+                return Err(DataError::Input {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "the header is one field holding {:?}: the file looks {}-separated; dpc reads comma-separated CSV",
+                        d,
+                        d.escape_default()
+                    ),
+                });
+            }
+        }
         let (index, mut layout) = match_columns(&names, columns);
         layout.empty = !has_header;
         Ok(CsvSource {

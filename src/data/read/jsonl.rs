@@ -28,7 +28,8 @@ pub struct JsonlSource {
 
 impl JsonlSource {
     pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<JsonlSource, DataError> {
-        let file = File::open(path).map_err(|e| DataError::read(path, e))?;
+        let file =
+            crate::files::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);
         Ok(JsonlSource {
             path: path.to_path_buf(),

@@ -19,7 +19,6 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType as Arrow, TimeUnit};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 pub struct ParquetSource {
@@ -34,7 +33,8 @@ pub struct ParquetSource {
 
 impl ParquetSource {
     pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<ParquetSource, DataError> {
-        let file = File::open(path).map_err(|e| DataError::read(path, e))?;
+        let file =
+            crate::files::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);
         if empty {
             return Ok(ParquetSource {

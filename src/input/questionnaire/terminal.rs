@@ -2,8 +2,9 @@
 //! summary). Ctrl-C restores the cursor and ends dpc with exit code 130.
 
 use super::prompter::{Interrupted, Prompter, Validator};
-use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Input, MultiSelect, Select};
+use dialoguer::console::{Key, Term};
+use dialoguer::theme::{ColorfulTheme, Theme};
+use dialoguer::{Confirm, MultiSelect, Select};
 
 pub struct Terminal {
     theme: ColorfulTheme,
@@ -14,6 +15,12 @@ pub struct Terminal {
 fn stop(_: dialoguer::Error) -> Interrupted {
     // A list hides the cursor while it is shown; give it back before dpc ends.
     let _ = dialoguer::console::Term::stderr().show_cursor();
+    Interrupted
+}
+
+/// As [`stop`], for the terminal reads done here.
+fn stop_io(_: std::io::Error) -> Interrupted {
+    let _ = Term::stderr().show_cursor();
     Interrupted
 }
 
@@ -47,14 +54,54 @@ impl Prompter for Terminal {
         default: Option<&str>,
         validate: Validator,
     ) -> Result<String, Interrupted> {
-        let mut input = Input::<String>::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .validate_with(|s: &String| validate(s));
-        if let Some(d) = default {
-            input = input.default(d.to_string());
+        // Read here rather than by dialoguer's Input, which ignores Ctrl-D: at a text
+        // prompt Ctrl-D is end of input, and ends the questionnaire (exit 130).
+        let term = Term::stderr();
+        loop {
+            let mut head = String::new();
+            let _ = self.theme.format_input_prompt(&mut head, prompt, default);
+            term.write_str(&head).map_err(stop_io)?;
+            let mut typed = String::new();
+            loop {
+                match term.read_key().map_err(stop_io)? {
+                    Key::Enter => break,
+                    Key::Backspace if typed.pop().is_some() => {
+                        term.clear_chars(1).map_err(stop_io)?;
+                    }
+                    Key::Char('\u{4}') => {
+                        let _ = term.write_line("");
+                        return Err(Interrupted);
+                    }
+                    Key::Char(c) if !c.is_control() => {
+                        typed.push(c);
+                        term.write_str(c.encode_utf8(&mut [0; 4]))
+                            .map_err(stop_io)?;
+                    }
+                    _ => {}
+                }
+            }
+            term.clear_line().map_err(stop_io)?;
+            let answer = if typed.is_empty() {
+                default.unwrap_or_default().to_string()
+            } else {
+                typed
+            };
+            match validate(&answer) {
+                Ok(()) => {
+                    let mut done = String::new();
+                    let _ = self
+                        .theme
+                        .format_input_prompt_selection(&mut done, prompt, &answer);
+                    term.write_line(&done).map_err(stop_io)?;
+                    return Ok(answer);
+                }
+                Err(message) => {
+                    let mut shown = String::new();
+                    let _ = self.theme.format_error(&mut shown, &message);
+                    term.write_line(&shown).map_err(stop_io)?;
+                }
+            }
         }
-        input.interact_text().map_err(stop)
     }
 
     fn select(

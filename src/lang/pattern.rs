@@ -1,0 +1,165 @@
+//! Regex patterns are checked and evaluated here with Rust's `regex`, but Databricks
+//! enforces them with Java's `RLIKE`. A pattern is accepted only when it uses constructs
+//! both engines read the same way; anything else is refused naming the construct and what
+//! to write instead.
+
+use regex_syntax::ast::{self, Ast, ClassSetItem, Visitor};
+
+/// Why `pattern` cannot be used: it does not compile, or it uses a construct whose meaning
+/// differs between Rust's regex and Java's RLIKE.
+pub fn check(pattern: &str) -> Result<(), String> {
+    if let Err(e) = regex::Regex::new(pattern) {
+        return Err(format!("pattern does not compile: {e}"));
+    }
+    let parsed = ast::parse::Parser::new()
+        .parse(pattern)
+        .map_err(|e| format!("pattern does not compile: {e}"))?;
+    ast::visit(&parsed, Portable)
+}
+
+struct Portable;
+
+fn differs(construct: &str, instead: &str) -> Result<(), String> {
+    Err(format!(
+        "{construct} means something else in Databricks (Java RLIKE) than in dpc's checks; {instead}"
+    ))
+}
+
+fn perl_class(kind: &ast::ClassPerlKind) -> Result<(), String> {
+    let (name, ascii) = match kind {
+        ast::ClassPerlKind::Digit => ("\\d", "[0-9]"),
+        ast::ClassPerlKind::Space => ("\\s", "[ \\t\\n\\x0B\\f\\r]"),
+        ast::ClassPerlKind::Word => ("\\w", "[A-Za-z0-9_]"),
+    };
+    differs(
+        &format!("`{name}` (Unicode in dpc, ASCII in Java)"),
+        &format!("write the ASCII class {ascii} instead"),
+    )
+}
+
+impl Visitor for Portable {
+    type Output = ();
+    type Err = String;
+
+    fn finish(self) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn visit_pre(&mut self, ast: &Ast) -> Result<(), String> {
+        match ast {
+            Ast::Flags(_) => differs(
+                "an inline flag such as `(?i)`",
+                "spell the cases out, e.g. [Aa]",
+            ),
+            Ast::Group(g) => match &g.kind {
+                ast::GroupKind::NonCapturing(flags) if !flags.items.is_empty() => differs(
+                    "an inline flag such as `(?i:...)`",
+                    "spell the cases out, e.g. [Aa]",
+                ),
+                ast::GroupKind::CaptureName {
+                    starts_with_p: true,
+                    ..
+                } => differs("`(?P<name>...)`", "write (?<name>...) or a plain group"),
+                _ => Ok(()),
+            },
+            Ast::Assertion(a) => match a.kind {
+                ast::AssertionKind::StartLine
+                | ast::AssertionKind::EndLine
+                | ast::AssertionKind::StartText
+                | ast::AssertionKind::EndText => Ok(()),
+                _ => differs(
+                    "a word boundary (`\\b`, `\\B`, `\\<`, `\\b{start}`, ...)",
+                    "match the neighbouring characters with explicit classes such as [^A-Za-z0-9_]",
+                ),
+            },
+            Ast::ClassUnicode(_) => differs(
+                "a Unicode class `\\p{...}`",
+                "list the characters or ranges, e.g. [A-Za-z]",
+            ),
+            Ast::ClassPerl(c) => perl_class(&c.kind),
+            Ast::Literal(l) => literal(l),
+            _ => Ok(()),
+        }
+    }
+
+    fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), String> {
+        match item {
+            ClassSetItem::Ascii(_) => differs(
+                "a POSIX class such as `[[:alpha:]]` (Java reads it as the letters of its name)",
+                "write the range, e.g. [A-Za-z] for [[:alpha:]], [0-9] for [[:digit:]]",
+            ),
+            ClassSetItem::Unicode(_) => differs(
+                "a Unicode class `\\p{...}`",
+                "list the characters or ranges, e.g. [A-Za-z]",
+            ),
+            ClassSetItem::Perl(c) => perl_class(&c.kind),
+            ClassSetItem::Literal(l) => literal(l),
+            _ => Ok(()),
+        }
+    }
+
+    fn visit_class_set_binary_op_pre(&mut self, op: &ast::ClassSetBinaryOp) -> Result<(), String> {
+        match op.kind {
+            ast::ClassSetBinaryOpKind::Intersection => Ok(()),
+            _ => differs(
+                "a class difference `--` or `~~`",
+                "write the remaining characters as one class",
+            ),
+        }
+    }
+}
+
+fn literal(l: &ast::Literal) -> Result<(), String> {
+    use ast::{HexLiteralKind as H, LiteralKind as K, SpecialLiteralKind as S};
+    match &l.kind {
+        K::HexFixed(H::UnicodeLong) | K::HexBrace(H::UnicodeShort | H::UnicodeLong) => differs(
+            "a `\\U` or `\\u{...}` escape",
+            "write \\x{...} or \\uXXXX, or the character itself",
+        ),
+        K::Octal => differs("an octal escape", "write \\xNN"),
+        K::Special(S::VerticalTab) => differs(
+            "`\\v` (a vertical tab in dpc, any vertical whitespace in Java)",
+            "write \\x0B",
+        ),
+        K::Special(S::Space) => differs("an escaped space", "write the space itself"),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn constructs_java_reads_differently_are_refused_by_name() {
+        for (pattern, names) in [
+            ("^[[:alpha:]]+$", "POSIX class"),
+            ("^\\d{3}$", "`\\d`"),
+            ("^\\w+$", "`\\w`"),
+            ("a\\sb", "`\\s`"),
+            ("\\bword\\b", "word boundary"),
+            ("(?i)abc", "inline flag"),
+            ("\\p{L}+", "Unicode class"),
+            ("[a-z--x]", "class difference"),
+            ("(?P<n>a)", "(?P<name>"),
+            ("\\u{41}", "\\U"),
+        ] {
+            let e = check(pattern).expect_err(pattern);
+            assert!(e.contains(names), "{pattern}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_common_subset_passes() {
+        for pattern in [
+            "^CUST-[0-9]{10}$",
+            "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$",
+            "^\\+?[0-9 ()-]{7,20}$",
+            "^(?:[A-Z]{2}|[0-9]{3})$",
+            "\\x41\\u0042\\t",
+            "[a-z&&[^q]]",
+        ] {
+            assert!(check(pattern).is_ok(), "{pattern}: {:?}", check(pattern));
+        }
+    }
+}

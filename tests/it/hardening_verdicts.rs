@@ -1,0 +1,279 @@
+//! Crashes and wrong verdicts on hostile specs and data: long names, patterns Databricks
+//! reads differently, names that differ only in case, stale sample data, repeated CSV
+//! columns, line breaks in Markdown, git options in revisions, terminal escapes, and
+//! commands that must refuse a spec failing its own checks.
+
+use crate::common::Scratch;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn marketing() -> (Scratch, PathBuf) {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let dir = s.product("customer-360");
+    (s, dir)
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).expect("write");
+}
+
+fn output(a: &assert_cmd::assert::Assert) -> String {
+    let o = a.get_output();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn access_survives_a_name_over_65535_characters() {
+    let (s, dir) = marketing();
+    let long = "g".repeat(70_000);
+    edit(
+        &dir.join("governance.yaml"),
+        "principal: data-scientists",
+        &format!("principal: {long}"),
+    );
+    let a = s.dpc().arg("access").arg(&dir).assert();
+    let code = a.get_output().status.code();
+    assert_ne!(code, Some(101), "panicked");
+    assert!(!output(&a).contains("panicked"));
+}
+
+#[test]
+fn patterns_java_reads_differently_are_refused_naming_the_construct() {
+    for (pattern, construct) in [
+        ("^[[:alpha:]]+$", "POSIX class"),
+        ("^CUST-\\d{10}$", "`\\d`"),
+        ("^\\w+$", "`\\w`"),
+    ] {
+        let (s, dir) = marketing();
+        edit(
+            &dir.join("contract.yaml"),
+            "pattern: ^CUST-[0-9]{10}$",
+            &format!("pattern: '{pattern}'"),
+        );
+        s.dpc()
+            .arg("validate")
+            .arg(&dir)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("DPC115").and(predicate::str::contains(construct)));
+    }
+}
+
+#[test]
+fn names_that_differ_only_in_case_and_reserved_names_are_refused() {
+    let (s, dir) = marketing();
+    edit(
+        &dir.join("contract.yaml"),
+        "- name: first_name",
+        "- name: COUNTRY",
+    );
+    s.dpc()
+        .arg("validate")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("differ only in case"));
+
+    let (s, dir) = marketing();
+    edit(
+        &dir.join("contract.yaml"),
+        "\n  customer_segments:\n",
+        "\n  CUSTOMERS:\n",
+    );
+    s.dpc()
+        .arg("validate")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("differ only in case"));
+
+    for name in ["con", "nul", "com1"] {
+        s.create(name, &[])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("Windows reserves"));
+    }
+}
+
+#[test]
+fn a_column_rename_refreshes_the_sample_data() {
+    let (s, dir) = marketing();
+    for f in ["contract.yaml", "governance.yaml", "product.yaml"] {
+        edit(&dir.join(f), "last_name", "surname");
+    }
+    s.dpc()
+        .arg("validate")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("sample_data/customers.csv"));
+    s.dpc().arg("generate").arg(&dir).assert().success();
+    let sample = std::fs::read_to_string(dir.join("sample_data/customers.csv")).unwrap();
+    assert!(
+        sample.lines().next().unwrap().contains("surname"),
+        "{sample}"
+    );
+    s.dpc().arg("validate").arg(&dir).assert().success();
+    s.dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(dir.join("sample_data"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn csv_headers_that_repeat_a_column_or_use_another_delimiter_are_refused() {
+    let (s, dir) = marketing();
+    let sample = std::fs::read_to_string(dir.join("sample_data/customers.csv")).unwrap();
+    let (head, rows) = sample.split_once('\n').unwrap();
+    let data = s.path().join("customers.csv");
+    std::fs::write(
+        &data,
+        format!("{head},email\n{}", rows.replace('\n', ",x@y.io\n")),
+    )
+    .unwrap();
+    s.dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("repeats column email"));
+    std::fs::write(
+        &data,
+        format!("{}\n{}", head.replace(',', ";"), rows.replace(',', ";")),
+    )
+    .unwrap();
+    s.dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("comma-separated"));
+}
+
+#[test]
+fn a_lone_carriage_return_cannot_start_a_markdown_heading() {
+    let (s, dir) = marketing();
+    edit(
+        &dir.join("governance.yaml"),
+        "workflow: owner-notification",
+        "workflow: \"owner-notification\\r# Pwned\"",
+    );
+    s.dpc().arg("generate").arg(&dir).assert().success();
+    for doc in ["README.md", "consumer-guide.md", "data-dictionary.md"] {
+        let text = std::fs::read_to_string(dir.join("docs").join(doc)).unwrap();
+        assert!(
+            !text
+                .split(['\r', '\n'])
+                .any(|l| l.trim_start().starts_with("# Pwned")),
+            "{doc}"
+        );
+    }
+}
+
+#[test]
+fn a_revision_never_reaches_git_as_an_option() {
+    let (s, dir) = marketing();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(s.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+            .args(args)
+            .output()
+            .expect("git")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "x"]);
+    // git would write `git show`'s output to `<F>:<path>`: make that folder exist.
+    let trap = s.path().join("owned:data-products/customer-360");
+    std::fs::create_dir_all(&trap).unwrap();
+    s.dpc()
+        .env_remove("GIT_CEILING_DIRECTORIES")
+        .arg("diff")
+        .arg(&dir)
+        .arg("--against=--output=owned")
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_dir(&trap).unwrap().count(),
+        0,
+        "git took the revision as an option"
+    );
+}
+
+#[test]
+fn terminal_escapes_from_data_and_spec_are_never_echoed_raw() {
+    let (s, dir) = marketing();
+    let sample = std::fs::read_to_string(dir.join("sample_data/customers.csv")).unwrap();
+    let mut lines: Vec<String> = sample.lines().map(str::to_string).collect();
+    lines[1] = lines[1].replacen("CUST-", "\u{1b}]0;pwned\u{7}\u{1b}[2J", 1);
+    let data = s.path().join("customers.csv");
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let a = s
+        .dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .assert()
+        .code(1);
+    assert!(!output(&a).contains('\u{1b}'), "{}", output(&a));
+
+    edit(
+        &dir.join("contract.yaml"),
+        "contract_version: \"1.0.0\"",
+        "contract_version: \"1.0.0\"\nbogus: x # \u{1b}[2J\u{1b}]0;pwned\u{7}",
+    );
+    let a = s.dpc().arg("validate").arg(&dir).assert().code(1);
+    assert!(!output(&a).contains('\u{1b}'), "{}", output(&a));
+    let a = s.dpc().arg("generate").arg(&dir).assert().failure();
+    assert!(!output(&a).contains('\u{1b}'), "{}", output(&a));
+}
+
+#[test]
+fn commands_refuse_a_spec_that_fails_its_own_checks() {
+    let (s, dir) = marketing();
+    // Platinum needs SLA high or critical (DPC101).
+    edit(&dir.join("product.yaml"), "tier: gold", "tier: platinum");
+    for cmd in [
+        &["export", "odcs"][..],
+        &["export", "odps"],
+        &["sample"],
+        &["access"],
+    ] {
+        s.dpc()
+            .args(cmd)
+            .arg(&dir)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("DPC101"));
+    }
+    s.dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(dir.join("sample_data"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("DPC101"));
+}
