@@ -2,9 +2,9 @@
 //! masked or none), computed from the same render model the SQL templates print, the policy
 //! checks on it, and a reader that recovers the same rules from SQL on disk.
 
+pub mod from_sql;
 pub mod matrix;
-pub mod policy;
-pub mod sql;
+pub mod policy_check;
 
 use crate::render::model::{self, ModelError};
 use crate::spec::ProductSpec;

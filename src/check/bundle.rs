@@ -93,7 +93,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
     let major = spec.major_version();
     // Job order: contract order, a referenced table before those that reference it.
     let names: Vec<&str> = spec.contract.tables.keys().map(String::as_str).collect();
-    let references = crate::render::rules::references(&spec.contract);
+    let references = crate::render::table_rules::references(&spec.contract);
     let ordered: Vec<&str> = crate::render::deploy::job_order(&names, &references)
         .into_iter()
         .filter_map(|i| names.get(i).copied())

@@ -25,7 +25,7 @@ pub fn spec_with(spec: &ProductSpec, matrix: Option<&crate::access::Matrix>) -> 
     let mut out = spec_rules::check(spec);
     out.extend(principals::check(spec));
     if let Some(matrix) = matrix {
-        out.extend(crate::access::policy::check_matrix(spec, matrix));
+        out.extend(crate::access::policy_check::check_matrix(spec, matrix));
     }
     out
 }

@@ -4,9 +4,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
+use crate::spec::contract_sql;
 use crate::spec::governance::PrincipalType;
 use crate::spec::policy;
-use crate::spec::sql;
 use crate::spec::values::Scalar;
 use crate::spec::{CONTRACT_FILE, GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec, SLA_FILE};
 
@@ -252,7 +252,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
             );
             continue;
         }
-        if let Err(m) = sql::expectation_expr(table, e) {
+        if let Err(m) = contract_sql::expectation_expr(table, e) {
             out.error("DPC117", CONTRACT_FILE, at.clone(), m);
         }
         if e.kind == ExpectationKind::Regex
@@ -269,7 +269,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
 /// Constraints and defaults that must make sense for the column's type.
 fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
     if let Some(d) = &f.default {
-        match sql::literal(&f.data_type, d) {
+        match contract_sql::literal(&f.data_type, d) {
             Err(m) => {
                 out.error(
                     "DPC114",
@@ -320,7 +320,7 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
             _ => {}
         }
     }
-    if let Err(m) = sql::field_checks(f) {
+    if let Err(m) = contract_sql::field_checks(f) {
         out.error("DPC114", CONTRACT_FILE, format!("{at}.constraints"), m);
     }
 }
@@ -473,7 +473,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
                     format!("{}.{} is not a column of the contract", r.table, r.column),
                 );
             }
-            Some(f) if !sql::mask_fits(r.method, &f.data_type) => {
+            Some(f) if !contract_sql::mask_fits(r.method, &f.data_type) => {
                 out.push(
                     Diagnostic::new(
                         "DPC122",

@@ -29,7 +29,7 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
         Some(spec) => {
             let errors: Vec<Diagnostic> = check::spec(&spec)
                 .into_iter()
-                .filter(|d| d.is_error() && !access::policy::CODES.contains(&d.code))
+                .filter(|d| d.is_error() && !access::policy_check::CODES.contains(&d.code))
                 .collect();
             if errors.is_empty() {
                 return Ok((loaded, spec));
@@ -55,11 +55,11 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
 pub fn policy_diagnostics(dir: &Path, spec: &ProductSpec) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = check::spec(spec)
         .into_iter()
-        .filter(|d| access::policy::CODES.contains(&d.code))
+        .filter(|d| access::policy_check::CODES.contains(&d.code))
         .collect();
-    out.extend(access::policy::expired(spec));
+    out.extend(access::policy_check::expired(spec));
     let on_disk = super::validate::derived_on_disk(dir);
-    out.extend(access::policy::check_sql(spec, &on_disk));
+    out.extend(access::policy_check::check_sql(spec, &on_disk));
     out
 }
 

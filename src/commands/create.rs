@@ -107,7 +107,7 @@ fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>)
 /// sample rows its tests read, so both are written in one atomic step.
 pub fn product_tree(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
     let (mut files, warnings) = render_checked(spec)?;
-    let clock = crate::data::rules::Clock::now()?;
+    let clock = crate::data::compile::Clock::now()?;
     let samples = crate::data::generate::csv_files(
         spec,
         crate::data::generate::CREATE_ROWS,

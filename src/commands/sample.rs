@@ -1,10 +1,10 @@
 //! `dpc sample`: contract → generation plan → batches on every core → one file per table.
 
 use crate::cli::SampleArgs;
+use crate::data::compile::Clock;
 use crate::data::generate::{self, batch_count};
 use crate::data::inject::{Injected, Injector};
 use crate::data::plan::ProductPlan;
-use crate::data::rules::Clock;
 use crate::data::write::{self, TableWriter};
 use crate::data::{DataError, Format, parallel};
 use crate::error::DpcError;

@@ -3,10 +3,10 @@
 //! below the SLA breach threshold.
 
 use crate::cli::{OutputFormat, TestArgs};
+use crate::data::compile::{Clock, TableRules};
 use crate::data::eval::{Evaluator, Outcome, row_failures};
 use crate::data::read::{self, BatchSource, Layout};
 use crate::data::report::{Report, table_report};
-use crate::data::rules::{Clock, TableRules};
 use crate::data::{DataError, Format};
 use crate::error::DpcError;
 use crate::spec::ProductSpec;

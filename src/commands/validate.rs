@@ -63,7 +63,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
         let model = model::build(spec);
         let matrix = model.as_ref().ok().map(|m| Matrix::from_model(spec, m));
         let mut found = check::spec_with(spec, matrix.as_ref());
-        found.extend(crate::access::policy::expired(spec));
+        found.extend(crate::access::policy_check::expired(spec));
         crate::diagnostic::fill(&mut found, |f| loaded.text(f));
         let spec_ok = !found.iter().any(Diagnostic::is_error);
         diagnostics.extend(found);
@@ -95,11 +95,12 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                     // exactly its matrix (tests/it/access.rs holds the two equal).
                     let ddl_as_rendered = on_disk
                         .iter()
-                        .filter(|f| crate::access::sql::is_ddl(&f.path))
+                        .filter(|f| crate::access::from_sql::is_ddl(&f.path))
                         .all(|f| derived.iter().any(|d| d.path == f.path && d.text == f.text));
                     if let Some(matrix) = matrix.as_ref().filter(|_| !ddl_as_rendered) {
-                        diagnostics
-                            .extend(crate::access::policy::check_sql_parsed(spec, matrix, &sql));
+                        diagnostics.extend(crate::access::policy_check::check_sql_parsed(
+                            spec, matrix, &sql,
+                        ));
                     }
                     sources.extend(on_disk.into_iter().map(|f| (f.path, f.text)));
                 }

@@ -302,10 +302,10 @@ pub fn add(
             spec.name()
         )));
     }
-    if !access::policy::granted_permission(&req.permission) {
+    if !access::policy_check::granted_permission(&req.permission) {
         return Err(argument(
             "--permission",
-            format!("dpc grants only {}", access::policy::permissions()),
+            format!("dpc grants only {}", access::policy_check::permissions()),
         ));
     }
     for t in &req.tables {

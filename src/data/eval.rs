@@ -8,8 +8,8 @@
 //! so one bad cell is counted by one rule, as in the generated SQL (`col IS NULL OR ...`).
 
 use super::batch::{Batch, Column, Data, INVALID, NULL, VALUE};
+use super::compile::{Check, Rule, TableRules};
 use super::rng::mix;
-use super::rules::{Check, Rule, TableRules};
 use super::values::{Kind, Value};
 use crate::spec::governance::MaskMethod;
 use std::collections::HashMap;

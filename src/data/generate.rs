@@ -62,7 +62,7 @@ pub fn csv_files(
     spec: &crate::spec::ProductSpec,
     rows: u64,
     seed: u64,
-    clock: super::rules::Clock,
+    clock: super::compile::Clock,
 ) -> Result<Vec<(String, String)>, super::DataError> {
     let plan = ProductPlan::new(spec, rows, seed, clock)?;
     let mut out = Vec::new();
@@ -86,7 +86,7 @@ pub fn csv_files(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::rules::Clock;
+    use crate::data::compile::Clock;
 
     fn spec() -> crate::spec::ProductSpec {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/customer-360");

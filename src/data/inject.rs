@@ -7,8 +7,8 @@
 
 use super::Format;
 use super::batch::{Batch, Cell, Column};
+use super::compile::{Check, Rule};
 use super::plan::ProductPlan;
-use super::rules::{Check, Rule};
 use super::values::{Kind, Value, int_bounds};
 use std::collections::BTreeMap;
 

@@ -8,6 +8,7 @@
 //! over them and [`report`] prints the result.
 
 pub mod batch;
+pub mod compile;
 pub mod eval;
 pub mod generate;
 pub mod inject;
@@ -18,7 +19,6 @@ pub mod read;
 pub mod regex_gen;
 pub mod report;
 pub mod rng;
-pub mod rules;
 pub mod sample_sync;
 pub mod values;
 pub mod words;

@@ -13,9 +13,9 @@
 
 use super::DataError;
 use super::batch::Column;
+use super::compile::{Check, Clock, TableRules, compare};
 use super::regex_gen::{PatternGen, UniqueValues};
 use super::rng::{RowRng, Source, name_hash};
-use super::rules::{Check, Clock, TableRules, compare};
 use super::values::{self, Kind, MICROS_PER_SECOND, Value};
 use super::words::Style;
 use crate::lang::date::Date;

@@ -3,9 +3,9 @@
 //! form is stable: CI scripts may rely on its field names.
 
 use super::Format;
+use super::compile::{Source, TableRules};
 use super::eval::{Outcome, Sample};
 use super::read::Layout;
-use super::rules::{Source, TableRules};
 use crate::spec::Sla;
 use crate::spec::values::Severity;
 use serde::Serialize;

@@ -69,7 +69,7 @@ pub fn refresh(dir: &Path, spec: &ProductSpec) -> Result<Vec<Entry>, crate::data
     if stale.is_empty() {
         return Ok(Vec::new());
     }
-    let clock = crate::data::rules::Clock::now()?;
+    let clock = crate::data::compile::Clock::now()?;
     let files = crate::data::generate::csv_files(
         spec,
         crate::data::generate::CREATE_ROWS,

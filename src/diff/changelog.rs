@@ -1,7 +1,7 @@
 //! A Keep a Changelog entry for a contract change, and where it goes in docs/changelog.md.
 
 use super::Report;
-use super::rules::Kind;
+use super::classify::Kind;
 use crate::lang::escape::{markdown, markdown_code};
 
 fn section(kind: Kind) -> &'static str {

@@ -4,14 +4,14 @@
 //! backfill, and a compatibility view on the old name for the dual-running period.
 
 use super::Report;
-use super::rules::{Change, Kind};
+use super::classify::{Change, Kind};
 use super::version::{Bump, Version};
 use crate::lang::date::Date;
 use crate::lang::escape::{sql_identifier, sql_qualified, sql_string};
 use crate::render::model::sql_type;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{Contract, Field, Table};
-use crate::spec::sql;
+use crate::spec::contract_sql;
 
 /// The migration script, or `None` when nothing needs to run on the platform.
 pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<String> {
@@ -81,7 +81,7 @@ fn column_def(f: &Field) -> String {
     if let Some(d) = f
         .default
         .as_ref()
-        .and_then(|d| sql::literal(&f.data_type, d).ok())
+        .and_then(|d| contract_sql::literal(&f.data_type, d).ok())
     {
         def.push_str(&format!(" DEFAULT {d}"));
     }
@@ -126,7 +126,7 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
                 if let Some(d) = f
                     .default
                     .as_ref()
-                    .and_then(|d| sql::literal(&f.data_type, d).ok())
+                    .and_then(|d| contract_sql::literal(&f.data_type, d).ok())
                 {
                     out.push_str(&format!(
                         "ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"
@@ -161,7 +161,7 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
             Kind::DefaultChanged => match f
                 .default
                 .as_ref()
-                .and_then(|d| sql::literal(&f.data_type, d).ok())
+                .and_then(|d| contract_sql::literal(&f.data_type, d).ok())
             {
                 Some(d) => out.push_str(&format!(
                     "ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"
@@ -171,7 +171,7 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
                 )),
             },
             Kind::ConstraintRelaxed | Kind::ConstraintTightened => {
-                for check in sql::field_checks(f).unwrap_or_default() {
+                for check in contract_sql::field_checks(f).unwrap_or_default() {
                     let name = sql_identifier(&check.name);
                     out.push_str(&format!(
                         "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {name};\n"
@@ -183,7 +183,7 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
                 }
                 for suffix in ["format", "allowed_values", "range"] {
                     let name = format!("{col}_{suffix}");
-                    if !sql::field_checks(f)
+                    if !contract_sql::field_checks(f)
                         .unwrap_or_default()
                         .iter()
                         .any(|c| c.name == name)
@@ -275,7 +275,7 @@ fn breaking(
                 let value = f
                     .default
                     .as_ref()
-                    .and_then(|d| sql::literal(&f.data_type, d).ok())
+                    .and_then(|d| contract_sql::literal(&f.data_type, d).ok())
                     .unwrap_or_else(|| format!("CAST(NULL AS {})", sql_type(&f.data_type)));
                 format!("{value} AS {}", sql_identifier(&f.name))
             }

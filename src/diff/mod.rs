@@ -2,15 +2,15 @@
 //! breaks consumers, and whether the new version number and deprecation notices cover it.
 
 pub mod changelog;
+pub mod classify;
 pub mod migration;
-pub mod rules;
 pub mod version;
 pub mod widening;
 
 use crate::lang::date::Date;
 use crate::spec::ProductSpec;
 use crate::spec::contract::Contract;
-use rules::{Change, Kind, Notice};
+use classify::{Change, Kind, Notice};
 use serde::Serialize;
 use version::{Bump, Version};
 
@@ -57,7 +57,7 @@ pub struct DiffError {
 
 pub fn diff(old: &Side, new: &Side) -> Result<Report, DiffError> {
     let (co, cn) = (old.contract(), new.contract());
-    let mut changes = rules::compare(co, cn);
+    let mut changes = classify::compare(co, cn);
     if let (Side::Product(po), Side::Product(pn)) = (old, new) {
         product_changes(po, pn, &mut changes);
     }

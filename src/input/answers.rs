@@ -277,7 +277,7 @@ fn apply_pii(tables: &mut [StarterTable], pii: &[PiiAnswer]) -> Result<(), Input
             ));
         }
         if let Some(m) = p.method
-            && !crate::spec::sql::mask_fits(m, &field.data_type)
+            && !crate::spec::contract_sql::mask_fits(m, &field.data_type)
         {
             return Err(refuse(
                 "pii masking",

@@ -3,7 +3,7 @@
 //! masks and row filters must admit, the order the job creates tables in, and where a table's
 //! rules are enforced when CHECK constraints are refused.
 
-use super::rules::ReferenceModel;
+use super::table_rules::ReferenceModel;
 use crate::spec::ProductSpec;
 use crate::spec::governance::{Consumer, PrincipalType};
 use regex::Regex;
@@ -67,7 +67,7 @@ pub fn quality_identity(spec: &ProductSpec) -> Option<&str> {
 /// table that does not exist yet.
 pub fn job_order(names: &[&str], references: &[ReferenceModel]) -> Vec<usize> {
     let mut order: Vec<usize> = Vec::new();
-    // References are acyclic (`rules::references`); the bound guards against a cycle anyway.
+    // References are acyclic (`table_rules::references`); the bound guards against a cycle anyway.
     for _ in 0..=names.len() {
         for (i, name) in names.iter().enumerate() {
             if order.contains(&i) {

@@ -7,7 +7,7 @@ pub mod deploy;
 pub mod filters;
 pub mod header;
 pub mod model;
-pub mod rules;
+pub mod table_rules;
 
 use crate::spec::{self, ProductSpec};
 use minijinja::value::{Value, ValueKind};

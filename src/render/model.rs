@@ -6,10 +6,10 @@
 use crate::lang::escape::{sql_identifier, sql_principal, sql_qualified};
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ExpectationKind, Table};
+use crate::spec::contract_sql::{self, Check};
 use crate::spec::data_type::DataType;
 use crate::spec::governance::{DefaultAccess, MaskingStrategy, PrincipalType};
 use crate::spec::policy;
-use crate::spec::sql::{self, Check};
 use crate::spec::values::Severity;
 use minijinja::Value;
 use serde::Serialize;
@@ -56,7 +56,7 @@ pub struct Model<'a> {
     /// Every expectation of every table, flattened for dashboards.
     pub quality_checks: Vec<QualityCheckModel>,
     /// Columns that hold another table's key, as `dpc sample` fills them (`crate::spec::keys`).
-    pub references: Vec<super::rules::ReferenceModel>,
+    pub references: Vec<super::table_rules::ReferenceModel>,
     /// Every monitoring alert with its SQL, as alerts.yaml and databricks.yml list them.
     pub alerts: Vec<super::bundle::AlertModel>,
     /// The asset bundle (databricks.yml): schema, DDL job, quality checks, owners.
@@ -133,7 +133,7 @@ pub struct TableModel {
     pub row_filter: Option<RowFilterModel>,
     pub expectations: Vec<ExpectationModel>,
     /// Every rule `dpc test` counts (shape, types, NOT NULL, constraints, keys, expectations).
-    pub rules: Vec<super::rules::RuleModel>,
+    pub rules: Vec<super::table_rules::RuleModel>,
     pub unique_columns: Vec<String>,
     pub required_columns: Vec<String>,
     pub freshness: Option<FreshnessModel>,
@@ -405,7 +405,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         }
     }
 
-    let references = super::rules::references(&spec.contract);
+    let references = super::table_rules::references(&spec.contract);
     let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let order = super::deploy::job_order(&names, &references);
     let fks: Vec<(usize, Value)> = references
@@ -501,13 +501,13 @@ fn build_table(
         let default_sql = field
             .default
             .as_ref()
-            .map(|d| sql::literal(&field.data_type, d).map(code))
+            .map(|d| contract_sql::literal(&field.data_type, d).map(code))
             .transpose()
             .map_err(at)?;
         for Check {
             name: check_name,
             expr,
-        } in sql::field_checks(field).map_err(at)?
+        } in contract_sql::field_checks(field).map_err(at)?
         {
             checks.push(CheckModel {
                 name: check_name.clone(),
@@ -530,7 +530,7 @@ fn build_table(
                 method: rule.method.as_str().to_string(),
                 unmasked_test: code(admit_test(spec, &unmask_groups)),
                 unmask_groups,
-                masked_expr: code(sql::masked_value(
+                masked_expr: code(contract_sql::masked_value(
                     rule.method,
                     &field.name,
                     &field.data_type,
@@ -681,7 +681,7 @@ fn build_table(
 
     let mut expectations = Vec::new();
     for e in &table.quality_expectations {
-        let expr = sql::expectation_expr(table, e)
+        let expr = contract_sql::expectation_expr(table, e)
             .map_err(|m| contract_error(format!("table {name}: {m}")))?;
         // A table-level rule cannot drop single rows; it warns unless it must fail.
         let action = match action_for(e.severity, critical_fails) {
@@ -697,7 +697,7 @@ fn build_table(
             expr: expr.map(code),
         });
     }
-    let rules = super::rules::table_rules(table, &expectations, name, critical_fails)
+    let rules = super::table_rules::table_rules(table, &expectations, name, critical_fails)
         .map_err(|m| contract_error(format!("table {name}: {m}")))?;
     let mut unique_columns: Vec<String> = table
         .quality_expectations
@@ -810,7 +810,7 @@ fn admitted_groups(spec: &ProductSpec, groups: &[String]) -> Vec<String> {
 /// The SQL test of a mask or row filter: the quality identity by `current_user()` (a service
 /// principal is no account group), then each group.
 fn admit_test(spec: &ProductSpec, groups: &[String]) -> String {
-    let groups = sql::group_test(groups);
+    let groups = contract_sql::group_test(groups);
     match super::deploy::quality_identity(spec) {
         Some(id) if groups == "FALSE" => {
             format!("current_user() = {}", crate::lang::escape::sql_string(id))

@@ -3,6 +3,7 @@
 //! way); nothing else reads them from disk.
 
 pub mod contract;
+pub mod contract_sql;
 pub mod data_type;
 pub mod governance;
 pub mod keys;
@@ -12,7 +13,6 @@ pub mod policy;
 pub mod product;
 pub mod schema;
 pub mod sla;
-pub mod sql;
 pub mod values;
 pub mod yaml_error;
 

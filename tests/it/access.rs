@@ -216,8 +216,10 @@ fn assert_matrix_matches_sql(s: &Scratch, dir: &Path, label: &str) -> usize {
         .into_iter()
         .map(|(path, text)| dpc::render::RenderedFile { path, text })
         .collect();
-    let from_sql =
-        dpc::access::Matrix::evaluate(&spec, &dpc::access::sql::rules_from_sql(&spec, &rendered));
+    let from_sql = dpc::access::Matrix::evaluate(
+        &spec,
+        &dpc::access::from_sql::rules_from_sql(&spec, &rendered),
+    );
     assert_eq!(
         from_sql,
         dpc::access::of_spec(&spec).expect("model"),

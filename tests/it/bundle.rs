@@ -247,8 +247,10 @@ fn the_job_applies_every_ddl_file_in_dependency_order_then_the_checks() {
         let contract: dpc::spec::Contract =
             dpc::spec::parse_yaml("contract.yaml", &tree["contract.yaml"]).expect("contract");
         let names: Vec<&str> = tables.iter().map(String::as_str).collect();
-        let order =
-            dpc::render::deploy::job_order(&names, &dpc::render::rules::references(&contract));
+        let order = dpc::render::deploy::job_order(
+            &names,
+            &dpc::render::table_rules::references(&contract),
+        );
         let expected: Vec<String> = order
             .iter()
             .map(|i| format!("schemas/{}_v1.sql", tables[*i]))

@@ -3,7 +3,7 @@
 
 use crate::common::Scratch;
 use crate::sql_oracle::parse_errors;
-use dpc::diff::rules::{Kind, compare};
+use dpc::diff::classify::{Kind, compare};
 use dpc::diff::version::Bump;
 use dpc::spec::Contract;
 use dpc::spec::contract::{Constraint, ConstraintKind, Deprecation, Field};

@@ -184,7 +184,7 @@ fn every_stage(texts: &[String; 4]) {
     }
     let _ = dpc::interop::odcs::export::to_text(&spec, dpc::interop::odcs::OdcsVersion::default());
     let _ = dpc::interop::odps::to_text(&spec);
-    if let Ok(clock) = dpc::data::rules::Clock::now() {
+    if let Ok(clock) = dpc::data::compile::Clock::now() {
         let _ = dpc::data::generate::csv_files(&spec, 20, 1, clock);
     }
 }

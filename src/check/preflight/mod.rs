@@ -44,7 +44,10 @@ pub fn check_parsed(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<Diagnostic> {
     let file = |path: &str| sql.iter().find(|f| f.path == path);
     let major = spec.major_version();
     let names: Vec<&str> = spec.contract.tables.keys().map(String::as_str).collect();
-    let order = job_order(&names, &crate::render::rules::references(&spec.contract));
+    let order = job_order(
+        &names,
+        &crate::render::table_rules::references(&spec.contract),
+    );
     let mut job: Vec<Step> = Vec::new();
     for i in &order {
         let Some(name) = names.get(*i) else { continue };

@@ -3,7 +3,7 @@
 
 use super::{BatchSource, Layout, match_columns};
 use crate::data::batch::{Batch, Column};
-use crate::data::rules::ColumnInfo;
+use crate::data::compile::ColumnInfo;
 use crate::data::values::Kind;
 use crate::data::{BATCH_ROWS, DataError};
 use std::fs::File;

@@ -3,7 +3,7 @@
 
 use super::{BatchSource, Layout};
 use crate::data::batch::{Batch, Column};
-use crate::data::rules::ColumnInfo;
+use crate::data::compile::ColumnInfo;
 use crate::data::values::Kind;
 use crate::data::{BATCH_ROWS, DataError};
 use serde_json::value::RawValue;

@@ -7,7 +7,7 @@ pub mod jsonl;
 pub mod parquet;
 
 use super::batch::Batch;
-use super::rules::ColumnInfo;
+use super::compile::ColumnInfo;
 use super::{DataError, Format};
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 
 use super::{BatchSource, Layout, match_columns};
 use crate::data::batch::{Batch, Column};
-use crate::data::rules::ColumnInfo;
+use crate::data::compile::ColumnInfo;
 use crate::data::values::{self, Kind, MICROS_PER_DAY};
 use crate::data::{BATCH_ROWS, DataError};
 use crate::spec::data_type::DataType;

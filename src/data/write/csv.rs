@@ -3,7 +3,7 @@
 //! base64, timestamps `YYYY-MM-DD HH:MM:SS`, dates `YYYY-MM-DD`.
 
 use crate::data::batch::{Batch, Data, INVALID, NULL};
-use crate::data::rules::ColumnInfo;
+use crate::data::compile::ColumnInfo;
 use crate::data::values::{self, Kind};
 
 fn needs_quotes(v: &[u8]) -> bool {

@@ -3,7 +3,7 @@
 //! base64, nested values JSON, NULL `null`.
 
 use crate::data::batch::{Batch, Data, INVALID, NULL};
-use crate::data::rules::ColumnInfo;
+use crate::data::compile::ColumnInfo;
 use crate::data::values::{self, Kind};
 
 /// Appends `s` as a JSON string.

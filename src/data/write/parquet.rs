@@ -3,7 +3,7 @@
 //! STRUCT → nested Parquet types. Snappy-compressed, row groups of 131,072 rows.
 
 use crate::data::batch::{Batch, Data, VALUE};
-use crate::data::rules::ColumnInfo;
+use crate::data::compile::ColumnInfo;
 use crate::data::values::{self, Kind};
 use crate::spec::data_type::DataType;
 use arrow_array::{

@@ -495,7 +495,7 @@ fn ask_pii(
         let methods: Vec<MaskMethod> = MaskMethod::ALL
             .iter()
             .copied()
-            .filter(|m| crate::spec::sql::mask_fits(*m, &f.data_type))
+            .filter(|m| crate::spec::contract_sql::mask_fits(*m, &f.data_type))
             .collect();
         let suggested = answers::mask_method(&category, is_string);
         let default = methods.iter().position(|m| *m == suggested).unwrap_or(0);

@@ -190,7 +190,7 @@ fn ask_constraint(p: &mut dyn Prompter, field: &Field) -> Result<Option<Constrai
     let fits = |c: &Constraint| -> Result<(), String> {
         let mut f = field.clone();
         f.constraints = vec![c.clone()];
-        crate::spec::sql::field_checks(&f).map(|_| ())
+        crate::spec::contract_sql::field_checks(&f).map(|_| ())
     };
     Ok(Some(match kind {
         ConstraintKind::Unique => Constraint {

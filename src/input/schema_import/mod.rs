@@ -3,10 +3,10 @@
 //! format is a new file and one line in that list.
 
 mod contract;
+mod create_table;
 mod csv;
 mod odcs;
 pub mod pii;
-mod sql;
 
 use crate::input::starter::StarterTable;
 use crate::spec::contract::{Expectation, ExpectationKind, Field, Table, TableSchema};
@@ -77,8 +77,8 @@ struct Format {
 const FORMATS: &[Format] = &[
     Format {
         name: "a Databricks CREATE TABLE file (.sql)",
-        claims: sql::claims,
-        read: sql::read,
+        claims: create_table::claims,
+        read: create_table::read,
         infer_pii: true,
     },
     Format {

@@ -514,7 +514,7 @@ fn quality_rule(
     };
     let query = (e.kind == ExpectationKind::Range).then(|| {
         let from = sql_qualified(&[spec.catalog(), spec.schema(), table_name]);
-        match crate::spec::sql::expectation_expr(table, e) {
+        match crate::spec::contract_sql::expectation_expr(table, e) {
             Ok(Some(expr)) => format!("SELECT COUNT(*) FROM {from} WHERE NOT ({expr})"),
             _ => format!("SELECT COUNT(*) FROM {from}"),
         }

@@ -173,7 +173,7 @@ pub(super) fn read_column(
             r.lose(at, "a pattern dpc's regex engine cannot compile");
             continue;
         }
-        match crate::spec::sql::field_checks(&probe) {
+        match crate::spec::contract_sql::field_checks(&probe) {
             Ok(_) => kept.push(c),
             Err(e) => r.lose(
                 at,

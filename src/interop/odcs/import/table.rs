@@ -250,7 +250,7 @@ pub(super) fn read_table(
             .pattern
             .as_deref()
             .is_some_and(|p| regex::Regex::new(p).is_err());
-        match crate::spec::sql::expectation_expr(&table, &expectation) {
+        match crate::spec::contract_sql::expectation_expr(&table, &expectation) {
             Ok(_) if !bad_pattern => table.quality_expectations.push(expectation),
             Ok(_) => r.lose(
                 &label,

@@ -18,9 +18,9 @@ use super::values::{self, Kind, Value};
 use crate::lang::date::Date;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
+use crate::spec::contract_sql;
 use crate::spec::data_type::DataType;
 use crate::spec::governance::MaskMethod;
-use crate::spec::sql;
 use crate::spec::values::{Scalar, Severity};
 use std::cmp::Ordering;
 
@@ -465,7 +465,7 @@ fn bound(
 
 /// The value SQL's literal of `v` has in a column of type `t` (refused as SQL refuses it).
 fn literal_value(t: &DataType, kind: Kind, v: &Scalar, round: Round) -> Result<Value, String> {
-    sql::literal(t, v)?;
+    contract_sql::literal(t, v)?;
     let text = v.to_string();
     let bad = || format!("'{text}' is not a value of a {t} column");
     Ok(match kind {

@@ -1,4 +1,4 @@
-//! Every rule of a table as `dpc test` counts it (see `crate::data::rules`), with its Spark
+//! Every rule of a table as `dpc test` counts it (see `crate::data::compile`), with its Spark
 //! SQL condition, for `quality/validation_rules.py`: the record shape, each column's type,
 //! NOT NULL, the field constraints (CHECK constraint names), uniqueness, the primary key and
 //! the contract's expectations. Names, order and severities are the same as `dpc test`'s, so
@@ -7,7 +7,7 @@
 use super::model::{ExpectationModel, action_for};
 use crate::lang::escape::sql_identifier;
 use crate::spec::contract::Table;
-use crate::spec::sql;
+use crate::spec::contract_sql;
 use crate::spec::values::Severity;
 use minijinja::Value;
 use serde::Serialize;
@@ -111,7 +111,7 @@ pub fn table_rules(
             );
         }
         let constraints =
-            sql::constraint_rules(f).map_err(|m| format!("column {}: {m}", f.name))?;
+            contract_sql::constraint_rules(f).map_err(|m| format!("column {}: {m}", f.name))?;
         for (suffix, expr) in constraints {
             let severity = match suffix {
                 "range_current" | "unique" => Severity::High,

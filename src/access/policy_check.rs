@@ -316,7 +316,7 @@ pub fn check_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> 
 
 /// As [`check_sql`], given the spec's own matrix and the SQL files already split.
 pub fn check_sql_parsed(spec: &ProductSpec, expected: &Matrix, sql: &[SqlFile]) -> Vec<Diagnostic> {
-    let actual = Matrix::evaluate(spec, &super::sql::rules_from_statements(spec, sql));
+    let actual = Matrix::evaluate(spec, &super::from_sql::rules_from_statements(spec, sql));
     let mut out = Vec::new();
     for t in &actual.tables {
         for r in &t.readers {
