@@ -3,6 +3,7 @@
 //! grants; and the SQL on disk granting no more than the spec.
 
 use super::matrix::{Access, Matrix, Role, Via};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::lang::date::Date;
 use crate::lang::sql_statements::SqlFile;
@@ -13,9 +14,23 @@ use crate::spec::policy::{self, ACCOUNT_USERS};
 use crate::spec::{GOVERNANCE_FILE, ProductSpec};
 
 /// The diagnostic codes about who may read what; `dpc access` shows these.
-pub const CODES: &[&str] = &[
-    "DPC042", "DPC113", "DPC120", "DPC121", "DPC122", "DPC123", "DPC124", "DPC125", "DPC126",
-    "DPC128", "DPC129", "DPC134", "DPC135", "DPC136", "DPC137", "DPC138",
+pub const CODES: &[Code] = &[
+    Code::Dpc042,
+    Code::Dpc113,
+    Code::Dpc120,
+    Code::Dpc121,
+    Code::Dpc122,
+    Code::Dpc123,
+    Code::Dpc124,
+    Code::Dpc125,
+    Code::Dpc126,
+    Code::Dpc128,
+    Code::Dpc129,
+    Code::Dpc134,
+    Code::Dpc135,
+    Code::Dpc136,
+    Code::Dpc137,
+    Code::Dpc138,
 ];
 
 /// True when dpc renders grants for `permission` (the policy's consumer permissions).
@@ -82,7 +97,7 @@ fn default_deny(spec: &ProductSpec, matrix: &Matrix, out: &mut Vec<Diagnostic>) 
             if !granted {
                 out.push(
                     Diagnostic::new(
-                        "DPC134",
+                        Code::Dpc134,
                         GOVERNANCE_FILE,
                         format!(
                             "{} can read {} although the spec does not grant it",
@@ -99,7 +114,7 @@ fn default_deny(spec: &ProductSpec, matrix: &Matrix, out: &mut Vec<Diagnostic>) 
         if !granted_permission(&c.permission) {
             out.push(
                 Diagnostic::new(
-                    "DPC138",
+                    Code::Dpc138,
                     GOVERNANCE_FILE,
                     format!(
                         "{} has permission {}, but dpc grants only {}",
@@ -156,7 +171,7 @@ fn pii_masked(spec: &ProductSpec, matrix: &Matrix, out: &mut Vec<Diagnostic>) {
                 );
                 out.push(
                     Diagnostic::new(
-                        "DPC135",
+                        Code::Dpc135,
                         GOVERNANCE_FILE,
                         format!(
                             "PII column {name}.{column} reads in clear for {}, outside its unmask groups",
@@ -201,7 +216,7 @@ fn account_users(spec: &ProductSpec, matrix: &Matrix, out: &mut Vec<Diagnostic>)
         if let Some(why) = why {
             out.push(
                 Diagnostic::new(
-                    "DPC124",
+                    Code::Dpc124,
                     GOVERNANCE_FILE,
                     format!("`account users` {why}; {} data may go to everyone only masked", sens.sensitivity),
                 )
@@ -214,7 +229,7 @@ fn account_users(spec: &ProductSpec, matrix: &Matrix, out: &mut Vec<Diagnostic>)
         if let Some(g) = rule.unmask_groups.iter().position(|g| g == ACCOUNT_USERS) {
             out.push(
                 Diagnostic::new(
-                    "DPC124",
+                    Code::Dpc124,
                     GOVERNANCE_FILE,
                     format!(
                         "`account users` would see {}.{} in clear; {} data is never unmasked for everyone",
@@ -236,7 +251,7 @@ fn approvals(spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
         match &c.approved_by {
             None if sens.approval_required => out.push(
                 Diagnostic::new(
-                    "DPC136",
+                    Code::Dpc136,
                     GOVERNANCE_FILE,
                     format!(
                         "{} has no recorded approval; {} data needs one for every grant",
@@ -249,7 +264,7 @@ fn approvals(spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
             Some(email) => {
                 if let Err(m) = crate::spec::name::check_email(email) {
                     out.push(
-                        Diagnostic::new("DPC136", GOVERNANCE_FILE, format!("approved_by: {m}"))
+                        Diagnostic::new(Code::Dpc136, GOVERNANCE_FILE, format!("approved_by: {m}"))
                             .at(format!("{at}.approved_by")),
                     );
                 }
@@ -267,7 +282,7 @@ fn approvals(spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
             };
             if let Some(message) = problem {
                 out.push(
-                    Diagnostic::new("DPC136", GOVERNANCE_FILE, message)
+                    Diagnostic::new(Code::Dpc136, GOVERNANCE_FILE, message)
                         .at(format!("{at}.approved_date")),
                 );
             }
@@ -289,7 +304,7 @@ pub fn expired(spec: &ProductSpec) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::new(
-                    "DPC137",
+                    Code::Dpc137,
                     GOVERNANCE_FILE,
                     format!("the grant to {} expired on {expires}", c.principal),
                 )
@@ -329,7 +344,7 @@ pub fn check_sql_parsed(spec: &ProductSpec, expected: &Matrix, sql: &[SqlFile]) 
             if !wider.is_empty() {
                 out.push(
                     Diagnostic::new(
-                        "DPC042",
+                        Code::Dpc042,
                         format!("schemas/{}_v{}.sql", t.table, spec.major_version()),
                         format!(
                             "the SQL lets {} read {}.{} beyond what the spec grants",
@@ -362,7 +377,7 @@ mod tests {
         .expect("example spec")
     }
 
-    fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
+    fn codes(d: &[Diagnostic]) -> Vec<Code> {
         d.iter().map(|d| d.code).collect()
     }
 
@@ -370,7 +385,7 @@ mod tests {
     fn default_deny_holds_for_what_dpc_generates() {
         let spec = example("customer-360");
         let matrix = crate::access::of_spec(&spec).expect("matrix");
-        assert!(!codes(&check_matrix(&spec, &matrix)).contains(&"DPC134"));
+        assert!(!codes(&check_matrix(&spec, &matrix)).contains(&Code::Dpc134));
     }
 
     #[test]
@@ -392,7 +407,7 @@ mod tests {
         });
         spec.governance.approved_consumers[0].tables = vec!["customer_metrics".into()];
         let found = check_matrix(&spec, &matrix);
-        let deny: Vec<&Diagnostic> = found.iter().filter(|d| d.code == "DPC134").collect();
+        let deny: Vec<&Diagnostic> = found.iter().filter(|d| d.code == Code::Dpc134).collect();
         assert_eq!(deny.len(), 3, "{found:#?}");
         assert!(
             deny[0]

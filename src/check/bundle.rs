@@ -2,6 +2,7 @@
 //! in contract order and names no other, every alert of monitoring/alerts.yaml is an alert
 //! resource with the same query, and the schema resource is the product's schema.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::spec::ProductSpec;
 use serde_json::Value;
@@ -77,7 +78,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
         Err(e) => {
             return vec![
                 Diagnostic::new(
-                    "DPC050",
+                    Code::Dpc050,
                     BUNDLE_FILE,
                     format!("{BUNDLE_FILE} does not parse: {e}"),
                 )
@@ -106,7 +107,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
         if !tasks.iter().any(|t| &t.file == file) {
             out.push(
                 Diagnostic::new(
-                    "DPC051",
+                    Code::Dpc051,
                     BUNDLE_FILE,
                     format!("no job task applies {file}, the DDL of table {table}"),
                 )
@@ -125,7 +126,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
         if first.job == then.job && !then.depends_on.contains(&first.key) {
             out.push(
                 Diagnostic::new(
-                    "DPC052",
+                    Code::Dpc052,
                     BUNDLE_FILE,
                     format!(
                         "task {} ({}) does not wait for task {} ({}); the DDL files must run in contract order",
@@ -143,7 +144,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
     {
         out.push(
             Diagnostic::new(
-                "DPC053",
+                Code::Dpc053,
                 BUNDLE_FILE,
                 format!(
                     "task {} applies {}, which is not the DDL of a table in the contract",
@@ -178,7 +179,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
             {
                 None => out.push(
                     Diagnostic::new(
-                        "DPC054",
+                        Code::Dpc054,
                         BUNDLE_FILE,
                         format!("alert {name:?} of {ALERTS_FILE} has no alert resource"),
                     )
@@ -191,7 +192,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
                 {
                     out.push(
                         Diagnostic::new(
-                            "DPC055",
+                            Code::Dpc055,
                             BUNDLE_FILE,
                             format!(
                                 "alert {key} runs a different query than {name:?} in {ALERTS_FILE} (alerts[{i}])"
@@ -218,7 +219,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
     {
         out.push(
             Diagnostic::new(
-                "DPC056",
+                Code::Dpc056,
                 BUNDLE_FILE,
                 format!("no schema resource creates schema {}", spec.schema()),
             )
@@ -233,7 +234,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
         {
             out.push(
                 Diagnostic::new(
-                    "DPC056",
+                    Code::Dpc056,
                     BUNDLE_FILE,
                     format!(
                         "target {target} deploys to catalog {catalog}, but the DDL files name {}",

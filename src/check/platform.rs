@@ -1,6 +1,7 @@
 //! Databricks platform rules on the generated SQL and Python (see the table of fixes in the
 //! project's Databricks reference). Each rule has a code and a test that breaks it.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::lang::sql_statements::{SqlFile, Statement};
 use crate::render::RenderedFile;
@@ -62,7 +63,7 @@ pub fn check_parsed(
     }
     if any_mask && any_view {
         out.push(Diagnostic::new(
-            "DPC020",
+            Code::Dpc020,
             "schemas/",
             "column masks and a masked view are both generated; use one (masks would apply inside the view too)",
         ));
@@ -88,7 +89,7 @@ pub fn check_parsed(
         };
         if !masked {
             out.push(Diagnostic::new(
-                "DPC021",
+                Code::Dpc021,
                 &file,
                 format!("PII column {} is not masked ({})", rule.column, masking),
             ));
@@ -99,7 +100,7 @@ pub fn check_parsed(
             && !f.text.contains("from pyspark import pipelines as dp")
         {
             out.push(Diagnostic::new(
-                "DPC030",
+                Code::Dpc030,
                 &f.path,
                 "Lakeflow expectations must import `from pyspark import pipelines as dp`",
             ));
@@ -109,7 +110,7 @@ pub fn check_parsed(
             .any(|l| l.trim_start().starts_with("import dlt"))
         {
             out.push(Diagnostic::new(
-                "DPC030",
+                Code::Dpc030,
                 &f.path,
                 "`import dlt` is the old name; use `from pyspark import pipelines as dp`",
             ));
@@ -133,13 +134,13 @@ fn sql_file(
     let mut select = Vec::new();
 
     for s in stmts {
-        let mut err = |code: &'static str, msg: String| {
+        let mut err = |code: Code, msg: String| {
             out.push(Diagnostic::new(code, path, msg).at_line(s.line, 1));
         };
         let code = s.code.as_str();
         if code.starts_with("CREATE TABLE") {
             if code.contains("PARTITIONED BY") && code.contains("CLUSTER BY") {
-                err("DPC010", "CREATE TABLE combines PARTITIONED BY with CLUSTER BY; liquid clustering cannot be partitioned".into());
+                err(Code::Dpc010, "CREATE TABLE combines PARTITIONED BY with CLUSTER BY; liquid clustering cannot be partitioned".into());
             }
             let has_default = s.text.to_uppercase().contains(" DEFAULT ");
             let feature = s
@@ -147,17 +148,17 @@ fn sql_file(
                 .windows(2)
                 .any(|w| w[0] == "delta.feature.allowColumnDefaults" && w[1] == "supported");
             if has_default && !feature {
-                err("DPC011", "a column DEFAULT needs 'delta.feature.allowColumnDefaults' = 'supported' in TBLPROPERTIES".into());
+                err(Code::Dpc011, "a column DEFAULT needs 'delta.feature.allowColumnDefaults' = 'supported' in TBLPROPERTIES".into());
             }
             if s.literals
                 .iter()
                 .any(|l| l == "delta.minReaderVersion" || l == "delta.minWriterVersion")
             {
-                err("DPC012", "do not hard-code delta.minReaderVersion/minWriterVersion; table features upgrade the protocol".into());
+                err(Code::Dpc012, "do not hard-code delta.minReaderVersion/minWriterVersion; table features upgrade the protocol".into());
             }
             if s.literals.iter().any(|l| l.eq_ignore_ascii_case("owner")) {
                 err(
-                    "DPC018",
+                    Code::Dpc018,
                     "ownership is not a table property; use ALTER TABLE ... SET OWNER TO".into(),
                 );
             }
@@ -169,7 +170,7 @@ fn sql_file(
                     .is_some_and(|t| t.primary_key_guaranteed);
                 if !guaranteed {
                     err(
-                        "DPC019",
+                        Code::Dpc019,
                         "PRIMARY KEY ... RELY lets queries rely on a uniqueness the contract does not guarantee (primary_key_guaranteed); declare it NORELY".into(),
                     );
                 }
@@ -177,13 +178,13 @@ fn sql_file(
         }
         if code.contains("IS_MEMBER(") {
             err(
-                "DPC013",
+                Code::Dpc013,
                 "is_member() checks workspace-local groups; use is_account_group_member()".into(),
             );
         }
         if code.starts_with("CREATE OR REPLACE VIEW") && UNTYPED_NULL.is_match(code) {
             err(
-                "DPC014",
+                Code::Dpc014,
                 "an untyped NULL changes the view column's type; write CAST(NULL AS <type>)".into(),
             );
         }
@@ -195,10 +196,10 @@ fn sql_file(
                 .step_by(2)
                 .any(|k| k.eq_ignore_ascii_case("pii"))
         {
-            err("DPC015", "PII is tagged per column (ALTER COLUMN ... SET TAGS ('pii' = ...)), not as a table tag".into());
+            err(Code::Dpc015, "PII is tagged per column (ALTER COLUMN ... SET TAGS ('pii' = ...)), not as a table tag".into());
         }
         if code.contains("`ALL-USERS`") || code.contains("`ALL USERS`") {
-            err("DPC017", "`all-users` is not a Unity Catalog group; the account-wide group is `account users`".into());
+            err(Code::Dpc017, "`all-users` is not a Unity Catalog group; the account-wide group is `account users`".into());
         }
         if RLIKE.is_match(code) {
             check_patterns(spec, s, &mut err);
@@ -219,10 +220,10 @@ fn sql_file(
     for (p, line) in select {
         if !use_catalog.contains(&p) || !use_schema.contains(&p) {
             let message = format!("{p} is granted SELECT without USE CATALOG and USE SCHEMA");
-            out.push(Diagnostic::new("DPC016", path, message).at_line(line, 1));
+            out.push(Diagnostic::new(Code::Dpc016, path, message).at_line(line, 1));
         }
     }
-    let mut err = |code: &'static str, msg: String| out.push(Diagnostic::new(code, path, msg));
+    let mut err = |code: Code, msg: String| out.push(Diagnostic::new(code, path, msg));
 
     if let Some(table) = path
         .strip_prefix("schemas/")
@@ -235,7 +236,7 @@ fn sql_file(
     out
 }
 
-fn check_patterns(spec: &ProductSpec, s: &Statement, err: &mut impl FnMut(&'static str, String)) {
+fn check_patterns(spec: &ProductSpec, s: &Statement, err: &mut impl FnMut(Code, String)) {
     let known: BTreeSet<&str> = spec
         .contract
         .tables
@@ -266,7 +267,7 @@ fn check_patterns(spec: &ProductSpec, s: &Statement, err: &mut impl FnMut(&'stat
             && !known.contains(lit.as_str())
         {
             err(
-                "DPC022",
+                Code::Dpc022,
                 format!(
                     "RLIKE pattern reads as {lit:?} on Databricks, which is not a pattern of the contract (backslashes in literals must be doubled)"
                 ),
@@ -283,7 +284,7 @@ fn check_table_file(
     table: &crate::spec::contract::Table,
     stmts: &[Statement],
     all: &[SqlFile],
-    err: &mut impl FnMut(&'static str, String),
+    err: &mut impl FnMut(Code, String),
 ) {
     // CHECK constraints live in schemas/checks/ (applied only when missing or changed); a table
     // with a column mask or row filter may have none, and its DDL says the quality job
@@ -308,7 +309,7 @@ fn check_table_file(
             .any(|s| s.code.contains(&want) && s.literals.first().is_some_and(|k| k == "pii"));
         if !tagged {
             err(
-                "DPC015",
+                Code::Dpc015,
                 format!("PII column {} has no `pii` column tag", f.name),
             );
         }
@@ -318,7 +319,7 @@ fn check_table_file(
         .any(|s| s.code.starts_with("ALTER TABLE") && s.code.contains(" SET OWNER TO "))
     {
         err(
-            "DPC018",
+            Code::Dpc018,
             format!(
                 "table {name} is never given to its owner group (ALTER TABLE ... SET OWNER TO)"
             ),
@@ -345,7 +346,7 @@ fn check_table_file(
             );
             if !refused && !checks.iter().any(|s| s.code.contains(&want)) {
                 err(
-                    "DPC023",
+                    Code::Dpc023,
                     format!(
                         "{} constraint on {} is not enforced with a CHECK constraint",
                         suffix, f.name
@@ -363,7 +364,7 @@ fn check_table_file(
             s.code.starts_with("GRANT SELECT ON TABLE ") && s.code.contains(&format!(" {fqn} TO "))
         }) {
             err(
-                "DPC024",
+                Code::Dpc024,
                 format!(
                     "readers are granted the table {name} itself, which bypasses its masked view"
                 ),

@@ -3,6 +3,7 @@
 //! out), which validate says rather than let it pass unnoticed (DPC140).
 
 use super::Diagnostic;
+use crate::diagnostic::Code;
 use crate::render::deploy::is_application_id;
 use crate::spec::governance::PrincipalType;
 use crate::spec::{GOVERNANCE_FILE, ProductSpec};
@@ -16,7 +17,7 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             (PrincipalType::ServicePrincipal, Some(id)) if is_application_id(id) => {}
             (PrincipalType::ServicePrincipal, Some(id)) if looks_like_uuid(id) => out.push(
                 Diagnostic::new(
-                    "DPC140",
+                    Code::Dpc140,
                     GOVERNANCE_FILE,
                     format!("service principal {} has a placeholder application_id ({id}); it is granted nothing until it has its real one", c.principal),
                 )
@@ -26,7 +27,7 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             ),
             (PrincipalType::ServicePrincipal, Some(id)) => out.push(
                 Diagnostic::new(
-                    "DPC140",
+                    Code::Dpc140,
                     GOVERNANCE_FILE,
                     format!("application_id of service principal {} is not an application ID (a UUID): {id:?}", c.principal),
                 )
@@ -34,7 +35,7 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             ),
             (PrincipalType::ServicePrincipal, None) => out.push(
                 Diagnostic::new(
-                    "DPC140",
+                    Code::Dpc140,
                     GOVERNANCE_FILE,
                     format!("service principal {} has no application_id; Unity Catalog does not resolve display names in GRANT, so it is granted nothing", c.principal),
                 )
@@ -44,7 +45,7 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
             ),
             (_, Some(_)) => out.push(
                 Diagnostic::new(
-                    "DPC140",
+                    Code::Dpc140,
                     GOVERNANCE_FILE,
                     format!("application_id is for service principals; {} is a {}", c.principal, c.principal_type),
                 )
@@ -58,7 +59,7 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
     {
         out.push(
             Diagnostic::new(
-                "DPC140",
+                Code::Dpc140,
                 GOVERNANCE_FILE,
                 format!("quality_identity must be the application ID of the service principal the job runs as, not {id:?}"),
             )

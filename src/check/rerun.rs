@@ -2,6 +2,7 @@
 //! statement must be safe to run again: nothing drops, replaces or empties a table (DPC025),
 //! and nothing fails the second time because it already exists (DPC026).
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::lang::sql_statements::{SqlFile, Statement};
 
@@ -26,18 +27,18 @@ const DESTRUCTIVE: [&str; 8] = [
 
 /// What is wrong with re-running one statement, given the statements before it in the file:
 /// `(code, message)`.
-pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(&'static str, String)> {
+pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(Code, String)> {
     let code = stmt.code.as_str();
     let starts = |p: &str| code.starts_with(p);
     if let Some(p) = DESTRUCTIVE.iter().find(|p| starts(p)) {
         return Some((
-            "DPC025",
+            Code::Dpc025,
             format!("{p} loses the table's data when the DDL runs again"),
         ));
     }
     if starts("ALTER TABLE") && (code.contains(" DROP COLUMN") || code.contains(" DROP COLUMNS")) {
         return Some((
-            "DPC025",
+            Code::Dpc025,
             "DROP COLUMN loses data when the DDL runs again".into(),
         ));
     }
@@ -45,19 +46,19 @@ pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(&'static str, 
         && !code.contains(" IF NOT EXISTS ")
     {
         return Some((
-            "DPC026",
+            Code::Dpc026,
             "CREATE without IF NOT EXISTS fails when the DDL runs again".into(),
         ));
     }
     if (starts("CREATE VIEW") || starts("CREATE FUNCTION")) && !code.contains(" IF NOT EXISTS ") {
         return Some((
-            "DPC026",
+            Code::Dpc026,
             "CREATE VIEW/FUNCTION fails when the DDL runs again; use CREATE OR REPLACE".into(),
         ));
     }
     if starts("ALTER TABLE") && (code.contains(" ADD COLUMN") || code.contains(" RENAME ")) {
         return Some((
-            "DPC026",
+            Code::Dpc026,
             "ADD COLUMN and RENAME fail when the DDL runs again; they belong in a migration (dpc diff --write-changelog)".into(),
         ));
     }
@@ -72,7 +73,7 @@ pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(&'static str, 
         let dropped = format!("{table} DROP CONSTRAINT IF EXISTS {name}");
         if !before.iter().any(|s| s.code == dropped) {
             return Some((
-                "DPC026",
+                Code::Dpc026,
                 format!(
                     "ADD CONSTRAINT {name} fails when the DDL runs again; drop it first with DROP CONSTRAINT IF EXISTS"
                 ),
@@ -105,7 +106,7 @@ mod tests {
     use super::*;
     use crate::lang::sql_statements::split;
 
-    fn codes(sql: &str) -> Vec<&'static str> {
+    fn codes(sql: &str) -> Vec<Code> {
         check(&[SqlFile {
             path: "schemas/t_v1.sql",
             statements: split(sql),
@@ -117,16 +118,19 @@ mod tests {
 
     #[test]
     fn destructive_and_one_shot_statements_are_refused() {
-        assert_eq!(codes("CREATE OR REPLACE TABLE a.b.t (x INT);"), ["DPC025"]);
-        assert_eq!(codes("drop table a.b.t;"), ["DPC025"]);
-        assert_eq!(codes("TRUNCATE TABLE a.b.t;"), ["DPC025"]);
-        assert_eq!(codes("CREATE TABLE a.b.t (x INT);"), ["DPC026"]);
-        assert_eq!(codes("CREATE VIEW a.b.v AS SELECT 1;"), ["DPC026"]);
+        assert_eq!(
+            codes("CREATE OR REPLACE TABLE a.b.t (x INT);"),
+            [Code::Dpc025]
+        );
+        assert_eq!(codes("drop table a.b.t;"), [Code::Dpc025]);
+        assert_eq!(codes("TRUNCATE TABLE a.b.t;"), [Code::Dpc025]);
+        assert_eq!(codes("CREATE TABLE a.b.t (x INT);"), [Code::Dpc026]);
+        assert_eq!(codes("CREATE VIEW a.b.v AS SELECT 1;"), [Code::Dpc026]);
         assert_eq!(
             codes("ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0);"),
-            ["DPC026"]
+            [Code::Dpc026]
         );
-        assert_eq!(codes("ALTER TABLE t ADD COLUMN y INT;"), ["DPC026"]);
+        assert_eq!(codes("ALTER TABLE t ADD COLUMN y INT;"), [Code::Dpc026]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The spec files must parse back into exactly the spec they were rendered from, and every
 //! derived YAML file must parse.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::render::RenderedFile;
 use crate::spec::{ProductSpec, SPEC_FILES};
@@ -25,7 +26,7 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
                 ]) {
                     if !same {
                         out.push(Diagnostic::new(
-                            "DPC001",
+                            Code::Dpc001,
                             *file,
                             "does not read back into the spec it was written from",
                         ));
@@ -33,14 +34,14 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
                 }
             }
             Err(e) => out.push(Diagnostic::new(
-                "DPC001",
+                Code::Dpc001,
                 "",
                 format!("does not parse back: {e}"),
             )),
         }
     } else {
         out.push(Diagnostic::new(
-            "DPC001",
+            Code::Dpc001,
             "",
             "a spec file is missing from the tree",
         ));
@@ -51,7 +52,7 @@ pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     {
         if let Err(e) = serde_saphyr::from_str::<serde_json::Value>(&f.text) {
             out.push(Diagnostic::new(
-                "DPC002",
+                Code::Dpc002,
                 &f.path,
                 format!("is not valid YAML: {e}"),
             ));

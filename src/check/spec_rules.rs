@@ -2,6 +2,7 @@
 //! the policies, and every value can be written as Databricks SQL. Each diagnostic points at
 //! a YAML path so it can be shown at its line and column.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
 use crate::spec::contract_sql;
@@ -17,13 +18,7 @@ impl Out {
         self.0.push(d);
     }
 
-    fn error(
-        &mut self,
-        code: &'static str,
-        file: &str,
-        path: String,
-        message: String,
-    ) -> &mut Diagnostic {
+    fn error(&mut self, code: Code, file: &str, path: String, message: String) -> &mut Diagnostic {
         self.0.push(Diagnostic::new(code, file, message).at(path));
         let last = self.0.len() - 1;
         &mut self.0[last]
@@ -44,11 +39,16 @@ pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
 fn product_rules(spec: &ProductSpec, out: &mut Out) {
     let meta = &spec.product.product_metadata;
     if let Err(m) = crate::spec::name::check_product_name(&meta.name) {
-        out.error("DPC100", PRODUCT_FILE, "product_metadata.name".into(), m);
+        out.error(
+            Code::Dpc100,
+            PRODUCT_FILE,
+            "product_metadata.name".into(),
+            m,
+        );
     }
     if let Err(m) = crate::spec::name::check_email(&meta.owner.email) {
         out.error(
-            "DPC100",
+            Code::Dpc100,
             PRODUCT_FILE,
             "product_metadata.owner.email".into(),
             m,
@@ -56,7 +56,7 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
     } else if meta.owner.email.ends_with("@company.com") {
         out.push(
             Diagnostic::new(
-                "DPC150",
+                Code::Dpc150,
                 PRODUCT_FILE,
                 format!("owner {} looks like a placeholder", meta.owner.email),
             )
@@ -66,11 +66,16 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
         );
     }
     if let Err(m) = crate::spec::name::check_uc_name("catalog", spec.catalog()) {
-        out.error("DPC100", PRODUCT_FILE, "catalog_location.catalog".into(), m);
+        out.error(
+            Code::Dpc100,
+            PRODUCT_FILE,
+            "catalog_location.catalog".into(),
+            m,
+        );
     }
     if spec.schema() != crate::spec::name::schema_name(&meta.name) {
         out.error(
-            "DPC103",
+            Code::Dpc103,
             PRODUCT_FILE,
             "catalog_location.schema".into(),
             format!(
@@ -85,7 +90,7 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
     if !tier.allowed_sla.contains(&spec.sla.level) {
         let allowed: Vec<&str> = tier.allowed_sla.iter().map(|l| l.as_str()).collect();
         out.error(
-            "DPC101",
+            Code::Dpc101,
             SLA_FILE,
             "level".into(),
             format!(
@@ -102,7 +107,7 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
     );
     if ours != theirs {
         out.error(
-            "DPC102",
+            Code::Dpc102,
             PRODUCT_FILE,
             "data_classification.sensitivity".into(),
             format!("sensitivity is {ours} but governance.yaml says {theirs}"),
@@ -112,7 +117,7 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
         if !spec.contract.tables.contains_key(&t.name) {
             out.push(
                 Diagnostic::new(
-                    "DPC104",
+                    Code::Dpc104,
                     PRODUCT_FILE,
                     format!("table {} is not in contract.yaml", t.name),
                 )
@@ -130,7 +135,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
     if let Err(m) = crate::spec::name::check_uc_name("table name", name)
         .and_then(|()| crate::spec::name::check_file_name("table name", name))
     {
-        out.error("DPC109", CONTRACT_FILE, base.clone(), m);
+        out.error(Code::Dpc109, CONTRACT_FILE, base.clone(), m);
     }
     // Tables compare ignoring case in Unity Catalog, and their files collide on macOS and
     // Windows.
@@ -142,7 +147,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
         .find(|k| k.eq_ignore_ascii_case(name))
     {
         out.error(
-            "DPC112",
+            Code::Dpc112,
             CONTRACT_FILE,
             base.clone(),
             format!(
@@ -159,7 +164,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
         for (i, key) in cols.iter().enumerate() {
             if index(key).is_none() {
                 out.error(
-                    "DPC110",
+                    Code::Dpc110,
                     CONTRACT_FILE,
                     format!("{base}.{list}[{i}]"),
                     format!("{list} names {key}, which is not a column of {name}"),
@@ -169,7 +174,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
     }
     if !table.partitioned_by.is_empty() && !table.clustered_by.is_empty() {
         out.push(
-            Diagnostic::new("DPC111", CONTRACT_FILE, "partitioned_by and clustered_by cannot be combined on Databricks")
+            Diagnostic::new(Code::Dpc111, CONTRACT_FILE, "partitioned_by and clustered_by cannot be combined on Databricks")
                 .at(format!("{base}.partitioned_by")).help("liquid clustering replaces partitioning; keep clustered_by and remove partitioned_by"),
         );
     }
@@ -188,14 +193,14 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
                     o.name, f.name
                 )
             };
-            out.error("DPC112", CONTRACT_FILE, format!("{at}.name"), m);
+            out.error(Code::Dpc112, CONTRACT_FILE, format!("{at}.name"), m);
         }
         if let Err(m) = crate::spec::name::check_uc_name("column name", &f.name) {
-            out.error("DPC109", CONTRACT_FILE, format!("{at}.name"), m);
+            out.error(Code::Dpc109, CONTRACT_FILE, format!("{at}.name"), m);
         }
         if f.pii && !sens.pii_allowed {
             out.error(
-                "DPC113",
+                Code::Dpc113,
                 CONTRACT_FILE,
                 format!("{at}.pii"),
                 format!("{} is PII, which a public product may not hold", f.name),
@@ -204,7 +209,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
         field_value_rules(f, &at, out);
         if f.primary_key && !table.primary_key.contains(&f.name) {
             out.error(
-                "DPC116",
+                Code::Dpc116,
                 CONTRACT_FILE,
                 format!("{at}.primary_key"),
                 format!(
@@ -218,7 +223,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
         if table.field(key).is_some_and(|f| f.nullable) {
             out.push(
                 Diagnostic::new(
-                    "DPC116",
+                    Code::Dpc116,
                     CONTRACT_FILE,
                     format!("primary key column {key} is nullable"),
                 )
@@ -234,7 +239,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
             .any(|o| o.name == e.name)
         {
             out.error(
-                "DPC118",
+                Code::Dpc118,
                 CONTRACT_FILE,
                 format!("{at}.name"),
                 format!("expectation name {} is used twice", e.name),
@@ -242,7 +247,7 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
         }
         if table.field(&e.column).is_none() {
             out.error(
-                "DPC117",
+                Code::Dpc117,
                 CONTRACT_FILE,
                 format!("{at}.column"),
                 format!(
@@ -253,12 +258,12 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
             continue;
         }
         if let Err(m) = contract_sql::expectation_expr(table, e) {
-            out.error("DPC117", CONTRACT_FILE, at.clone(), m);
+            out.error(Code::Dpc117, CONTRACT_FILE, at.clone(), m);
         }
         if e.kind == ExpectationKind::Regex
             && let Some(Err(x)) = e.pattern.as_deref().map(crate::lang::pattern::check)
         {
-            out.error("DPC115", CONTRACT_FILE, format!("{at}.pattern"), x);
+            out.error(Code::Dpc115, CONTRACT_FILE, format!("{at}.pattern"), x);
         }
         if e.kind == ExpectationKind::Range {
             range_order(e.min.as_ref(), e.max.as_ref(), &at, out);
@@ -272,7 +277,7 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
         match contract_sql::literal(&f.data_type, d) {
             Err(m) => {
                 out.error(
-                    "DPC114",
+                    Code::Dpc114,
                     CONTRACT_FILE,
                     format!("{at}.default"),
                     format!("default: {m}"),
@@ -281,7 +286,7 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
             Ok(_) => {
                 if let Some(why) = default_violation(f, d) {
                     out.error(
-                        "DPC119",
+                        Code::Dpc119,
                         CONTRACT_FILE,
                         format!("{at}.default"),
                         format!("the default of {} breaks its own {why} constraint", f.name),
@@ -296,7 +301,7 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
             ConstraintKind::Format => match c.pattern.as_deref() {
                 None => {
                     out.error(
-                        "DPC114",
+                        Code::Dpc114,
                         CONTRACT_FILE,
                         cat,
                         "a format constraint needs a pattern".into(),
@@ -304,13 +309,13 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
                 }
                 Some(p) => {
                     if let Err(e) = crate::lang::pattern::check(p) {
-                        out.error("DPC115", CONTRACT_FILE, format!("{cat}.pattern"), e);
+                        out.error(Code::Dpc115, CONTRACT_FILE, format!("{cat}.pattern"), e);
                     }
                 }
             },
             ConstraintKind::Enum if f.data_type.is_complex() => {
                 out.error(
-                    "DPC114",
+                    Code::Dpc114,
                     CONTRACT_FILE,
                     cat,
                     format!("an enum cannot constrain a {} column", f.data_type),
@@ -321,7 +326,7 @@ fn field_value_rules(f: &Field, at: &str, out: &mut Out) {
         }
     }
     if let Err(m) = contract_sql::field_checks(f) {
-        out.error("DPC114", CONTRACT_FILE, format!("{at}.constraints"), m);
+        out.error(Code::Dpc114, CONTRACT_FILE, format!("{at}.constraints"), m);
     }
 }
 
@@ -342,7 +347,7 @@ fn range_order(min: Option<&Scalar>, max: Option<&Scalar>, at: &str, out: &mut O
     };
     if wrong {
         out.error(
-            "DPC133",
+            Code::Dpc133,
             CONTRACT_FILE,
             format!("{at}.min"),
             format!("range min {lo} is above max {hi}"),
@@ -410,7 +415,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         match column(&p.table, &p.column) {
             None => {
                 out.error(
-                    "DPC120",
+                    Code::Dpc120,
                     GOVERNANCE_FILE,
                     format!("pii_fields[{i}]"),
                     format!("{}.{} is not a column of the contract", p.table, p.column),
@@ -418,7 +423,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             }
             Some(f) if !f.pii => {
                 out.error(
-                    "DPC120",
+                    Code::Dpc120,
                     GOVERNANCE_FILE,
                     format!("pii_fields[{i}]"),
                     format!(
@@ -436,7 +441,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             .any(|r| r.table == p.table && r.column == p.column)
         {
             out.error(
-                "DPC121",
+                Code::Dpc121,
                 GOVERNANCE_FILE,
                 "masking.rules".into(),
                 format!("PII column {}.{} has no masking rule", p.table, p.column),
@@ -451,7 +456,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
                 .any(|p| &p.table == name && p.column == f.name)
             {
                 out.error(
-                    "DPC120",
+                    Code::Dpc120,
                     GOVERNANCE_FILE,
                     "pii_fields".into(),
                     format!(
@@ -467,7 +472,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         match column(&r.table, &r.column) {
             None => {
                 out.error(
-                    "DPC122",
+                    Code::Dpc122,
                     GOVERNANCE_FILE,
                     at.clone(),
                     format!("{}.{} is not a column of the contract", r.table, r.column),
@@ -476,7 +481,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             Some(f) if !contract_sql::mask_fits(r.method, &f.data_type) => {
                 out.push(
                     Diagnostic::new(
-                        "DPC122",
+                        Code::Dpc122,
                         GOVERNANCE_FILE,
                         format!(
                             "{} cannot mask {}.{} of type {}",
@@ -492,7 +497,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         for (g, group) in r.unmask_groups.iter().enumerate() {
             if let Err(m) = crate::spec::name::check_principal("unmask group", group) {
                 out.error(
-                    "DPC129",
+                    Code::Dpc129,
                     GOVERNANCE_FILE,
                     format!("{at}.unmask_groups[{g}]"),
                     m,
@@ -501,7 +506,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             if let Some(kind) = not_a_group(spec, group) {
                 out.push(
                     Diagnostic::new(
-                        "DPC139",
+                        Code::Dpc139,
                         GOVERNANCE_FILE,
                         format!(
                             "{group} is a {kind} (approved_consumers), but masks unmask only account groups (is_account_group_member): it reads {}.{} masked",
@@ -520,7 +525,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             if c.principal_type != PrincipalType::Group {
                 out.push(
                     Diagnostic::new(
-                        "DPC139",
+                        Code::Dpc139,
                         GOVERNANCE_FILE,
                         format!(
                             "{} is a {}, but row filters admit only account groups (is_account_group_member): it reads no rows of the filtered tables",
@@ -536,7 +541,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     }
     if gov.access_policy.default_access != sens.default_access {
         out.error(
-            "DPC123",
+            Code::Dpc123,
             GOVERNANCE_FILE,
             "access_policy.default_access".into(),
             format!(
@@ -549,7 +554,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         crate::spec::name::check_principal("owner group", &gov.access_policy.owner_group)
     {
         out.error(
-            "DPC129",
+            Code::Dpc129,
             GOVERNANCE_FILE,
             "access_policy.owner_group".into(),
             m,
@@ -558,7 +563,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     for (i, c) in gov.approved_consumers.iter().enumerate() {
         let at = format!("approved_consumers[{i}]");
         if let Err(m) = crate::spec::name::check_principal("consumer", &c.principal) {
-            out.error("DPC129", GOVERNANCE_FILE, format!("{at}.principal"), m);
+            out.error(Code::Dpc129, GOVERNANCE_FILE, format!("{at}.principal"), m);
         }
         // `account users` on non-public data (DPC124) is checked on the access matrix, which
         // knows whether the grant is to the masked projection: see access::policy.
@@ -566,7 +571,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             && (c.expires.is_none() || c.justification.is_none())
         {
             out.error(
-                "DPC126",
+                Code::Dpc126,
                 GOVERNANCE_FILE,
                 at.clone(),
                 format!(
@@ -579,7 +584,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             && crate::lang::date::Date::parse(e).is_none()
         {
             out.error(
-                "DPC126",
+                Code::Dpc126,
                 GOVERNANCE_FILE,
                 format!("{at}.expires"),
                 format!("'{e}' is not a date (YYYY-MM-DD)"),
@@ -601,7 +606,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         ) && expires > from.plus_days(i64::from(max))
         {
             out.error(
-                "DPC126",
+                Code::Dpc126,
                 GOVERNANCE_FILE,
                 format!("{at}.expires"),
                 format!(
@@ -613,7 +618,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
         for (ti, t) in c.tables.iter().enumerate() {
             if !spec.contract.tables.contains_key(t) {
                 out.error(
-                    "DPC128",
+                    Code::Dpc128,
                     GOVERNANCE_FILE,
                     format!("{at}.tables[{ti}]"),
                     format!("{} is granted unknown table {t}", c.principal),
@@ -623,7 +628,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     }
     if sens.approval_required && !gov.approval_workflow.required {
         out.error(
-            "DPC125",
+            Code::Dpc125,
             GOVERNANCE_FILE,
             "approval_workflow.required".into(),
             format!("must be true for {} data", sens.sensitivity),
@@ -631,7 +636,7 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     }
     if sens.audit && !gov.audit.enabled {
         out.error(
-            "DPC127",
+            Code::Dpc127,
             GOVERNANCE_FILE,
             "audit.enabled".into(),
             format!("must be true for {} data", sens.sensitivity),
@@ -645,7 +650,7 @@ fn sla_rules(spec: &ProductSpec, out: &mut Out) {
         if !spec.contract.tables.contains_key(&m.table) {
             out.push(
                 Diagnostic::new(
-                    "DPC130",
+                    Code::Dpc130,
                     SLA_FILE,
                     format!(
                         "freshness is promised for {}, which is not in contract.yaml",
@@ -659,7 +664,7 @@ fn sla_rules(spec: &ProductSpec, out: &mut Out) {
         }
         if m.breach_threshold.as_minutes() < m.target_latency.as_minutes() {
             out.error(
-                "DPC131",
+                Code::Dpc131,
                 SLA_FILE,
                 format!("{at}.breach_threshold"),
                 format!(
@@ -672,7 +677,7 @@ fn sla_rules(spec: &ProductSpec, out: &mut Out) {
     for (i, m) in spec.sla.quality.metrics.iter().enumerate() {
         if m.breach_threshold > m.target {
             out.error(
-                "DPC132",
+                Code::Dpc132,
                 SLA_FILE,
                 format!("quality.metrics[{i}].breach_threshold"),
                 format!(

@@ -3,6 +3,7 @@
 use crate::check;
 use crate::cli::{CreateArgs, OutputFormat};
 use crate::commands::summary::Summary;
+use crate::diagnostic::Code;
 use crate::error::DpcError;
 use crate::input::answers::{self, Answers};
 use crate::input::answers_file::{AnswersFile, ConsumerEntry, SchemaAnswer};
@@ -87,7 +88,7 @@ fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>)
     }
     let notes = warnings
         .into_iter()
-        .filter(|w| w.code != "DPC150")
+        .filter(|w| w.code != Code::Dpc150)
         .map(|w| {
             let at = w
                 .path

@@ -4,6 +4,7 @@
 use crate::access::Matrix;
 use crate::check;
 use crate::cli::{OutputFormat, ValidateArgs};
+use crate::diagnostic::Code;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::DpcError;
 use crate::render::{RenderError, RenderedFile, Renderer, model};
@@ -73,7 +74,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                 .and_then(|m| renderer.render_derived_from(&m));
             match rendered {
                 Err(e) => diagnostics.push(Diagnostic::new(
-                    "DPC007",
+                    Code::Dpc007,
                     PRODUCT_FILE,
                     format!("cannot render the derived files: {e}"),
                 )),
@@ -81,7 +82,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                     diagnostics.extend(staleness(dir, &derived));
                     diagnostics.extend(crate::data::sample_sync::stale(dir, spec).into_iter().map(
                         |(path, why)| {
-                            Diagnostic::new("DPC040", path, format!("sample data is stale: {why}"))
+                            Diagnostic::new(Code::Dpc040, path, format!("sample data is stale: {why}"))
                                 .help("run `dpc generate` to rewrite it with rows for the current contract, or `dpc sample`")
                         },
                     ));
@@ -118,12 +119,12 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
 
 fn staleness(dir: &Path, derived: &[RenderedFile]) -> Vec<Diagnostic> {
     match sync::plan(dir, derived) {
-        Err(e) => vec![Diagnostic::new("DPC040", "", format!("cannot compare derived files: {e}"))],
+        Err(e) => vec![Diagnostic::new(Code::Dpc040, "", format!("cannot compare derived files: {e}"))],
         Ok(entries) => entries
             .into_iter()
             .map(|e| {
                 let d = Diagnostic::new(
-                    if e.action.is_conflict() { "DPC041" } else { "DPC040" },
+                    if e.action.is_conflict() { Code::Dpc041 } else { Code::Dpc040 },
                     &e.path,
                     format!("derived file is {}", e.action.describe()),
                 );

@@ -1,7 +1,10 @@
 //! One diagnostic model (code, severity, file, position, message, help) for every check and
 //! the spec loader, rendered for people or for machines (`render`).
 
+pub mod code;
 pub mod render;
+
+pub use code::Code;
 
 use serde::Serialize;
 
@@ -15,7 +18,7 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Stable code, e.g. `DPC013`; every code is listed in docs/diagnostics.md.
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Level,
     /// The file (relative to the product) the problem is in.
     pub file: String,
@@ -31,7 +34,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Level::Error,

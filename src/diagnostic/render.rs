@@ -58,10 +58,11 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn human_output_points_at_the_column() {
-        let d = Diagnostic::new("DPC110", "p/contract.yaml", "no column x")
+        let d = Diagnostic::new(Code::Dpc110, "p/contract.yaml", "no column x")
             .at_line(2, 5)
             .help("fix it");
         let text = human(&[d], |_| Some("a: 1\nkey: [x]\n"));
@@ -73,13 +74,15 @@ mod tests {
 
     #[test]
     fn json_output_has_the_stable_fields() {
-        let d = Diagnostic::new("DPC001", "f", "m").at_line(1, 2).warning();
+        let d = Diagnostic::new(Code::Dpc001, "f", "m")
+            .at_line(1, 2)
+            .warning();
         let v: serde_json::Value = serde_json::from_str(&json(&[d])).expect("json");
         assert_eq!(v[0]["file"], "f");
         assert_eq!(v[0]["line"], 1);
         assert_eq!(v[0]["column"], 2);
         assert_eq!(v[0]["severity"], "warning");
-        assert_eq!(v[0]["code"], "DPC001");
+        assert_eq!(v[0]["code"], Code::Dpc001.as_str());
         assert_eq!(v[0]["message"], "m");
     }
 }

@@ -1,6 +1,7 @@
 //! Reads a product's spec files through the one loader and turns what goes wrong into
 //! diagnostics: YAML syntax, unknown keys (with a suggestion), wrong types and values.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::spec::{self, ProductSpec, SPEC_FILES};
 use serde::de::DeserializeOwned;
@@ -46,7 +47,7 @@ pub fn load(dir: &Path) -> Loaded {
         match crate::files::safe_read::read_in_product(dir, file) {
             Ok(text) => texts.push((file, text)),
             Err(e) => diagnostics.push(Diagnostic::new(
-                "DPC006",
+                Code::Dpc006,
                 file,
                 format!("cannot read the spec file: {e}"),
             )),
@@ -99,7 +100,7 @@ pub fn explained(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic 
     };
     if let Some(path) = path {
         if d.help.is_none()
-            && d.code != "DPC004"
+            && d.code != Code::Dpc004
             && !d.message.contains("missing field")
             && let Some(allowed) = crate::spec::yaml_error::allowed(
                 file.rsplit(['/', ':']).next().unwrap_or(file),
@@ -109,7 +110,7 @@ pub fn explained(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic 
             d = d.help(format!("allowed at {path}: {allowed}"));
         }
         // An unknown key is named in the message: point at the mapping that holds it.
-        let at = if d.code == "DPC004" || d.message.contains("missing field") {
+        let at = if d.code == Code::Dpc004 || d.message.contains("missing field") {
             path.rsplit_once('.').map(|(parent, _)| parent.to_string())
         } else {
             Some(path)
@@ -140,7 +141,7 @@ pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
     };
     let (code, help) = if message.contains("unknown field") {
         let help = suggestion(&message).map(|s| format!("did you mean `{s}`?"));
-        ("DPC004", help)
+        (Code::Dpc004, help)
     } else if message.contains("invalid type")
         || message.contains("not one of")
         || message.contains("is not a")
@@ -149,9 +150,9 @@ pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         || message.starts_with("invalid ")
         || message.contains("has no value")
     {
-        ("DPC005", None)
+        (Code::Dpc005, None)
     } else {
-        ("DPC003", None)
+        (Code::Dpc003, None)
     };
     let mut d = Diagnostic::new(code, file, message);
     if let Some(loc) = e.location() {
@@ -209,7 +210,7 @@ mod tests {
         let yaml = "name: x\ntype: STRING\nnulable: true\ndescription: d\n";
         let e = serde_saphyr::from_str::<crate::spec::contract::Field>(yaml).unwrap_err();
         let d = from_yaml_error("contract.yaml", &e);
-        assert_eq!(d.code, "DPC004", "{d:?}");
+        assert_eq!(d.code, Code::Dpc004, "{d:?}");
         assert_eq!(d.help.as_deref(), Some("did you mean `nullable`?"), "{d:?}");
         assert_eq!((d.line, d.column), (Some(3), Some(1)), "{d:?}");
     }
@@ -219,7 +220,7 @@ mod tests {
         let yaml = "name: x\ntype: VARCHARX\ndescription: d\n";
         let e = serde_saphyr::from_str::<crate::spec::contract::Field>(yaml).unwrap_err();
         let d = from_yaml_error("contract.yaml", &e);
-        assert_eq!(d.code, "DPC005", "{d:?}");
+        assert_eq!(d.code, Code::Dpc005, "{d:?}");
         assert!(d.message.contains("allowed: STRING"), "{d:?}");
         assert_eq!(d.line, Some(2), "{d:?}");
     }
@@ -228,7 +229,7 @@ mod tests {
     fn syntax_errors_have_a_position() {
         let e = serde_saphyr::from_str::<crate::spec::contract::Field>("name: [x\n").unwrap_err();
         let d = from_yaml_error("contract.yaml", &e);
-        assert_eq!(d.code, "DPC003", "{d:?}");
+        assert_eq!(d.code, Code::Dpc003, "{d:?}");
         assert!(d.line.is_some(), "{d:?}");
     }
 }

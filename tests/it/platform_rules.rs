@@ -105,7 +105,7 @@ fn generated_products_pass_every_check() {
         // tests/preflight.rs covers).
         let found: Vec<&str> = codes(&spec, &files)
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .filter(|c| *c != "DPC140")
             .collect();
         assert_eq!(found, expected, "{flags:?}");

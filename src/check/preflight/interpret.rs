@@ -832,6 +832,7 @@ fn step(catalog: &mut Catalog, session: &mut Session<'_>, s: &Statement) -> Step
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
     use crate::lang::sql_statements::split;
 
     fn run(sql: &str, ensure: bool, catalog: &mut Catalog) -> Vec<Outcome> {
@@ -900,11 +901,11 @@ mod tests {
             [Outcome::Applied, Outcome::Applied, Outcome::Applied]
         );
         assert!(
-            matches!(&out[3], Outcome::Refused(r) if r.code == "DPC063"),
+            matches!(&out[3], Outcome::Refused(r) if r.code == Code::Dpc063),
             "{out:?}"
         );
         assert!(
-            matches!(&out[4], Outcome::Refused(r) if r.code == "DPC062"),
+            matches!(&out[4], Outcome::Refused(r) if r.code == Code::Dpc062),
             "{out:?}"
         );
         assert_eq!(out[5], Outcome::NotUnderstood);

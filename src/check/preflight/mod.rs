@@ -12,6 +12,7 @@ pub mod interpret;
 pub mod refusal;
 
 use super::Diagnostic;
+use crate::diagnostic::Code;
 use crate::lang::sql_statements::{SqlFile, Statement};
 use crate::render::RenderedFile;
 use crate::render::deploy::{CATALOG_GRANTS, CHECKS_DIR, is_application_id, job_order};
@@ -133,7 +134,7 @@ pub fn check_parsed(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<Diagnostic> {
     if !changed.is_empty() && !out.iter().any(Diagnostic::is_error) {
         out.push(
             Diagnostic::new(
-                "DPC067",
+                Code::Dpc067,
                 job.first().map_or("schemas/", |s| s.path),
                 format!("the second run of the job changes {}; every run must leave a deployed product as it is", changed.join(", ")),
             )
@@ -168,7 +169,7 @@ fn run(
                     if !changed.is_empty() {
                         out.push(
                             Diagnostic::new(
-                                "DPC067",
+                                Code::Dpc067,
                                 step.path,
                                 format!("the second run of the job changes {} here; a deployed product must be left as it is (constraints dropped and re-added rescan the table and fail concurrent writers)", changed.join(", ")),
                             )
@@ -193,7 +194,7 @@ fn run(
             ),
             Outcome::NotUnderstood => out.push(
                 Diagnostic::new(
-                    "DPC068",
+                    Code::Dpc068,
                     step.path,
                     format!(
                         "not checked: the pre-flight does not model `{}`",

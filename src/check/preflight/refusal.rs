@@ -1,17 +1,19 @@
 //! A statement Unity Catalog would refuse: the Databricks error class, what it means here,
 //! and the documentation page; each kind of refusal has its own diagnostic code.
 
+use crate::diagnostic::Code;
+
 /// One refusal, before it is placed at a file and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: Code,
     /// Databricks error class, e.g. `COLUMN_MASKS_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT`.
     pub class: &'static str,
     pub message: String,
 }
 
 impl Refusal {
-    pub fn new(code: &'static str, class: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, class: &'static str, message: impl Into<String>) -> Self {
         Refusal {
             code,
             class,
@@ -35,7 +37,7 @@ impl Refusal {
 
 pub fn check_beside_mask(table: &str) -> Refusal {
     Refusal::new(
-        "DPC060",
+        Code::Dpc060,
         "COLUMN_MASKS_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
         format!(
             "table {table} has a column mask, so it cannot have CHECK constraints (nor a mask once it has one); enforce the rule in the quality job, or use --masking masked-view, which keeps CHECKs on the unmasked base table"
@@ -45,7 +47,7 @@ pub fn check_beside_mask(table: &str) -> Refusal {
 
 pub fn check_beside_row_filter(table: &str) -> Refusal {
     Refusal::new(
-        "DPC060",
+        Code::Dpc060,
         "ROW_LEVEL_SECURITY_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
         format!(
             "table {table} has a row filter, so it cannot have CHECK constraints (nor a row filter once it has one); enforce the rule in the quality job"
@@ -55,7 +57,7 @@ pub fn check_beside_row_filter(table: &str) -> Refusal {
 
 pub fn multiple_masks(column: &str, present: &str) -> Refusal {
     Refusal::new(
-        "DPC061",
+        Code::Dpc061,
         "MULTIPLE_MASKS",
         format!(
             "column {column} is already masked by {present}; only one mask may apply to a column"
@@ -65,7 +67,7 @@ pub fn multiple_masks(column: &str, present: &str) -> Refusal {
 
 pub fn service_principal_by_name(name: &str) -> Refusal {
     Refusal::new(
-        "DPC062",
+        Code::Dpc062,
         "PRINCIPAL_DOES_NOT_EXIST",
         format!(
             "{name} is a service principal's display name; Unity Catalog names service principals by application ID (set application_id in governance.yaml)"
@@ -74,20 +76,20 @@ pub fn service_principal_by_name(name: &str) -> Refusal {
 }
 
 pub fn denied(what: String) -> Refusal {
-    Refusal::new("DPC063", "INSUFFICIENT_PERMISSIONS", what)
+    Refusal::new(Code::Dpc063, "INSUFFICIENT_PERMISSIONS", what)
 }
 
 pub fn not_found(class: &'static str, what: String) -> Refusal {
-    Refusal::new("DPC064", class, what)
+    Refusal::new(Code::Dpc064, class, what)
 }
 
 pub fn limit(what: String) -> Refusal {
-    Refusal::new("DPC065", "INVALID_PARAMETER_VALUE", what)
+    Refusal::new(Code::Dpc065, "INVALID_PARAMETER_VALUE", what)
 }
 
 pub fn default_without_feature(table: &str) -> Refusal {
     Refusal::new(
-        "DPC066",
+        Code::Dpc066,
         "WRONG_COLUMN_DEFAULTS_FOR_DELTA_FEATURE_NOT_ENABLED",
         format!(
             "table {table} declares a column DEFAULT without 'delta.feature.allowColumnDefaults' = 'supported'"
@@ -96,7 +98,7 @@ pub fn default_without_feature(table: &str) -> Refusal {
 }
 
 pub fn exists(class: &'static str, what: String) -> Refusal {
-    Refusal::new("DPC069", class, what)
+    Refusal::new(Code::Dpc069, class, what)
 }
 
 #[cfg(test)]
