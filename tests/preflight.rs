@@ -380,3 +380,38 @@ fn the_committed_examples_pass_the_preflight() {
         assert_clean(name, &s, &root.join(name));
     }
 }
+
+#[test]
+fn consumers_add_takes_a_service_principal_by_application_id() {
+    let s = marketing();
+    let dir = s.product("p");
+    let id = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+    s.dpc()
+        .args(["consumers", "add"])
+        .arg(&dir)
+        .args(["scoring-robot", "--principal-type", "service-principal"])
+        .args(["--application-id", "scoring-robot"])
+        .assert()
+        .code(2);
+    s.dpc()
+        .args(["consumers", "add"])
+        .arg(&dir)
+        .args(["scoring-robot", "--principal-type", "service-principal"])
+        .args(["--application-id", id])
+        .assert()
+        .success();
+    let ddl = std::fs::read_to_string(dir.join("schemas/customers_v1.sql")).expect("read");
+    assert!(
+        ddl.contains(&format!("GRANT SELECT ON TABLE {T} TO `{id}`;")),
+        "{ddl}"
+    );
+    let grants = std::fs::read_to_string(dir.join("schemas/catalog/grants.sql")).expect("read");
+    assert!(grants.contains(&format!("TO `{id}`;")), "{grants}");
+    let (_, found) = validate(&s, &dir);
+    assert!(
+        !found
+            .iter()
+            .any(|d| d["code"].as_str().is_some_and(|c| c.starts_with("DPC06"))),
+        "{found:#?}"
+    );
+}
