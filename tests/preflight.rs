@@ -337,8 +337,39 @@ fn a_service_principal_with_an_application_id_is_granted_by_it() {
     assert_eq!(exit, 0, "{found:#?}");
 }
 
-/// No pre-flight diagnostic at all on a product as dpc writes it.
+/// No pre-flight diagnostic at all on a product as dpc writes it, and the acceptance points
+/// read off the files themselves: no table file with CHECK constraints beside a mask or row
+/// filter, no service principal granted by display name, no grant on the catalog in the job.
 fn assert_clean(label: &str, s: &Scratch, dir: &Path) {
+    let spec = dpc::spec::ProductSpec::load(dir).expect("spec");
+    let major = spec.major_version();
+    for table in spec.contract.tables.keys() {
+        let ddl = std::fs::read_to_string(dir.join(format!("schemas/{table}_v{major}.sql")))
+            .expect("ddl");
+        let checks = dir.join(format!("schemas/checks/{table}_v{major}.sql"));
+        let guarded = ddl.contains(" SET MASK ") || ddl.contains(" SET ROW FILTER ");
+        assert!(
+            !ddl.contains("ADD CONSTRAINT"),
+            "{label} {table}: CHECKs in the DDL the job re-runs"
+        );
+        assert!(
+            !(guarded && checks.exists()),
+            "{label} {table}: CHECKs beside a mask or row filter"
+        );
+        assert!(
+            !ddl.contains(" ON CATALOG "),
+            "{label} {table}: the job grants on the catalog"
+        );
+        for c in &spec.governance.approved_consumers {
+            if c.principal_type == dpc::spec::governance::PrincipalType::ServicePrincipal {
+                assert!(
+                    !ddl.contains(&format!("TO `{}`", c.principal)),
+                    "{label} {table}: {} granted by display name",
+                    c.principal
+                );
+            }
+        }
+    }
     let (exit, found) = validate(s, dir);
     let preflight: Vec<&Value> = found
         .iter()
@@ -414,4 +445,64 @@ fn consumers_add_takes_a_service_principal_by_application_id() {
             .any(|d| d["code"].as_str().is_some_and(|c| c.starts_with("DPC06"))),
         "{found:#?}"
     );
+}
+
+#[test]
+fn a_row_filter_set_after_a_check_is_refused() {
+    let s = product(&["--domain", "finance", "--sensitivity", "restricted"]);
+    edit(
+        &s.product("p"),
+        "schemas/fraud_scores_v1.sql",
+        "-- Classification tags",
+        "ALTER TABLE main_production.p.fraud_scores ADD CONSTRAINT early CHECK (transaction_id IS NOT NULL);\n-- Classification tags",
+    );
+    refused(
+        &s,
+        "DPC060",
+        "ROW_LEVEL_SECURITY_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
+    );
+}
+
+#[test]
+fn revoking_on_the_catalog_and_giving_away_a_table_owned_by_others_are_refused() {
+    let s = marketing();
+    append(
+        &s.product("p"),
+        "schemas/customers_v1.sql",
+        "REVOKE USE CATALOG ON CATALOG main_production FROM `data-scientists`;\n",
+    );
+    refused(&s, "DPC063", "INSUFFICIENT_PERMISSIONS");
+
+    let s = marketing();
+    edit(
+        &s.product("p"),
+        "schemas/customer_segments_v1.sql",
+        "-- Classification tags",
+        "ALTER TABLE main_production.p.customer_segments SET OWNER TO `another-team`;\nALTER TABLE main_production.p.customer_segments SET OWNER TO `marketing-data-owners`;\n-- Classification tags",
+    );
+    let d = refused(&s, "DPC063", "INSUFFICIENT_PERMISSIONS");
+    assert!(
+        d["message"].as_str().unwrap_or("").contains("another-team"),
+        "{d:#}"
+    );
+}
+
+#[test]
+fn generate_refuses_a_spec_whose_sql_unity_catalog_would_refuse() {
+    // A table tag value over 1000 characters passes the spec checks but not Unity Catalog.
+    let s = marketing();
+    let dir = s.product("p");
+    let long = "x".repeat(1001);
+    edit(
+        &dir,
+        "governance.yaml",
+        "    domain: marketing\n",
+        &format!("    domain: marketing\n    note: {long}\n"),
+    );
+    s.dpc()
+        .arg("generate")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("DPC065"));
 }
