@@ -506,3 +506,37 @@ fn generate_refuses_a_spec_whose_sql_unity_catalog_would_refuse() {
         .code(1)
         .stderr(predicates::str::contains("DPC065"));
 }
+
+#[test]
+fn the_quality_identity_is_admitted_by_every_mask_and_runs_the_job() {
+    let s = product(&["--domain", "finance", "--sensitivity", "restricted"]);
+    let dir = s.product("p");
+    let id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    edit(
+        &dir,
+        "governance.yaml",
+        "  row_filter: true\n",
+        &format!("  row_filter: true\n  quality_identity: {id}\n"),
+    );
+    s.dpc().arg("generate").arg(&dir).assert().success();
+    let tree = common::read_tree(&dir);
+    let admits = format!("current_user() = '{id}'");
+    let mut functions = 0;
+    for (path, text) in tree
+        .iter()
+        .filter(|(p, _)| dpc::check::rerun::is_table_ddl(p))
+    {
+        for f in text.split("CREATE OR REPLACE FUNCTION").skip(1) {
+            let body = f.split(';').next().unwrap_or("");
+            assert!(body.contains(&admits), "{path}: {body}");
+            functions += 1;
+        }
+    }
+    assert!(functions > 1, "no masks or row filters");
+    assert!(
+        tree["databricks.yml"].contains(&format!("service_principal_name: \"{id}\"")),
+        "{}",
+        tree["databricks.yml"]
+    );
+    assert_clean("quality identity", &s, &dir);
+}
