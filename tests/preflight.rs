@@ -540,3 +540,22 @@ fn the_quality_identity_is_admitted_by_every_mask_and_runs_the_job() {
     );
     assert_clean("quality identity", &s, &dir);
 }
+
+#[test]
+fn a_key_is_relied_on_only_when_the_contract_guarantees_it() {
+    let s = marketing();
+    let dir = s.product("p");
+    let ddl = std::fs::read_to_string(dir.join("schemas/customers_v1.sql")).expect("read");
+    assert!(ddl.contains("PRIMARY KEY (customer_id) NORELY"), "{ddl}");
+    edit(
+        &dir,
+        "contract.yaml",
+        "    primary_key:\n      - customer_id\n",
+        "    primary_key:\n      - customer_id\n    primary_key_guaranteed: true\n",
+    );
+    s.dpc().arg("generate").arg(&dir).assert().success();
+    let ddl = std::fs::read_to_string(dir.join("schemas/customers_v1.sql")).expect("read");
+    assert!(ddl.contains("PRIMARY KEY (customer_id) RELY"), "{ddl}");
+    let (exit, found) = validate(&s, &dir);
+    assert_eq!(exit, 0, "{found:#?}");
+}
