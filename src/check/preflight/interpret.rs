@@ -37,7 +37,7 @@ static SET_ROW_FILTER: LazyLock<Regex> =
 static FUNCTION_OWNER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^ALTER FUNCTION ({N}) (?:SET )?OWNER TO ({P})$"));
 static CREATE_VIEW: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^CREATE (OR REPLACE )?VIEW (IF NOT EXISTS )?({N}) .*? AS SELECT .* FROM ({N})")
+    re(r"^CREATE (OR REPLACE )?VIEW (IF NOT EXISTS )?({N})(?: .*?)? AS SELECT .* FROM ({N})")
 });
 static SET_OWNER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^ALTER (TABLE|VIEW|SCHEMA) ({N}) (?:SET )?OWNER TO ({P})$"));
@@ -908,5 +908,21 @@ mod tests {
             "{out:?}"
         );
         assert_eq!(out[5], Outcome::NotUnderstood);
+    }
+
+    #[test]
+    fn views_need_their_base_table() {
+        let mut c = ready();
+        let out = run(
+            "CREATE OR REPLACE VIEW c.s.v AS SELECT x FROM c.s.nothing;\
+             CREATE OR REPLACE VIEW c.s.v COMMENT 'm' AS SELECT x FROM c.s.t;",
+            false,
+            &mut c,
+        );
+        assert!(
+            matches!(&out[0], Outcome::Refused(r) if r.code == "DPC064"),
+            "{out:?}"
+        );
+        assert_eq!(out[1], Outcome::Applied);
     }
 }
