@@ -559,3 +559,40 @@ fn a_key_is_relied_on_only_when_the_contract_guarantees_it() {
     let (exit, found) = validate(&s, &dir);
     assert_eq!(exit, 0, "{found:#?}");
 }
+
+#[test]
+fn create_says_where_a_masked_tables_rules_are_enforced() {
+    let s = Scratch::new();
+    let out = s.create("p", &["--domain", "marketing"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("customers: no CHECK constraints (Unity Catalog refuses them on a table with a column mask); the quality job (quality/run_checks.py) enforces"),
+        "{text}"
+    );
+    assert!(
+        text.contains("schemas/catalog/grants.sql: for the owner of catalog"),
+        "{text}"
+    );
+    assert!(
+        text.contains("reporting-service (service_principal): not granted until governance.yaml gives its application_id"),
+        "{text}"
+    );
+    let ddl =
+        std::fs::read_to_string(s.product("p").join("schemas/customers_v1.sql")).expect("read");
+    assert!(
+        ddl.contains(
+            "-- No CHECK constraints: Unity Catalog refuses them on a table with a column mask."
+        ),
+        "{ddl}"
+    );
+    // The masked view keeps the base table unmasked, and with it the CHECK constraints.
+    let s = Scratch::new();
+    s.create("p", &["--domain", "marketing", "--masking", "masked-view"])
+        .assert()
+        .success();
+    assert!(
+        s.product("p")
+            .join("schemas/checks/customers_v1.sql")
+            .exists()
+    );
+}
