@@ -911,6 +911,30 @@ mod tests {
     }
 
     #[test]
+    fn a_table_deployed_with_checks_takes_its_mask_once_they_are_dropped() {
+        // What an earlier dpc release left behind: CHECKs on a table that is to be masked.
+        let mut c = ready();
+        run(
+            "ALTER TABLE c.s.t ADD CONSTRAINT k CHECK (x > 0);",
+            false,
+            &mut c,
+        );
+        let mask = "CREATE OR REPLACE FUNCTION c.s.m(x INT) RETURNS INT RETURN x;\
+                    ALTER TABLE c.s.t ALTER COLUMN x SET MASK c.s.m;";
+        let out = run(mask, false, &mut c.clone());
+        assert!(
+            matches!(&out[1], Outcome::Refused(r) if r.code == "DPC060"),
+            "{out:?}"
+        );
+        let out = run(
+            &format!("ALTER TABLE c.s.t DROP CONSTRAINT IF EXISTS k;{mask}"),
+            false,
+            &mut c,
+        );
+        assert!(out.iter().all(|o| *o == Outcome::Applied), "{out:?}");
+    }
+
+    #[test]
     fn views_need_their_base_table() {
         let mut c = ready();
         let out = run(
