@@ -112,7 +112,7 @@ fn name_limits(key: &str) -> Option<Refusal> {
     if last.chars().count() > 255 {
         return Some(refusal::limit(format!(
             "name {} is longer than 255 characters",
-            &last.to_lowercase()[..40.min(last.len())]
+            last.to_lowercase().chars().take(40).collect::<String>()
         )));
     }
     if last.is_empty() || last.chars().any(|c| c == ' ' || c == '/' || c.is_control()) {
@@ -932,6 +932,21 @@ mod tests {
             &mut c,
         );
         assert!(out.iter().all(|o| *o == Outcome::Applied), "{out:?}");
+    }
+
+    #[test]
+    fn long_names_are_refused_whatever_their_characters() {
+        let mut c = ready();
+        let name = "é".repeat(300);
+        let out = run(
+            &format!("CREATE TABLE IF NOT EXISTS c.s.`{name}` (x INT);"),
+            false,
+            &mut c,
+        );
+        assert!(
+            matches!(&out[0], Outcome::Refused(r) if r.code == "DPC065"),
+            "{out:?}"
+        );
     }
 
     #[test]
