@@ -66,7 +66,8 @@ pub struct Model<'a> {
     pub catalog_grants: Vec<Value>,
     pub catalog_grants_file: &'static str,
     pub checks_runner: &'static str,
-    /// Service principals that get no grant because the spec has no application ID for them.
+    /// Service principals that get no grant because the spec has no application ID for them
+    /// (the consumer guide lists them).
     pub ungranted: Vec<String>,
 }
 
