@@ -596,3 +596,35 @@ fn create_says_where_a_masked_tables_rules_are_enforced() {
             .exists()
     );
 }
+
+#[test]
+fn a_placeholder_or_malformed_application_id_is_reported_not_granted() {
+    for (id, severity) in [
+        ("00000000-0000-0000-0000-000000000000", "warning"),
+        ("reporting-service", "error"),
+    ] {
+        let s = marketing();
+        let dir = s.product("p");
+        edit(
+            &dir,
+            "governance.yaml",
+            "    principal_type: service_principal\n",
+            &format!("    principal_type: service_principal\n    application_id: \"{id}\"\n"),
+        );
+        let (_, found) = validate(&s, &dir);
+        let d = found
+            .iter()
+            .find(|d| d["code"] == "DPC140")
+            .unwrap_or_else(|| panic!("{id}: DPC140 not reported: {found:#?}"));
+        assert_eq!(d["severity"], severity, "{d:#}");
+        assert!(d["line"].as_u64().is_some(), "{d:#}");
+        if severity == "warning" {
+            s.dpc().arg("generate").arg(&dir).assert().success();
+            let ddl = std::fs::read_to_string(dir.join("schemas/customers_v1.sql")).expect("read");
+            assert!(
+                !ddl.contains(id) && !ddl.contains("reporting-service"),
+                "{ddl}"
+            );
+        }
+    }
+}
