@@ -698,6 +698,11 @@ pub struct ConsumersAddArgs {
     #[arg(long, value_enum, default_value = "group")]
     pub principal_type: PrincipalFlag,
 
+    /// A service principal's application ID (a UUID): GRANT names service principals by it;
+    /// PRINCIPAL is then its display name, a label.
+    #[arg(long, value_name = "UUID")]
+    pub application_id: Option<String>,
+
     /// Privilege granted on the tables (one of the policy's consumer permissions).
     #[arg(long, default_value = crate::spec::policy::CONSUMER_PERMISSIONS[0].0, value_parser = clap::builder::PossibleValuesParser::new(crate::spec::policy::CONSUMER_PERMISSIONS.map(|(p, _)| p)), ignore_case = true)]
     pub permission: String,

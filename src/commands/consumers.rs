@@ -148,6 +148,7 @@ fn add(args: &ConsumersAddArgs) -> Result<(), DpcError> {
     let req = AddRequest {
         principal: args.principal.clone(),
         principal_type: Some(args.principal_type.into()),
+        application_id: args.application_id.clone(),
         permission: args.permission.to_uppercase(),
         tables: args.tables.clone(),
         unmask: args.unmask.clone(),

@@ -62,6 +62,8 @@ pub struct Edited {
 pub struct AddRequest {
     pub principal: String,
     pub principal_type: Option<PrincipalType>,
+    /// A service principal's application ID.
+    pub application_id: Option<String>,
     pub permission: String,
     pub tables: Vec<String>,
     /// `COLUMN` (every table's) or `TABLE.COLUMN`.
@@ -233,8 +235,11 @@ fn consumer_lines(c: &Consumer) -> Vec<String> {
     let mut lines = vec![
         format!("principal: {}", yaml_string(&c.principal)),
         format!("principal_type: {}", c.principal_type.as_str()),
-        format!("permission: {}", yaml_string(&c.permission)),
     ];
+    if let Some(id) = &c.application_id {
+        lines.push(format!("application_id: {}", yaml_string(id)));
+    }
+    lines.push(format!("permission: {}", yaml_string(&c.permission)));
     if !c.tables.is_empty() {
         lines.push("tables:".into());
         lines.extend(c.tables.iter().map(|t| format!("  - {}", yaml_string(t))));
@@ -350,11 +355,28 @@ pub fn add(
     }
     let rules = unmask_rules(spec, req)?;
     policy_refusals(spec, req, today)?;
+    let principal_type = req.principal_type.unwrap_or(PrincipalType::Group);
+    if let Some(id) = &req.application_id {
+        if principal_type != PrincipalType::ServicePrincipal {
+            return Err(argument(
+                "--application-id",
+                "is for service principals (--principal-type service-principal)",
+            ));
+        }
+        if !crate::render::deploy::is_application_id(id) {
+            return Err(argument(
+                "--application-id",
+                format!(
+                    "{id:?} is not an application ID (a UUID such as 6f0e3b1a-2c4d-4e5f-8a9b-0c1d2e3f4a5b)"
+                ),
+            ));
+        }
+    }
 
     let consumer = Consumer {
         principal: req.principal.clone(),
-        principal_type: req.principal_type.unwrap_or(PrincipalType::Group),
-        application_id: None,
+        principal_type,
+        application_id: req.application_id.clone(),
         permission: req.permission.clone(),
         tables: req.tables.clone(),
         justification: req.justification.clone(),

@@ -104,6 +104,8 @@ pub struct BundleModel {
     pub quality_depends_on: Option<String>,
     /// The task that applies CHECK constraints after the DDL files (None: no table has any).
     pub checks_task: Option<DdlTask>,
+    /// The service principal prod runs the job as: the quality identity the masks admit.
+    pub run_as: Option<String>,
     pub owner_group: String,
     pub owner_email: String,
     pub destination_variables: Vec<DestinationVariable>,
@@ -498,6 +500,7 @@ pub fn bundle(
             .or(ddl_tasks.last())
             .map(|t| t.key.clone()),
         checks_task,
+        run_as: super::deploy::quality_identity(spec).map(str::to_string),
         ddl_tasks,
         quality_task: QUALITY_TASK.to_string(),
         quality_runner: QUALITY_RUNNER,

@@ -66,7 +66,8 @@ pub struct Model<'a> {
     pub catalog_grants: Vec<Value>,
     pub catalog_grants_file: &'static str,
     pub checks_runner: &'static str,
-    /// Service principals that get no grant because the spec has no application ID for them.
+    /// Service principals that get no grant because the spec has no application ID for them
+    /// (the consumer guide lists them).
     pub ungranted: Vec<String>,
 }
 
@@ -114,6 +115,8 @@ pub struct TableModel {
     pub columns: Vec<ColumnModel>,
     pub primary_key: Vec<String>,
     pub primary_key_sql: Option<Value>,
+    /// The producer guarantees the key (`RELY`); otherwise it is `NORELY`.
+    pub primary_key_guaranteed: bool,
     /// Informational FOREIGN KEY clauses for the references dpc knows, to tables the job
     /// creates earlier.
     pub foreign_keys_sql: Vec<Value>,
@@ -753,6 +756,7 @@ fn build_table(
         primary_key: table.primary_key.clone(),
         columns,
         primary_key_sql,
+        primary_key_guaranteed: table.primary_key_guaranteed,
         foreign_keys_sql: Vec::new(),
         cluster_by_sql,
         partition_by_sql,

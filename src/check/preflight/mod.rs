@@ -8,7 +8,10 @@
 //! not checked (a warning), never passed silently.
 
 pub mod catalog;
+pub mod constraints;
 pub mod interpret;
+pub mod objects;
+pub mod privileges;
 pub mod refusal;
 
 use super::Diagnostic;
