@@ -82,6 +82,7 @@ pub fn recover(target: &Path) -> io::Result<Vec<String>> {
 }
 
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn renameat2(from: &Path, to: &Path, flags: libc::c_uint) -> io::Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let c = |p: &Path| {

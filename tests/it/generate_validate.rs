@@ -793,3 +793,36 @@ fn validate_walks_folders_and_refuses_empty_ones() {
         .code(2)
         .stderr(predicate::str::contains("no data product here"));
 }
+
+/// What a person reads when a spec breaks, reviewed as a whole (ruff-style): a misspelled key,
+/// a principal outside the policy, a threshold tighter than its target. The product's folder
+/// is shown as `[product]`.
+#[test]
+fn validate_report_snapshot() {
+    let s = customer_360();
+    let dir = s.product("customer-360");
+    edit(&dir, "contract.yaml", "nullable: false", "nulable: false");
+    let out = s.dpc().arg("validate").arg(&dir).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let product = dir.display().to_string();
+    let text = String::from_utf8_lossy(&out.stdout).replace(&product, "[product]");
+    insta::assert_snapshot!("validate_misspelled_key", text);
+
+    edit(&dir, "contract.yaml", "nulable: false", "nullable: false");
+    edit(
+        &dir,
+        "governance.yaml",
+        "principal: data-scientists",
+        "principal: account users",
+    );
+    edit(
+        &dir,
+        "sla.yaml",
+        "breach_threshold: 98%",
+        "breach_threshold: 99.9%",
+    );
+    let out = s.dpc().arg("validate").arg(&dir).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout).replace(&product, "[product]");
+    insta::assert_snapshot!("validate_policy_errors", text);
+}
