@@ -188,6 +188,12 @@ fn a_run_killed_mid_swap_is_recovered_by_the_next() {
     std::fs::create_dir_all(&stage).unwrap();
     s.dpc().arg("generate").arg(&dir).assert().success();
     assert!(!stage.exists());
+
+    // sample cleans the temporary file a killed sample left in the product.
+    let half = dir.join("sample_data/.dpc-sample-Ab12Cd");
+    std::fs::write(&half, "half a table").unwrap();
+    s.dpc().arg("sample").arg(&dir).assert().success();
+    assert!(!half.exists());
 }
 
 #[cfg(unix)]
