@@ -279,3 +279,32 @@ fn commands_refuse_a_spec_that_fails_its_own_checks() {
         .code(1)
         .stderr(predicate::str::contains("DPC101"));
 }
+
+#[test]
+fn patterns_decide_as_databricks_does_on_line_breaks() {
+    let (s, dir) = marketing();
+    let sample = std::fs::read_to_string(dir.join("sample_data/customers.csv")).unwrap();
+    let mut lines: Vec<String> = sample.lines().map(str::to_string).collect();
+    // Java's `$` matches before a final line break: Databricks accepts this id.
+    let (id, rest) = lines[1].split_once(',').unwrap();
+    lines[1] = format!("\"{id}\n\",{rest}");
+    let data = s.path().join("customers.csv");
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let a = s
+        .dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .args(["--format", "json"])
+        .assert();
+    let report: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let rule = report["tables"][0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "customer_id_format")
+        .unwrap()
+        .clone();
+    assert_eq!(rule["rows_failed"], 0, "{rule:#}");
+}
