@@ -226,7 +226,7 @@ impl Summary {
     }
 
     pub fn print_text(&self) {
-        print_out(&self.text());
+        print_out(&crate::printable::printable(&self.text()));
     }
 
     pub fn print_json(&self) {

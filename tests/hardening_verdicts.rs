@@ -308,3 +308,27 @@ fn patterns_decide_as_databricks_does_on_line_breaks() {
         .clone();
     assert_eq!(rule["rows_failed"], 0, "{rule:#}");
 }
+
+#[test]
+fn diff_shows_escape_sequences_in_spec_text_escaped() {
+    let (s, dir) = marketing();
+    let old = s.path().join("old");
+    std::fs::create_dir_all(&old).unwrap();
+    for f in [
+        "product.yaml",
+        "contract.yaml",
+        "sla.yaml",
+        "governance.yaml",
+    ] {
+        std::fs::copy(dir.join(f), old.join(f)).unwrap();
+    }
+    edit(
+        &dir.join("contract.yaml"),
+        "description: Core customer demographic and account information",
+        "description: \"Core\\e]0;pwned\\a\\e[2J customers\"",
+    );
+    let a = s.dpc().arg("diff").arg(&old).arg(&dir).assert();
+    let out = output(&a);
+    assert!(out.contains("Core"), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
+}

@@ -91,7 +91,7 @@ fn audit(args: &ConsumersListArgs) -> Result<(), DpcError> {
                 println!("  none");
             }
             for i in items {
-                println!("  {i}");
+                println!("  {}", crate::printable::printable(&i));
             }
         };
         section(

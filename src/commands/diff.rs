@@ -144,7 +144,8 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
         }
-        OutputFormat::Text => print!("{}", text(&report, &written)),
+        // Old and new values are spec text, which can hold terminal escape sequences.
+        OutputFormat::Text => print!("{}", crate::printable::printable(&text(&report, &written))),
     }
     if report.ok() {
         Ok(())

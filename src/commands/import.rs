@@ -87,11 +87,12 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
         }
     }
     match args.format {
-        OutputFormat::Text => print_out(&format!(
+        // The document's text can hold terminal escape sequences.
+        OutputFormat::Text => print_out(&crate::printable::printable(&format!(
             "{}{}",
             summary.text(),
             not_carried_text(&file, &not_carried)
-        )),
+        ))),
         OutputFormat::Json => {
             let report = Report {
                 summary: &summary,
