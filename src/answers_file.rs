@@ -103,7 +103,7 @@ const HEADER: &str = "\
 impl AnswersFile {
     /// Reads an answers file; an unknown key or a bad value names the file, line and key.
     pub fn load(path: &Path) -> Result<Self, DpcError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::safe_read::read_text(path, crate::safe_read::TEXT_CAP).map_err(|e| {
             DpcError::Usage(format!("--answers: cannot read {}: {e}", path.display()))
         })?;
         if text.trim().is_empty() {

@@ -15,7 +15,7 @@ fn load_side(path: &Path) -> Result<Side, DpcError> {
         let (_, spec) = super::access::load_product(path)?;
         return Ok(Side::Product(Box::new(spec)));
     }
-    let text = std::fs::read_to_string(path)
+    let text = crate::safe_read::read_text(path, crate::safe_read::TEXT_CAP)
         .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let contract: Contract = spec::parse_yaml(&path.display().to_string(), &text)?;
     Ok(Side::Contract(Box::new(contract)))

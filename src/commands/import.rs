@@ -57,7 +57,7 @@ fn stem(path: &std::path::Path) -> String {
 
 fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     let file = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
+    let text = crate::safe_read::read_text(&args.file, crate::safe_read::TEXT_CAP)
         .map_err(|e| DpcError::Usage(format!("cannot read {file}: {e}")))?;
     let doc = crate::odcs::parse(&file, &text)?;
     let today = Date::today().map_err(DpcError::Environment)?;
