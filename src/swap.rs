@@ -125,7 +125,11 @@ pub fn exchange(stage: &Path, target: &Path) -> io::Result<()> {
         Err(e) if unsupported(&e) => {}
         Err(e) => return Err(e),
     }
-    // Fallback: old aside under a name `recover` knows, new into place.
+    exchange_by_renames(stage, target)
+}
+
+/// The fallback of [`exchange`]: old aside under a name [`recover`] knows, new into place.
+fn exchange_by_renames(stage: &Path, target: &Path) -> io::Result<()> {
     let parent = crate::write::parent_of(target);
     let aside = tempfile::Builder::new()
         .prefix(&old_prefix(target))
@@ -170,4 +174,41 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(dir: &Path, version: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("product.yaml"), version).unwrap();
+    }
+
+    #[test]
+    fn the_fallback_swaps_and_a_kill_between_its_renames_is_recovered() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("p");
+        let stage = tmp.path().join(".dpc-new-p.abc123");
+        product(&target, "old");
+        product(&stage, "new");
+        exchange_by_renames(&stage, &target).unwrap();
+        let read = |d: &Path| std::fs::read_to_string(d.join("product.yaml")).unwrap();
+        assert_eq!(read(&target), "new");
+        assert_eq!(read(&stage), "old");
+
+        // A kill after the first rename: the product is hidden, a stage is left.
+        std::fs::remove_dir_all(&stage).unwrap();
+        let hidden = tmp.path().join(".dpc-old-p.xyz789");
+        std::fs::rename(&target, &hidden).unwrap();
+        product(&stage, "half");
+        let done = recover(&target).unwrap();
+        assert_eq!(read(&target), "new", "{done:?}");
+        assert!(!hidden.exists() && !stage.exists(), "{done:?}");
+        // Another product's leftovers are not this one's.
+        let other = tmp.path().join(".dpc-old-p-2.abc123");
+        product(&other, "x");
+        recover(&target).unwrap();
+        assert!(other.exists());
+    }
 }
