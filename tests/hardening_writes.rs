@@ -305,3 +305,20 @@ fn spec_files_that_are_not_regular_files_in_the_product_are_refused() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn sample_never_writes_through_a_linked_sample_folder() {
+    let (s, dir) = marketing();
+    let elsewhere = s.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::remove_dir_all(dir.join("sample_data")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("sample_data")).unwrap();
+    s.dpc()
+        .arg("sample")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("symbolic link"));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}

@@ -140,6 +140,16 @@ pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
         .out
         .clone()
         .unwrap_or_else(|| args.product_dir.join("sample_data"));
+    // The product's own folder must be a real folder: through a link the rows would land
+    // outside the product.
+    if args.out.is_none()
+        && std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(DpcError::Usage(format!(
+            "{} is a symbolic link; dpc writes only inside the product, so nothing was written: replace it with a folder, or give --out",
+            out.display()
+        )));
+    }
     std::fs::create_dir_all(&out).map_err(|e| DataError::write(&out, e))?;
     if args.out.is_none() {
         remove_leftovers(&out);
