@@ -245,6 +245,9 @@ pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteErr
             Change::Write { path, .. } | Change::Delete { path } => Path::new(path) == rel,
         })
     };
+    // Folder permissions, applied once the folders are filled (a read-only one would refuse
+    // its own files): a folder someone made private stays private.
+    let mut modes = Vec::new();
     for item in walkdir::WalkDir::new(target).min_depth(1) {
         let item = item.map_err(|e| stage_err(std::io::Error::other(e.to_string())))?;
         let Ok(rel) = item.path().strip_prefix(target) else {
@@ -253,6 +256,9 @@ pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteErr
         let to = stage.path().join(rel);
         if item.file_type().is_dir() {
             std::fs::create_dir(&to).map_err(stage_err)?;
+            if let Ok(meta) = item.metadata() {
+                modes.push((to, meta.permissions()));
+            }
         } else if !touched(rel) {
             link_or_copy(item.path(), &to).map_err(|e| match e {
                 LinkError::Special(what) => WriteError::Special {
@@ -272,6 +278,9 @@ pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteErr
             refuse_links(stage.path(), rel, target)?;
             write_new(&stage.path().join(rel), text, &parent)?;
         }
+    }
+    for (dir, mode) in modes.into_iter().rev() {
+        let _ = std::fs::set_permissions(dir, mode);
     }
     sync_dirs(stage.path(), &parent)?;
     swap_in(stage, target, true)
@@ -349,6 +358,31 @@ mod tests {
         write_file(&out, "exported\n").unwrap();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "exported\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_keeps_folder_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("p");
+        let files = [RenderedFile {
+            path: "notes/private.txt".into(),
+            text: "x\n".into(),
+        }];
+        write_tree(&target, &files, false).unwrap();
+        let notes = target.join("notes");
+        std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o700)).unwrap();
+        update_tree(
+            &target,
+            &[Change::Write {
+                path: "a.txt",
+                text: "a",
+            }],
+        )
+        .unwrap();
+        let mode = std::fs::metadata(&notes).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
     }
 
     #[test]
