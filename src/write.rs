@@ -248,6 +248,9 @@ pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteErr
     // Folder permissions, applied once the folders are filled (a read-only one would refuse
     // its own files): a folder someone made private stays private.
     let mut modes = Vec::new();
+    if let Ok(meta) = std::fs::metadata(target) {
+        modes.push((stage.path().to_path_buf(), meta.permissions()));
+    }
     for item in walkdir::WalkDir::new(target).min_depth(1) {
         let item = item.map_err(|e| stage_err(std::io::Error::other(e.to_string())))?;
         let Ok(rel) = item.path().strip_prefix(target) else {
@@ -381,8 +384,18 @@ mod tests {
             }],
         )
         .unwrap();
-        let mode = std::fs::metadata(&notes).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700);
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o750)).unwrap();
+        update_tree(
+            &target,
+            &[Change::Write {
+                path: "b.txt",
+                text: "b",
+            }],
+        )
+        .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&notes), 0o700);
+        assert_eq!(mode(&target), 0o750);
     }
 
     #[test]
