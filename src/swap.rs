@@ -136,7 +136,8 @@ fn exchange_by_renames(stage: &Path, target: &Path) -> io::Result<()> {
         .rand_bytes(RANDOM)
         .tempdir_in(&parent)?
         .keep();
-    // Renaming a folder onto an empty folder replaces it.
+    // The empty folder only reserved the name: Windows renames nothing onto a folder.
+    std::fs::remove_dir(&aside)?;
     std::fs::rename(target, &aside)?;
     if let Err(e) = std::fs::rename(stage, target) {
         // Put the old product back; it must not be lost.
