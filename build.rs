@@ -24,10 +24,7 @@ fn main() {
     }
     // Only asked when the variable is unset: a changed PATH then re-runs this script.
     println!("cargo::rerun-if-env-changed=PATH");
-    let Ok(out) = Command::new("databricks")
-        .args(["bundle", "schema"])
-        .output()
-    else {
+    let Ok(out) = Command::new("databricks").args(["bundle", "schema"]).output() else {
         return;
     };
     if !out.status.success() || out.stdout.is_empty() {
