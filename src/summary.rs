@@ -232,7 +232,7 @@ impl Summary {
     pub fn print_json(&self) {
         let json = serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
-        print_out(&(json + "\n"));
+        print_out(&crate::printable::json(&(json + "\n")));
     }
 }
 

@@ -240,6 +240,24 @@ fn terminal_escapes_from_data_and_spec_are_never_echoed_raw() {
         .assert()
         .code(1);
     assert!(!output(&a).contains('\u{1b}'), "{}", output(&a));
+    // JSON keeps the value, with the 8-bit CSI (U+009B) escaped too.
+    lines[2] = lines[2].replacen("CUST-", "\u{9b}2J", 1);
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let a = s
+        .dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .args(["--format", "json"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        !stdout.contains('\u{9b}') && !stdout.contains('\u{1b}'),
+        "{stdout}"
+    );
+    serde_json::from_str::<serde_json::Value>(&stdout).expect("still JSON");
 
     edit(
         &dir.join("contract.yaml"),

@@ -103,7 +103,7 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
             };
             println!(
                 "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
+                crate::printable::json(&serde_json::to_string_pretty(&report).unwrap_or_default())
             );
         }
         OutputFormat::Text => {

@@ -33,7 +33,7 @@ fn today() -> Result<Date, DpcError> {
 fn json(value: &impl serde::Serialize) {
     println!(
         "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
+        crate::printable::json(&serde_json::to_string_pretty(value).unwrap_or_default())
     );
 }
 

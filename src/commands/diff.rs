@@ -141,7 +141,7 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
             value["written"] = serde_json::json!(written);
             println!(
                 "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
+                crate::printable::json(&serde_json::to_string_pretty(&value).unwrap_or_default())
             );
         }
         // Old and new values are spec text, which can hold terminal escape sequences.

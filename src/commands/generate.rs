@@ -98,7 +98,7 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
             });
             println!(
                 "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
+                crate::printable::json(&serde_json::to_string_pretty(&report).unwrap_or_default())
             );
         }
         OutputFormat::Text => print!("{}", text_report(dir, args.check, &applied, &kept)),

@@ -102,7 +102,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
             };
             let json = serde_json::to_string_pretty(&report)
                 .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
-            print_out(&(json + "\n"));
+            print_out(&crate::printable::json(&(json + "\n")));
         }
     }
     Ok(())
