@@ -78,6 +78,44 @@ pub fn recover(target: &Path) -> io::Result<Vec<String>> {
             new.display()
         ));
     }
+    done.extend(recover_legacy(target, &parent)?);
+    Ok(done)
+}
+
+/// Leftovers of dpc versions before this one, whose names did not say which product they
+/// held: `.dpc-new-XXXXXX` (a stage) and `.dpc-old-XXXXXX/product` (a product moved aside).
+/// A product moved aside comes back when nothing is at `target` and its manifest names
+/// `target`; stages are removed.
+fn recover_legacy(target: &Path, parent: &Path) -> io::Result<Vec<String>> {
+    let mut done = Vec::new();
+    let name = name_of(target);
+    for old in leftovers(parent, OLD) {
+        let product = old.join("product");
+        let manifest = crate::safe_read::read_text(
+            &product.join(crate::spec::PRODUCT_FILE),
+            crate::safe_read::TEXT_CAP,
+        );
+        let ours = manifest.is_ok_and(|text| {
+            crate::spec::parse_yaml::<crate::spec::ProductManifest>("product.yaml", &text)
+                .is_ok_and(|m| m.product_metadata.name == name)
+        });
+        if ours && std::fs::symlink_metadata(target).is_err() {
+            std::fs::rename(&product, target)?;
+            std::fs::remove_dir_all(&old)?;
+            done.push(format!(
+                "restored {} from {} (left by an interrupted run)",
+                target.display(),
+                old.display()
+            ));
+        }
+    }
+    for new in leftovers(parent, NEW) {
+        std::fs::remove_dir_all(&new)?;
+        done.push(format!(
+            "removed {} (left by an interrupted run)",
+            new.display()
+        ));
+    }
     Ok(done)
 }
 
@@ -206,6 +244,24 @@ mod tests {
         let done = recover(&target).unwrap();
         assert_eq!(read(&target), "new", "{done:?}");
         assert!(!hidden.exists() && !stage.exists(), "{done:?}");
+        // What earlier dpc versions left: a product aside under a name without its own.
+        std::fs::remove_dir_all(&target).unwrap();
+        let legacy = tmp.path().join(".dpc-old-Qw3rTy");
+        std::fs::create_dir_all(legacy.join("product")).unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/customer-360/product.yaml"),
+            legacy.join("product/product.yaml"),
+        )
+        .unwrap();
+        let legacy_stage = tmp.path().join(".dpc-new-As4dFg");
+        std::fs::create_dir_all(&legacy_stage).unwrap();
+        recover(&target).unwrap();
+        assert!(legacy.exists(), "another product's");
+        assert!(!legacy_stage.exists());
+        let c360 = tmp.path().join("customer-360");
+        recover(&c360).unwrap();
+        assert!(c360.join("product.yaml").is_file() && !legacy.exists());
+        product(&target, "new");
         // Another product's leftovers are not this one's.
         let other = tmp.path().join(".dpc-old-p-2.abc123");
         product(&other, "x");
