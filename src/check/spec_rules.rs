@@ -385,7 +385,7 @@ fn default_violation(f: &Field, d: &Scalar) -> Option<&'static str> {
                 let matches = c
                     .pattern
                     .as_deref()
-                    .and_then(|p| regex::Regex::new(p).ok())
+                    .and_then(|p| regex::Regex::new(&crate::lang::pattern::as_java(p, true)).ok())
                     .map(|re| re.is_match(&d.to_string()));
                 if matches == Some(false) {
                     return Some("format");

@@ -85,7 +85,9 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
             };
             println!(
                 "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
+                crate::lang::printable::json(
+                    &serde_json::to_string_pretty(&report).unwrap_or_default()
+                )
             );
         }
         OutputFormat::Text => {

@@ -33,7 +33,7 @@ fn today() -> Result<Date, DpcError> {
 fn json(value: &impl serde::Serialize) {
     println!(
         "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
+        crate::lang::printable::json(&serde_json::to_string_pretty(value).unwrap_or_default())
     );
 }
 
@@ -91,7 +91,7 @@ fn audit(args: &ConsumersListArgs) -> Result<(), DpcError> {
                 println!("  none");
             }
             for i in items {
-                println!("  {i}");
+                println!("  {}", crate::lang::printable::printable(&i));
             }
         };
         section(

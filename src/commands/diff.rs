@@ -15,7 +15,7 @@ fn load_side(path: &Path) -> Result<Side, DpcError> {
         let (_, spec) = super::access::load_product(path)?;
         return Ok(Side::Product(Box::new(spec)));
     }
-    let text = std::fs::read_to_string(path)
+    let text = crate::files::safe_read::read_text(path, crate::files::safe_read::TEXT_CAP)
         .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", path.display())))?;
     let contract: Contract = spec::parse_yaml(&path.display().to_string(), &text)?;
     Ok(Side::Contract(Box::new(contract)))
@@ -141,10 +141,16 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
             value["written"] = serde_json::json!(written);
             println!(
                 "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
+                crate::lang::printable::json(
+                    &serde_json::to_string_pretty(&value).unwrap_or_default()
+                )
             );
         }
-        OutputFormat::Text => print!("{}", text(&report, &written)),
+        // Old and new values are spec text, which can hold terminal escape sequences.
+        OutputFormat::Text => print!(
+            "{}",
+            crate::lang::printable::printable(&text(&report, &written))
+        ),
     }
     if report.ok() {
         Ok(())

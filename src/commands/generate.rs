@@ -106,7 +106,9 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
             });
             println!(
                 "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
+                crate::lang::printable::json(
+                    &serde_json::to_string_pretty(&report).unwrap_or_default()
+                )
             );
         }
         OutputFormat::Text => print!("{}", text_report(dir, args.check, &applied, &kept)),

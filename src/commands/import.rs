@@ -57,7 +57,7 @@ fn stem(path: &std::path::Path) -> String {
 
 fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     let file = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
+    let text = crate::files::safe_read::read_text(&args.file, crate::files::safe_read::TEXT_CAP)
         .map_err(|e| DpcError::Usage(format!("cannot read {file}: {e}")))?;
     let doc = crate::interop::odcs::parse(&file, &text)?;
     let today = Date::today().map_err(DpcError::Environment)?;
@@ -93,11 +93,12 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
         }
     }
     match args.format {
-        OutputFormat::Text => print_out(&format!(
+        // The document's text can hold terminal escape sequences.
+        OutputFormat::Text => print_out(&crate::lang::printable::printable(&format!(
             "{}{}",
             summary.text(),
             not_carried_text(&file, &not_carried)
-        )),
+        ))),
         OutputFormat::Json => {
             let report = Report {
                 summary: &summary,
@@ -107,7 +108,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
             };
             let json = serde_json::to_string_pretty(&report)
                 .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
-            print_out(&(json + "\n"));
+            print_out(&crate::lang::printable::json(&(json + "\n")));
         }
     }
     Ok(())

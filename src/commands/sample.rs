@@ -88,6 +88,21 @@ pub fn write_table(
     Ok((path, size))
 }
 
+/// Temporary files a killed earlier run left in the product's own sample folder (the lock
+/// is held, so no live run owns them); a shared `--out` folder is left alone.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let leftover = e.file_name().to_string_lossy().starts_with(".dpc-sample-")
+            && e.file_type().is_ok_and(|t| t.is_file());
+        if leftover {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn injection_summary(plan: &ProductPlan, injector: &Injector) -> Vec<TableInjections> {
     (0..plan.tables.len())
         .map(|ti| {
@@ -125,7 +140,20 @@ pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
         .out
         .clone()
         .unwrap_or_else(|| args.product_dir.join("sample_data"));
+    // The product's own folder must be a real folder: through a link the rows would land
+    // outside the product.
+    if args.out.is_none()
+        && std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(DpcError::Usage(format!(
+            "{} is a symbolic link; dpc writes only inside the product, so nothing was written: replace it with a folder, or give --out",
+            out.display()
+        )));
+    }
     std::fs::create_dir_all(&out).map_err(|e| DataError::write(&out, e))?;
+    if args.out.is_none() {
+        remove_leftovers(&out);
+    }
     let injector =
         (args.invalid_rate > 0.0).then(|| Injector::new(&plan, args.invalid_rate, args.format));
     let mut text = format!(

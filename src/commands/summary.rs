@@ -240,13 +240,13 @@ impl Summary {
     }
 
     pub fn print_text(&self) {
-        print_out(&self.text());
+        print_out(&crate::lang::printable::printable(&self.text()));
     }
 
     pub fn print_json(&self) {
         let json = serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
-        print_out(&(json + "\n"));
+        print_out(&crate::lang::printable::json(&(json + "\n")));
     }
 }
 

@@ -261,7 +261,7 @@ pub fn run(args: &TestArgs) -> Result<(), DpcError> {
     let text = match args.format {
         // Values from the data can hold terminal escape sequences.
         OutputFormat::Text => crate::lang::printable::printable(&report.text()).into_owned(),
-        OutputFormat::Json => report.json(),
+        OutputFormat::Json => crate::lang::printable::json(&report.json()).into_owned(),
     };
     let mut stdout = std::io::stdout().lock();
     let _ = stdout

@@ -407,7 +407,8 @@ fn is_moving(v: &Scalar) -> bool {
 }
 
 fn pattern_check(p: &str) -> Result<(Check, String), String> {
-    let re = regex::bytes::Regex::new(p)
+    // Decided as Databricks (Java RLIKE) decides it: see crate::lang::pattern::as_java.
+    let re = regex::bytes::Regex::new(&crate::lang::pattern::as_java(p, true))
         .map_err(|e| format!("pattern {p} is not a regular expression: {e}"))?;
     Ok((
         Check::Pattern {

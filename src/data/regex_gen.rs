@@ -116,8 +116,10 @@ impl PatternGen {
     /// Compiles `pattern`; refuses patterns it cannot generate matches for (checked by
     /// generating values and matching them with the `regex` crate).
     pub fn new(pattern: &str) -> Result<PatternGen, String> {
+        // `.` as Java reads it (no line terminator), so no sampled value holds one.
+        let java = crate::lang::pattern::as_java(pattern, false);
         let hir = regex_syntax::Parser::new()
-            .parse(pattern)
+            .parse(&java)
             .map_err(|e| format!("pattern {pattern} is not a regular expression: {e}"))?;
         let root = convert(&hir).ok_or_else(|| {
             format!("pattern {pattern} has a character class with no character dpc can write")
@@ -126,7 +128,7 @@ impl PatternGen {
         let generator = PatternGen {
             root,
             capacity,
-            pattern: pattern.to_string(),
+            pattern: java,
         };
         generator.verify()?;
         Ok(generator)

@@ -87,7 +87,7 @@ codes! {
     Dpc112 = "DPC112", Meaning, r#"a column appears twice, or two columns (or tables) differ only in case: Unity Catalog names ignore case"#;
     Dpc113 = "DPC113", Meaning, r#"PII in a public product"#;
     Dpc114 = "DPC114", Meaning, r#"a constraint or default does not fit the column's type"#;
-    Dpc115 = "DPC115", Meaning, r#"a regex pattern does not compile, or uses a construct Databricks (Java `RLIKE`) reads differently from dpc's checks: POSIX classes (`[[:alpha:]]`), `\d` `\w` `\s` (Unicode here, ASCII in Java; write `[0-9]` ...), word boundaries, `\p{..}`, inline flags such as `(?i)`, `(?P<n>..)`, class differences `--`"#;
+    Dpc115 = "DPC115", Meaning, r#"a regex pattern does not compile, or uses a construct Databricks (Java `RLIKE`) reads differently from dpc's checks: POSIX classes (`[[:alpha:]]`), `\d` `\w` `\s` (Unicode here, ASCII in Java; write `[0-9]` ...), word boundaries, `\p{..}`, inline flags such as `(?i)`, `(?P<n>..)`, class differences `--`; `dpc test` evaluates `.` and `$` as Java does (`.` matches no line terminator, `$` also before a final one)"#;
     Dpc116 = "DPC116", Meaning, r#"primary-key column nullable, or marked but not listed"#;
     Dpc117 = "DPC117", Meaning, r#"an expectation names a missing column or lacks its parameters"#;
     Dpc118 = "DPC118", Meaning, r#"two expectations of a table share a name"#;

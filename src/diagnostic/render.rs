@@ -52,7 +52,8 @@ pub fn human<'a>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'a
 
 /// `[{file, line, column, severity, code, message, help?}]`, stable for CI.
 pub fn json(diagnostics: &[Diagnostic]) -> String {
-    serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_string())
+    let text = serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_string());
+    crate::lang::printable::json(&text).into_owned()
 }
 
 #[cfg(test)]

@@ -121,10 +121,11 @@ const HEADER: &str = "\
 impl AnswersFile {
     /// Reads an answers file; an unknown key or a bad value names the file, line and key.
     pub fn load(path: &Path) -> Result<Self, AnswersFileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| AnswersFileError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::files::safe_read::read_text(path, crate::files::safe_read::TEXT_CAP)
+            .map_err(|source| AnswersFileError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if text.trim().is_empty() {
             return Ok(AnswersFile::default());
         }

@@ -17,6 +17,64 @@ pub fn check(pattern: &str) -> Result<(), String> {
     ast::visit(&parsed, Portable)
 }
 
+/// Java's line terminators (outside UNIX_LINES mode), which `.` never matches and `$` may
+/// stand before.
+const JAVA_LINE_END: &str = "\\n\\r\\x{85}\\x{2028}\\x{2029}";
+
+/// `pattern` (which passed [`check`]) rewritten so Rust's regex decides as Java's RLIKE
+/// does: `.` matches no Java line terminator (Rust's excludes only `\n`), and, when
+/// `java_end`, `$` also matches before one final line terminator (Rust's only at the end).
+/// The generator of sample values rewrites only `.`, so sampled values stay without a
+/// trailing line break.
+pub fn as_java(pattern: &str, java_end: bool) -> String {
+    let Ok(parsed) = ast::parse::Parser::new().parse(pattern) else {
+        return pattern.to_string();
+    };
+    let Ok(mut spans) = ast::visit(&parsed, Spans(Vec::new())) else {
+        return pattern.to_string();
+    };
+    spans.sort_by_key(|(start, ..)| *start);
+    let mut out = String::with_capacity(pattern.len() + 32);
+    let mut at = 0;
+    for (start, end, dot) in spans {
+        if !dot && !java_end {
+            continue;
+        }
+        out.push_str(&pattern[at..start]);
+        if dot {
+            out.push_str(&format!("[^{JAVA_LINE_END}]"));
+        } else {
+            out.push_str(&format!("(?:\\r\\n|[{JAVA_LINE_END}])?\\z"));
+        }
+        at = end;
+    }
+    out.push_str(&pattern[at..]);
+    out
+}
+
+/// Byte spans of every `.` (true) and `$` (false) of a pattern.
+struct Spans(Vec<(usize, usize, bool)>);
+
+impl Visitor for Spans {
+    type Output = Vec<(usize, usize, bool)>;
+    type Err = ();
+
+    fn finish(self) -> Result<Self::Output, ()> {
+        Ok(self.0)
+    }
+
+    fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+        match ast {
+            Ast::Dot(span) => self.0.push((span.start.offset, span.end.offset, true)),
+            Ast::Assertion(a) if a.kind == ast::AssertionKind::EndLine => {
+                self.0.push((a.span.start.offset, a.span.end.offset, false));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 struct Portable;
 
 fn differs(construct: &str, instead: &str) -> Result<(), String> {
@@ -147,6 +205,24 @@ mod tests {
             let e = check(pattern).expect_err(pattern);
             assert!(e.contains(names), "{pattern}: {e}");
         }
+    }
+
+    #[test]
+    fn dot_and_end_decide_as_java_does() {
+        let java = |p: &str, v: &str| {
+            regex::Regex::new(&super::as_java(p, true))
+                .unwrap()
+                .is_match(v)
+        };
+        // Java: `.` never matches a line terminator; `$` matches before a final one.
+        assert!(!java("^a.b$", "a\rb"));
+        assert!(!java("^a.b$", "a\u{2028}b"));
+        assert!(java("^a.b$", "a-b"));
+        assert!(java("^[A-Z]+$", "ABC\n"));
+        assert!(java("^[A-Z]+$", "ABC\r\n"));
+        assert!(!java("^[A-Z]+$", "ABC\n\n"));
+        assert!(java("^[.$]+$", ".$"));
+        assert_eq!(super::as_java("^[.]x\\.$", false), "^[.]x\\.$");
     }
 
     #[test]

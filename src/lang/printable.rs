@@ -25,6 +25,25 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text with the characters serde_json leaves raw but a terminal may act on (C1
+/// controls such as U+009B, a one-character CSI, and bidirectional overrides) written as
+/// `\uXXXX` escapes: the same JSON value, safe to print. They can only occur in strings.
+pub fn json(text: &str) -> Cow<'_, str> {
+    let raw = unsafe_char;
+    if !text.chars().any(raw) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if raw(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -32,5 +51,9 @@ mod tests {
         assert_eq!(super::printable("a\u{1b}[2Jb\n\tc"), "a\\u{1b}[2Jb\n\tc");
         assert_eq!(super::printable("x\u{9b}y\u{202e}"), "x\\u{9b}y\\u{202e}");
         assert_eq!(super::printable("plain"), "plain");
+        let json = super::json("{\"a\": \"x\u{9b}2J\u{202e}\"}");
+        assert_eq!(json, "{\"a\": \"x\\u009b2J\\u202e\"}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["a"], "x\u{9b}2J\u{202e}");
     }
 }

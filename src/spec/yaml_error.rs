@@ -17,8 +17,17 @@ pub fn plain(message: &str) -> String {
             kind_word(what)
         );
     }
+    if m.contains("cannot deserialize null") {
+        return "this key has no value, and one is required".into();
+    }
     if m.contains("untagged enum") || m.contains("did not match any variant") {
         return "expected a single value here (text, a number, true/false or a date), not a list or mapping".into();
+    }
+    if m.contains("core type tag") {
+        return "a YAML tag (`!!...`) cannot choose the value here; write the value itself".into();
+    }
+    if m.contains("enum variant") || m.contains("tagged enum") {
+        return "not one of the values allowed here".into();
     }
     if m == "expected string scalar" || m.starts_with("expected string scalar") {
         return "expected a single value here, not a list or mapping".into();
@@ -166,6 +175,18 @@ mod tests {
         );
         assert!(plain("budget breached: ScalarBytes { limit: 1 }").contains("limits"));
         assert!(!plain("data did not match any variant of untagged enum Scalar").contains("enum"));
+        for internal in [
+            "invalid char: cannot deserialize null; use Option<char>",
+            "cannot use YAML core type tag \"!!str\" to select enum variant \"Gold\"",
+            "externally tagged enum expected scalar or mapping",
+            "expected end of mapping after enum variant value",
+        ] {
+            let said = plain(internal);
+            assert!(
+                !said.contains("enum") && !said.contains("Option<"),
+                "{said}"
+            );
+        }
     }
 
     #[test]

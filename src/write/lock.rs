@@ -24,6 +24,26 @@ pub enum LockError {
     Busy { path: PathBuf },
 }
 
+/// The file the lock is taken on: the folder itself where folders open as files (Unix),
+/// else a lock file in it (Windows opens no folder as a file).
+fn open(parent: &Path) -> std::io::Result<File> {
+    #[cfg(unix)]
+    {
+        File::open(parent)
+    }
+    #[cfg(not(unix))]
+    {
+        if !parent.is_dir() {
+            return Err(std::io::ErrorKind::NotFound.into());
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(parent.join(".dpc.lock"))
+    }
+}
+
 /// Held while a product is written; released on drop.
 #[derive(Debug)]
 pub struct ProductLock {
@@ -34,7 +54,7 @@ pub struct ProductLock {
 /// command holds it.
 pub fn product(product: &Path) -> Result<ProductLock, LockError> {
     let parent = crate::write::parent_of(product);
-    let file = match File::open(&parent) {
+    let file = match open(&parent) {
         Ok(file) => file,
         // No folder, so no product to protect: the command reports what is missing.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

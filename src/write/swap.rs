@@ -78,6 +78,44 @@ pub fn recover(target: &Path) -> io::Result<Vec<String>> {
             new.display()
         ));
     }
+    done.extend(recover_legacy(target, &parent)?);
+    Ok(done)
+}
+
+/// Leftovers of dpc versions before this one, whose names did not say which product they
+/// held: `.dpc-new-XXXXXX` (a stage) and `.dpc-old-XXXXXX/product` (a product moved aside).
+/// A product moved aside comes back when nothing is at `target` and its manifest names
+/// `target`; stages are removed.
+fn recover_legacy(target: &Path, parent: &Path) -> io::Result<Vec<String>> {
+    let mut done = Vec::new();
+    let name = name_of(target);
+    for old in leftovers(parent, OLD) {
+        let product = old.join("product");
+        let manifest = crate::files::safe_read::read_text(
+            &product.join(crate::spec::PRODUCT_FILE),
+            crate::files::safe_read::TEXT_CAP,
+        );
+        let ours = manifest.is_ok_and(|text| {
+            crate::spec::parse_yaml::<crate::spec::ProductManifest>("product.yaml", &text)
+                .is_ok_and(|m| m.product_metadata.name == name)
+        });
+        if ours && std::fs::symlink_metadata(target).is_err() {
+            std::fs::rename(&product, target)?;
+            std::fs::remove_dir_all(&old)?;
+            done.push(format!(
+                "restored {} from {} (left by an interrupted run)",
+                target.display(),
+                old.display()
+            ));
+        }
+    }
+    for new in leftovers(parent, NEW) {
+        std::fs::remove_dir_all(&new)?;
+        done.push(format!(
+            "removed {} (left by an interrupted run)",
+            new.display()
+        ));
+    }
     Ok(done)
 }
 
@@ -126,14 +164,19 @@ pub fn exchange(stage: &Path, target: &Path) -> io::Result<()> {
         Err(e) if unsupported(&e) => {}
         Err(e) => return Err(e),
     }
-    // Fallback: old aside under a name `recover` knows, new into place.
+    exchange_by_renames(stage, target)
+}
+
+/// The fallback of [`exchange`]: old aside under a name [`recover`] knows, new into place.
+fn exchange_by_renames(stage: &Path, target: &Path) -> io::Result<()> {
     let parent = crate::write::parent_of(target);
     let aside = tempfile::Builder::new()
         .prefix(&old_prefix(target))
         .rand_bytes(RANDOM)
         .tempdir_in(&parent)?
         .keep();
-    // Renaming a folder onto an empty folder replaces it.
+    // The empty folder only reserved the name: Windows renames nothing onto a folder.
+    std::fs::remove_dir(&aside)?;
     std::fs::rename(target, &aside)?;
     if let Err(e) = std::fs::rename(stage, target) {
         // Put the old product back; it must not be lost.
@@ -171,4 +214,59 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(dir: &Path, version: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("product.yaml"), version).unwrap();
+    }
+
+    #[test]
+    fn the_fallback_swaps_and_a_kill_between_its_renames_is_recovered() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("p");
+        let stage = tmp.path().join(".dpc-new-p.abc123");
+        product(&target, "old");
+        product(&stage, "new");
+        exchange_by_renames(&stage, &target).unwrap();
+        let read = |d: &Path| std::fs::read_to_string(d.join("product.yaml")).unwrap();
+        assert_eq!(read(&target), "new");
+        assert_eq!(read(&stage), "old");
+
+        // A kill after the first rename: the product is hidden, a stage is left.
+        std::fs::remove_dir_all(&stage).unwrap();
+        let hidden = tmp.path().join(".dpc-old-p.xyz789");
+        std::fs::rename(&target, &hidden).unwrap();
+        product(&stage, "half");
+        let done = recover(&target).unwrap();
+        assert_eq!(read(&target), "new", "{done:?}");
+        assert!(!hidden.exists() && !stage.exists(), "{done:?}");
+        // What earlier dpc versions left: a product aside under a name without its own.
+        std::fs::remove_dir_all(&target).unwrap();
+        let legacy = tmp.path().join(".dpc-old-Qw3rTy");
+        std::fs::create_dir_all(legacy.join("product")).unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/customer-360/product.yaml"),
+            legacy.join("product/product.yaml"),
+        )
+        .unwrap();
+        let legacy_stage = tmp.path().join(".dpc-new-As4dFg");
+        std::fs::create_dir_all(&legacy_stage).unwrap();
+        recover(&target).unwrap();
+        assert!(legacy.exists(), "another product's");
+        assert!(!legacy_stage.exists());
+        let c360 = tmp.path().join("customer-360");
+        recover(&c360).unwrap();
+        assert!(c360.join("product.yaml").is_file() && !legacy.exists());
+        product(&target, "new");
+        // Another product's leftovers are not this one's.
+        let other = tmp.path().join(".dpc-old-p-2.abc123");
+        product(&other, "x");
+        recover(&target).unwrap();
+        assert!(other.exists());
+    }
 }

@@ -54,12 +54,7 @@ pub fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>
     for file in rendered {
         let action = match existing(dir, &file.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Action::Create),
-            Err(e) => {
-                return Err(std::io::Error::new(
-                    e.kind(),
-                    format!("{}: {e}", dir.join(&file.path).display()),
-                ));
-            }
+            Err(e) => return Err(e),
             Ok(existing) if existing == file.text => None,
             Ok(existing) => Some(match inspect(&existing) {
                 Stamp::Intact => Action::Update,
@@ -140,5 +135,11 @@ fn existing(dir: &Path, rel: &str) -> std::io::Result<String> {
             ));
         }
     }
-    crate::files::safe_read::read_text(&at, crate::files::safe_read::TEXT_CAP)
+    crate::files::safe_read::read_text(&at, crate::files::safe_read::TEXT_CAP).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            e
+        } else {
+            std::io::Error::new(e.kind(), format!("{}: {e}", at.display()))
+        }
+    })
 }

@@ -263,6 +263,14 @@ fn every_command_ends_with_a_message_on_mutated_specs() {
                     matches!(code, Some(0..=2)) && !stderr.contains("panicked"),
                     "dpc {args:?} exited {code:?}: {stderr}"
                 );
+                // Messages speak of the spec, not of the YAML reader's types.
+                let all = format!("{}{stderr}", String::from_utf8_lossy(&run.stdout));
+                for internal in ["Option<", "untagged enum", "budget breached", "<input>"] {
+                    prop_assert!(
+                        !all.contains(internal),
+                        "dpc {args:?} shows {internal}: {all}"
+                    );
+                }
             }
             Ok(())
         })

@@ -114,3 +114,30 @@ fn export_errors_name_the_spec_file() {
     assert!(out.contains("sla.yaml"), "{out}");
     assert!(!out.contains("<input>"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn every_input_file_flag_refuses_a_fifo_without_blocking() {
+    let s = Scratch::new();
+    let fifo = s.path().join("input.yaml");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let f = fifo.display().to_string();
+    for args in [
+        vec!["create", "x", "--no-input", "--answers", &f],
+        vec!["create", "x", "--no-input", "--schema-from", &f],
+        vec!["import", "odcs", &f],
+        vec!["diff", &f, &f],
+    ] {
+        s.dpc()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+    }
+}

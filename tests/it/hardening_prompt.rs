@@ -6,11 +6,12 @@ use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::spawn_with_options;
 
-#[test]
-fn ctrl_d_at_a_text_prompt_exits_130_and_writes_nothing() {
+/// `dpc ARGS` on a pseudo-terminal in a scratch folder; Ctrl-D at `prompt` must end it with
+/// 130 and nothing written.
+fn ctrl_d_at(args: &[&str], prompt: &str) {
     let s = Scratch::new();
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("dpc"));
-    cmd.args(["create", "x"])
+    cmd.args(args)
         .current_dir(s.path())
         .env("SOURCE_DATE_EPOCH", crate::common::EPOCH)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -21,14 +22,61 @@ fn ctrl_d_at_a_text_prompt_exits_130_and_writes_nothing() {
         .timeout_ms(Some(20_000))
         .strip_ansi_escape_codes(true);
     let mut p = spawn_with_options(cmd, options).expect("spawn dpc on a pty");
-    p.exp_string("Display name").expect("first question");
-    p.send("ab\u{4}").expect("type");
+    p.exp_string(prompt).expect("the question");
+    p.send("y\u{4}").expect("type");
     p.flush().expect("flush");
     // Fails (after the timeout) when Ctrl-D is ignored; dropping the session kills dpc.
     p.exp_eof().expect("dpc ended on Ctrl-D");
     match p.process().wait().expect("wait") {
-        WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        WaitStatus::Exited(_, code) => assert_eq!(code, 130, "{prompt}"),
         other => panic!("dpc did not exit normally: {other:?}"),
     }
     assert!(entries(s.path()).is_empty(), "{:?}", entries(s.path()));
+}
+
+#[test]
+fn ctrl_d_at_a_text_prompt_exits_130_and_writes_nothing() {
+    ctrl_d_at(&["create", "x"], "Display name");
+}
+
+#[test]
+fn ctrl_d_at_a_yes_no_prompt_exits_130_and_writes_nothing() {
+    ctrl_d_at(
+        &[
+            "create",
+            "x",
+            "--display-name",
+            "X",
+            "--description",
+            "d",
+            "--domain",
+            "marketing",
+            "--tier",
+            "gold",
+            "--owner",
+            "a@example.com",
+            "--sla",
+            "medium",
+            "--sensitivity",
+            "internal",
+        ],
+        "Keep these use cases?",
+    );
+}
+
+#[test]
+fn ctrl_d_in_a_list_exits_130_and_writes_nothing() {
+    ctrl_d_at(
+        &[
+            "create",
+            "x",
+            "--display-name",
+            "X",
+            "--description",
+            "d",
+            "--domain",
+            "marketing",
+        ],
+        "platinum",
+    );
 }

@@ -238,6 +238,24 @@ fn terminal_escapes_from_data_and_spec_are_never_echoed_raw() {
         .assert()
         .code(1);
     assert!(!output(&a).contains('\u{1b}'), "{}", output(&a));
+    // JSON keeps the value, with the 8-bit CSI (U+009B) escaped too.
+    lines[2] = lines[2].replacen("CUST-", "\u{9b}2J", 1);
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let a = s
+        .dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .args(["--format", "json"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        !stdout.contains('\u{9b}') && !stdout.contains('\u{1b}'),
+        "{stdout}"
+    );
+    serde_json::from_str::<serde_json::Value>(&stdout).expect("still JSON");
 
     edit(
         &dir.join("contract.yaml"),
@@ -276,4 +294,57 @@ fn commands_refuse_a_spec_that_fails_its_own_checks() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("DPC101"));
+}
+
+#[test]
+fn patterns_decide_as_databricks_does_on_line_breaks() {
+    let (s, dir) = marketing();
+    let sample = std::fs::read_to_string(dir.join("sample_data/customers.csv")).unwrap();
+    let mut lines: Vec<String> = sample.lines().map(str::to_string).collect();
+    // Java's `$` matches before a final line break: Databricks accepts this id.
+    let (id, rest) = lines[1].split_once(',').unwrap();
+    lines[1] = format!("\"{id}\n\",{rest}");
+    let data = s.path().join("customers.csv");
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    let a = s
+        .dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .args(["--format", "json"])
+        .assert();
+    let report: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let rule = report["tables"][0]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "customer_id_format")
+        .unwrap()
+        .clone();
+    assert_eq!(rule["rows_failed"], 0, "{rule:#}");
+}
+
+#[test]
+fn diff_shows_escape_sequences_in_spec_text_escaped() {
+    let (s, dir) = marketing();
+    let old = s.path().join("old");
+    std::fs::create_dir_all(&old).unwrap();
+    for f in [
+        "product.yaml",
+        "contract.yaml",
+        "sla.yaml",
+        "governance.yaml",
+    ] {
+        std::fs::copy(dir.join(f), old.join(f)).unwrap();
+    }
+    edit(
+        &dir.join("contract.yaml"),
+        "description: Core customer demographic and account information",
+        "description: \"Core\\e]0;pwned\\a\\e[2J customers\"",
+    );
+    let a = s.dpc().arg("diff").arg(&old).arg(&dir).assert();
+    let out = output(&a);
+    assert!(out.contains("Core"), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
 }

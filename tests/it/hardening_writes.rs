@@ -186,6 +186,12 @@ fn a_run_killed_mid_swap_is_recovered_by_the_next() {
     std::fs::create_dir_all(&stage).unwrap();
     s.dpc().arg("generate").arg(&dir).assert().success();
     assert!(!stage.exists());
+
+    // sample cleans the temporary file a killed sample left in the product.
+    let half = dir.join("sample_data/.dpc-sample-Ab12Cd");
+    std::fs::write(&half, "half a table").unwrap();
+    s.dpc().arg("sample").arg(&dir).assert().success();
+    assert!(!half.exists());
 }
 
 #[cfg(unix)]
@@ -296,4 +302,21 @@ fn spec_files_that_are_not_regular_files_in_the_product_are_refused() {
             assert!(!all.contains("top-secret-value"), "{setup} {cmd:?}: {all}");
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn sample_never_writes_through_a_linked_sample_folder() {
+    let (s, dir) = marketing();
+    let elsewhere = s.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::remove_dir_all(dir.join("sample_data")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("sample_data")).unwrap();
+    s.dpc()
+        .arg("sample")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("symbolic link"));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }

@@ -199,7 +199,7 @@ fn ask_constraint(p: &mut dyn Prompter, field: &Field) -> Result<Option<Constrai
         },
         ConstraintKind::Format => {
             let pattern = text(p, "Regular expression", None, |s| {
-                regex::Regex::new(s).map_err(|e| format!("pattern does not compile: {e}"))?;
+                crate::lang::pattern::check(s)?;
                 fits(&Constraint {
                     pattern: Some(s.to_string()),
                     ..blank.clone()

@@ -16,7 +16,11 @@ pub fn claims(extension: &str, text: &str) -> bool {
 
 /// A file beside the contract, parsed, when it is there and reads.
 fn sibling<T: serde::de::DeserializeOwned>(src: &Source, file: &str) -> Option<T> {
-    let text = std::fs::read_to_string(src.path.with_file_name(file)).ok()?;
+    let text = crate::files::safe_read::read_text(
+        &src.path.with_file_name(file),
+        crate::files::safe_read::TEXT_CAP,
+    )
+    .ok()?;
     crate::spec::parse_yaml(file, &text).ok()
 }
 

@@ -109,11 +109,12 @@ pub fn tables_from_file(path: &Path) -> Result<Vec<StarterTable>, ImportError> {
 
 /// [`tables_from_file`] with the notes for the summary (PII inferred, clauses skipped).
 pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError {
-        file: path.to_path_buf(),
-        line: None,
-        message: format!("cannot read it: {e}"),
-    })?;
+    let text = crate::files::safe_read::read_text(path, crate::files::safe_read::TEXT_CAP)
+        .map_err(|e| ImportError {
+            file: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read it: {e}"),
+        })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let source = Source { path, text };
     let extension = path
