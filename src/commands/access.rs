@@ -19,10 +19,9 @@ use std::path::Path;
 /// judge).
 pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
     if !dir.join(PRODUCT_FILE).is_file() {
-        return Err(DpcError::Usage(format!(
-            "{}: not a data product (no {PRODUCT_FILE})",
-            dir.display()
-        )));
+        return Err(DpcError::NotAProduct {
+            dir: dir.to_path_buf(),
+        });
     }
     let mut loaded = load::load(dir);
     match loaded.spec.take() {
@@ -35,18 +34,15 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
                 return Ok((loaded, spec));
             }
             eprint!("{}", loaded.report(dir, &errors));
-            Err(DpcError::Failed(format!(
-                "the spec of {} has errors (`dpc validate {}` lists them); nothing was done",
-                dir.display(),
-                dir.display()
-            )))
+            Err(DpcError::SpecHasErrors {
+                dir: dir.to_path_buf(),
+            })
         }
         None => {
             eprint!("{}", loaded.report(dir, &loaded.diagnostics));
-            Err(DpcError::Failed(format!(
-                "the spec of {} cannot be read",
-                dir.display()
-            )))
+            Err(DpcError::SpecUnreadable {
+                dir: dir.to_path_buf(),
+            })
         }
     }
 }
@@ -106,10 +102,10 @@ pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
         }
     }
     if errors > 0 {
-        return Err(DpcError::Failed(format!(
-            "{}: {errors} access policy error(s)",
-            dir.display()
-        )));
+        return Err(DpcError::AccessPolicy {
+            dir: dir.to_path_buf(),
+            errors,
+        });
     }
     Ok(())
 }

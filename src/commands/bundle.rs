@@ -11,39 +11,9 @@ use std::path::{Path, PathBuf};
 /// Name of the Databricks CLI executable.
 const CLI: &str = "databricks";
 
-const INSTALL: &str = "install the Databricks CLI (0.279 or later): `brew tap databricks/tap && brew install databricks`, \
-`winget install Databricks.DatabricksCLI`, or `curl -fsSL https://raw.githubusercontent.com/databricks/setup-cli/main/install.sh | sh`; \
-then `databricks auth login --host <workspace-url>`";
-
-#[derive(Debug, thiserror::Error)]
-pub enum BundleError {
-    #[error("{}: no {BUNDLE_FILE} here; `dpc generate {}` writes it from the spec", dir.display(), dir.display())]
-    NoBundle { dir: PathBuf },
-    #[error("the Databricks CLI (`{CLI}`) is not on PATH; {INSTALL}")]
-    NoCli,
-    #[error("--var {0:?} is not NAME=VALUE")]
-    BadVar(String),
-    #[error("could not run {}: {source}", cli.display())]
-    Spawn {
-        cli: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("`databricks bundle validate` reported errors in {} (exit status {code})", dir.display())]
-    Invalid { dir: PathBuf, code: i32 },
-}
-
-impl From<BundleError> for DpcError {
-    fn from(e: BundleError) -> Self {
-        match e {
-            BundleError::Invalid { .. } => DpcError::Failed(e.to_string()),
-            _ => DpcError::Usage(e.to_string()),
-        }
-    }
-}
-
 pub fn run(cmd: &BundleCommand) -> Result<(), DpcError> {
     match cmd {
-        BundleCommand::Validate(args) => Ok(validate(args, std::env::var_os("PATH"))?),
+        BundleCommand::Validate(args) => validate(args, std::env::var_os("PATH")),
     }
 }
 
@@ -76,18 +46,18 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
-fn validate(args: &BundleValidateArgs, path: Option<OsString>) -> Result<(), BundleError> {
+fn validate(args: &BundleValidateArgs, path: Option<OsString>) -> Result<(), DpcError> {
     let dir = &args.product_dir;
     if !dir.join(BUNDLE_FILE).is_file() {
-        return Err(BundleError::NoBundle { dir: dir.clone() });
+        return Err(DpcError::NoBundle { dir: dir.clone() });
     }
     if let Some(bad) = args.vars.iter().find(|v| {
         v.split_once('=')
             .is_none_or(|(name, _)| name.trim().is_empty())
     }) {
-        return Err(BundleError::BadVar(bad.clone()));
+        return Err(DpcError::BadVar(bad.clone()));
     }
-    let cli = find_on_path(CLI, path).ok_or(BundleError::NoCli)?;
+    let cli = find_on_path(CLI, path).ok_or(DpcError::NoDatabricksCli)?;
     let mut command = std::process::Command::new(&cli);
     command.current_dir(dir).args(["bundle", "validate"]);
     if let Some(target) = &args.target {
@@ -96,14 +66,14 @@ fn validate(args: &BundleValidateArgs, path: Option<OsString>) -> Result<(), Bun
     for var in &args.vars {
         command.arg(format!("--var={var}"));
     }
-    let status = command.status().map_err(|source| BundleError::Spawn {
-        cli: cli.clone(),
+    let status = command.status().map_err(|source| DpcError::CannotRun {
+        program: cli.clone(),
         source,
     })?;
     if status.success() {
         Ok(())
     } else {
-        Err(BundleError::Invalid {
+        Err(DpcError::BundleRefused {
             dir: dir.clone(),
             code: status.code().unwrap_or(-1),
         })

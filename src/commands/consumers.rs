@@ -27,7 +27,7 @@ pub fn run(cmd: &ConsumersCommand) -> Result<(), DpcError> {
 }
 
 fn today() -> Result<Date, DpcError> {
-    Date::today().map_err(DpcError::Environment)
+    Date::today().map_err(DpcError::Clock)
 }
 
 fn json(value: &impl serde::Serialize) {
@@ -124,10 +124,10 @@ fn audit(args: &ConsumersListArgs) -> Result<(), DpcError> {
     }
     match found.problems() {
         0 => Ok(()),
-        n => Err(DpcError::Failed(format!(
-            "{}: {n} grant problem(s) found",
-            args.product_dir.display()
-        ))),
+        count => Err(DpcError::GrantProblems {
+            dir: args.product_dir.clone(),
+            count,
+        }),
     }
 }
 
@@ -231,8 +231,10 @@ fn apply(
     if !problems.is_empty() {
         return Err(DpcError::Check(problems));
     }
-    let entries = sync::plan(dir, &after)
-        .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", dir.display())))?;
+    let entries = sync::plan(dir, &after).map_err(|source| DpcError::CannotRead {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let text_of = |files: &[crate::render::RenderedFile], path: &str| {
         files
             .iter()

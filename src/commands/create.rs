@@ -150,12 +150,10 @@ pub fn refuse_target(target: &Path, force: bool, dry_run: bool) -> Result<(), Dp
         return Ok(());
     }
     if force && !crate::write::is_product(target) {
-        return Err(DpcError::Usage(
-            crate::write::WriteError::NotProduct {
-                path: target.to_path_buf(),
-            }
-            .to_string(),
-        ));
+        return Err(crate::write::WriteError::NotProduct {
+            path: target.to_path_buf(),
+        }
+        .into());
     }
     if !force && !dry_run {
         return Err(DpcError::Exists {
@@ -196,7 +194,7 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let (answers, resolved) = draft.into_answers(default_owner)?;
     notes.extend(resolved);
     let target: PathBuf = args.output_dir.join(&answers.name);
-    let today = Date::today().map_err(DpcError::Environment)?;
+    let today = Date::today().map_err(DpcError::Clock)?;
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
     let (files, warnings) = product_tree(&spec)?;

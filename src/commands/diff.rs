@@ -3,7 +3,7 @@
 //! the migration script.
 
 use crate::cli::{DiffArgs, OutputFormat};
-use crate::diff::{self, Report, Side, changelog, migration};
+use crate::diff::{self, DiffUsage, Report, Side, changelog, migration};
 use crate::error::DpcError;
 use crate::spec::{self, Contract, ProductSpec, SPEC_FILES};
 use crate::write::{self, Change};
@@ -16,7 +16,10 @@ fn load_side(path: &Path) -> Result<Side, DpcError> {
         return Ok(Side::Product(Box::new(spec)));
     }
     let text = crate::files::safe_read::read_text(path, crate::files::safe_read::TEXT_CAP)
-        .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|source| DpcError::CannotRead {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let contract: Contract = spec::parse_yaml(&path.display().to_string(), &text)?;
     Ok(Side::Contract(Box::new(contract)))
 }
@@ -47,32 +50,30 @@ fn load_at_revision(path: &Path, rev: &str) -> Result<Side, DpcError> {
     } else {
         dir
     };
-    let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
-        DpcError::Usage(format!(
-            "--against needs a git repository, and {} is not inside one",
-            dir.display()
-        ))
-    })?;
+    let top = git(&dir, &["rev-parse", "--show-toplevel"])
+        .map_err(|_| DiffUsage::NotInGit { dir: dir.clone() })?;
     let top = PathBuf::from(top.trim());
-    let abs = std::fs::canonicalize(path)
-        .map_err(|e| DpcError::Usage(format!("{}: {e}", path.display())))?;
+    let abs = std::fs::canonicalize(path).map_err(|source| DpcError::CannotRead {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let top = std::fs::canonicalize(&top).unwrap_or(top);
     let rel = abs
         .strip_prefix(&top)
-        .map_err(|_| {
-            DpcError::Usage(format!(
-                "{} is outside the repository {}",
-                path.display(),
-                top.display()
-            ))
+        .map_err(|_| DiffUsage::OutsideRepository {
+            path: path.to_path_buf(),
+            top: top.clone(),
         })?
         .to_string_lossy()
         .replace('\\', "/");
     let show = |file: &str| {
         let spec = format!("{rev}:{file}");
         // A revision such as `--output=F` must reach git as a revision, never as an option.
-        git(&top, &["show", "--end-of-options", &spec])
-            .map_err(|e| DpcError::Usage(format!("cannot read {file} at {rev}: {e}")))
+        git(&top, &["show", "--end-of-options", &spec]).map_err(|message| DiffUsage::AtRevision {
+            file: file.to_string(),
+            rev: rev.to_string(),
+            message,
+        })
     };
     if path.is_dir() {
         let prefix = if rel.is_empty() {
@@ -113,24 +114,18 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
         ),
         (None, Some(new)) => (load_side(&args.old)?, load_side(new)?, new.clone()),
         (Some(_), Some(_)) => {
-            return Err(DpcError::Usage(
-                "give either NEW or --against REV, not both".into(),
-            ));
+            return Err(DiffUsage::NewAndAgainst.into());
         }
         (None, None) => {
-            return Err(DpcError::Usage(
-                "give NEW (a product directory or contract.yaml) or --against REV".into(),
-            ));
+            return Err(DiffUsage::NothingToCompare.into());
         }
     };
-    let report = diff::diff(&old, &new).map_err(|e| DpcError::Usage(e.to_string()))?;
+    let report = diff::diff(&old, &new).map_err(DiffUsage::from)?;
 
     let mut written = Vec::new();
     if args.write_changelog {
         let Side::Product(spec) = &new else {
-            return Err(DpcError::Usage(
-                "--write-changelog needs NEW to be a product directory".into(),
-            ));
+            return Err(DiffUsage::ChangelogNeedsProduct.into());
         };
         written = write_changelog(&new_path, &report, old.contract(), spec)?;
     }
@@ -155,12 +150,11 @@ pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
     if report.ok() {
         Ok(())
     } else {
-        Err(DpcError::Failed(format!(
-            "contract {} → {} is not acceptable: {}",
-            report.old_version,
-            report.new_version,
-            report.problems.join("; ")
-        )))
+        Err(DpcError::NotAcceptable {
+            old: report.old_version.clone(),
+            new: report.new_version.clone(),
+            reason: report.problems.join("; "),
+        })
     }
 }
 
@@ -175,10 +169,10 @@ fn write_changelog(
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            return Err(DpcError::Usage(format!(
-                "cannot read {}: {e}",
-                dir.join(log_path).display()
-            )));
+            return Err(DpcError::CannotRead {
+                path: dir.join(log_path),
+                source: e,
+            });
         }
     };
     let entry = changelog::entry(report, &spec.contract.last_updated);

@@ -23,10 +23,9 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
         Some(lock)
     };
     if !dir.join(PRODUCT_FILE).is_file() {
-        return Err(DpcError::Usage(format!(
-            "{}: not a data product (no {PRODUCT_FILE}); create one with `dpc create`",
-            dir.display()
-        )));
+        return Err(DpcError::NotAProduct {
+            dir: dir.to_path_buf(),
+        });
     }
     let loaded = load::load(dir);
     let mut problems = loaded.diagnostics.clone();
@@ -52,10 +51,9 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
                     .find(|(f, _)| dir.join(f).display().to_string() == file)
                     .map(|(_, t)| t.as_str()))
             );
-            return Err(DpcError::Failed(format!(
-                "the spec of {} has errors; nothing was generated",
-                dir.display()
-            )));
+            return Err(DpcError::SpecHasErrors {
+                dir: dir.to_path_buf(),
+            });
         }
     };
     let derived = Renderer::new()?.render_derived(spec)?;
@@ -69,8 +67,10 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     if !platform.is_empty() {
         return Err(DpcError::Check(platform));
     }
-    let mut entries = sync::plan(dir, &derived)
-        .map_err(|e| DpcError::Usage(format!("cannot read {}: {e}", dir.display())))?;
+    let mut entries = sync::plan(dir, &derived).map_err(|source| DpcError::CannotRead {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     // The product's own tests read sample_data/: a file with old columns fails them.
     entries.extend(crate::data::sample_sync::refresh(dir, spec)?);
     let applied: Vec<&Entry> = entries
@@ -115,19 +115,16 @@ pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     }
 
     if args.check && !entries.is_empty() {
-        return Err(DpcError::Failed(format!(
-            "{} derived file(s) of {} are out of date; run `dpc generate {}`",
-            entries.len(),
-            dir.display(),
-            dir.display()
-        )));
+        return Err(DpcError::OutOfDate {
+            dir: dir.to_path_buf(),
+            count: entries.len(),
+        });
     }
     if !kept.is_empty() {
-        return Err(DpcError::Failed(format!(
-            "{} file(s) were edited by hand and kept; review them, or overwrite with `dpc generate --force {}`",
-            kept.len(),
-            dir.display()
-        )));
+        return Err(DpcError::HandEditsKept {
+            dir: dir.to_path_buf(),
+            count: kept.len(),
+        });
     }
     Ok(())
 }

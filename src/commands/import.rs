@@ -58,9 +58,12 @@ fn stem(path: &std::path::Path) -> String {
 fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     let file = args.file.display().to_string();
     let text = crate::files::safe_read::read_text(&args.file, crate::files::safe_read::TEXT_CAP)
-        .map_err(|e| DpcError::Usage(format!("cannot read {file}: {e}")))?;
+        .map_err(|source| DpcError::CannotRead {
+            path: args.file.clone(),
+            source,
+        })?;
     let doc = crate::interop::odcs::parse(&file, &text)?;
-    let today = Date::today().map_err(DpcError::Environment)?;
+    let today = Date::today().map_err(DpcError::Clock)?;
     let Imported {
         spec,
         not_carried,

@@ -145,10 +145,7 @@ pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
     if args.out.is_none()
         && std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink())
     {
-        return Err(DpcError::Usage(format!(
-            "{} is a symbolic link; dpc writes only inside the product, so nothing was written: replace it with a folder, or give --out",
-            out.display()
-        )));
+        return Err(DpcError::SampleFolderIsLink { path: out.clone() });
     }
     std::fs::create_dir_all(&out).map_err(|e| DataError::write(&out, e))?;
     if args.out.is_none() {

@@ -270,10 +270,9 @@ pub fn run(args: &TestArgs) -> Result<(), DpcError> {
     if report.passed {
         Ok(())
     } else {
-        Err(DpcError::DataFails(format!(
-            "the data does not meet the contract of {}: {} problem(s), listed above",
-            spec.name(),
-            report.failures.len()
-        )))
+        Err(DpcError::DataFails {
+            product: spec.name().to_string(),
+            problems: report.failures.len(),
+        })
     }
 }

@@ -206,10 +206,9 @@ pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
     for path in &args.paths {
         let found = discover(path);
         if found.is_empty() {
-            return Err(DpcError::Usage(format!(
-                "{}: no data product here (a folder holding {PRODUCT_FILE})",
-                path.display()
-            )));
+            return Err(DpcError::NoProducts {
+                dir: path.to_path_buf(),
+            });
         }
         products.extend(found);
     }
@@ -253,7 +252,7 @@ pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
         OutputFormat::Text => println!("{text}{summary}"),
     }
     if failed {
-        return Err(DpcError::Failed(summary));
+        return Err(DpcError::Invalid { summary });
     }
     Ok(())
 }

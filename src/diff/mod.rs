@@ -48,6 +48,32 @@ impl Report {
     }
 }
 
+/// Arguments, files or revisions `dpc diff` cannot use.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffUsage {
+    #[error("--against needs a git repository, and {} is not inside one", dir.display())]
+    NotInGit { dir: std::path::PathBuf },
+    #[error("{} is outside the repository {}", path.display(), top.display())]
+    OutsideRepository {
+        path: std::path::PathBuf,
+        top: std::path::PathBuf,
+    },
+    #[error("cannot read {file} at {rev}: {message}")]
+    AtRevision {
+        file: String,
+        rev: String,
+        message: String,
+    },
+    #[error("give either NEW or --against REV, not both")]
+    NewAndAgainst,
+    #[error("give NEW (a product directory or contract.yaml) or --against REV")]
+    NothingToCompare,
+    #[error("--write-changelog needs NEW to be a product directory")]
+    ChangelogNeedsProduct,
+    #[error(transparent)]
+    Version(#[from] DiffError),
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
 pub struct DiffError {
