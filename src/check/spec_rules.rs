@@ -4,9 +4,9 @@
 
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
-use crate::spec::contract::{ConstraintKind, ExpectationKind, Field, Table};
+use crate::spec::contract::{ConstraintKind, Expectation, ExpectationKind, Field, Table};
 use crate::spec::contract_sql;
-use crate::spec::governance::PrincipalType;
+use crate::spec::governance::{Consumer, Governance, MaskRule, PrincipalType};
 use crate::spec::policy;
 use crate::spec::values::Scalar;
 use crate::spec::{CONTRACT_FILE, GOVERNANCE_FILE, PRODUCT_FILE, ProductSpec, SLA_FILE};
@@ -129,9 +129,48 @@ fn product_rules(spec: &ProductSpec, out: &mut Out) {
     }
 }
 
+/// The table a rule is checking, with its name and the YAML path of its entry.
+struct TableAt<'a> {
+    name: &'a str,
+    table: &'a Table,
+    /// `tables.<name>`
+    base: String,
+}
+
 fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
-    let base = format!("tables.{name}");
+    let t = TableAt {
+        name,
+        table,
+        base: format!("tables.{name}"),
+    };
+    let base = &t.base;
     let sens = policy::sensitivity(spec.governance.classification.sensitivity);
+    table_name_rules(spec, &t, out);
+    key_list_rules(&t, out);
+    for (fi, f) in table.schema.fields.iter().enumerate() {
+        field_rules(&t, fi, f, sens, out);
+    }
+    for (i, key) in table.primary_key.iter().enumerate() {
+        if table.field(key).is_some_and(|f| f.nullable) {
+            out.push(
+                Diagnostic::new(
+                    Code::Dpc116,
+                    CONTRACT_FILE,
+                    format!("primary key column {key} is nullable"),
+                )
+                .at(format!("{base}.primary_key[{i}]"))
+                .help("set nullable: false on the column"),
+            );
+        }
+    }
+    for (i, e) in table.quality_expectations.iter().enumerate() {
+        expectation_rules(&t, i, e, out);
+    }
+}
+
+/// A table name Unity Catalog and file systems take, unlike any other table's but in case.
+fn table_name_rules(spec: &ProductSpec, t: &TableAt, out: &mut Out) {
+    let (name, base) = (t.name, &t.base);
     if let Err(m) = crate::spec::name::check_uc_name("table name", name)
         .and_then(|()| crate::spec::name::check_file_name("table name", name))
     {
@@ -155,6 +194,12 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
             ),
         );
     }
+}
+
+/// The primary key, clustering and partitioning name columns of the table, and partitioning
+/// is not combined with clustering.
+fn key_list_rules(t: &TableAt, out: &mut Out) {
+    let (name, table, base) = (t.name, t.table, &t.base);
     let index = |col: &str| table.schema.fields.iter().position(|f| f.name == col);
     for (list, cols) in [
         ("primary_key", &table.primary_key),
@@ -178,96 +223,91 @@ fn table_rules(spec: &ProductSpec, name: &str, table: &Table, out: &mut Out) {
                 .at(format!("{base}.partitioned_by")).help("liquid clustering replaces partitioning; keep clustered_by and remove partitioned_by"),
         );
     }
-    for (fi, f) in table.schema.fields.iter().enumerate() {
-        let at = format!("{base}.schema.fields[{fi}]");
-        // Unity Catalog (and Spark) resolve names ignoring case.
-        if let Some(o) = table.schema.fields[..fi]
-            .iter()
-            .find(|o| o.name.eq_ignore_ascii_case(&f.name))
-        {
-            let m = if o.name == f.name {
-                format!("column {} appears twice", f.name)
-            } else {
-                format!(
-                    "columns {} and {} differ only in case; Unity Catalog names ignore case, so they are the same column",
-                    o.name, f.name
-                )
-            };
-            out.error(Code::Dpc112, CONTRACT_FILE, format!("{at}.name"), m);
-        }
-        if let Err(m) = crate::spec::name::check_uc_name("column name", &f.name) {
-            out.error(Code::Dpc109, CONTRACT_FILE, format!("{at}.name"), m);
-        }
-        if f.pii && !sens.pii_allowed {
-            out.error(
-                Code::Dpc113,
-                CONTRACT_FILE,
-                format!("{at}.pii"),
-                format!("{} is PII, which a public product may not hold", f.name),
-            );
-        }
-        field_value_rules(f, &at, out);
-        if f.primary_key && !table.primary_key.contains(&f.name) {
-            out.error(
-                Code::Dpc116,
-                CONTRACT_FILE,
-                format!("{at}.primary_key"),
-                format!(
-                    "{} is marked primary_key but is missing from {name}'s primary_key list",
-                    f.name
-                ),
-            );
-        }
+}
+
+/// One column: a unique name Unity Catalog takes, PII only where allowed, values that fit
+/// its type, and `primary_key` only when the table's key lists it.
+fn field_rules(t: &TableAt, fi: usize, f: &Field, sens: &policy::SensitivityPolicy, out: &mut Out) {
+    let (name, table, base) = (t.name, t.table, &t.base);
+    let at = format!("{base}.schema.fields[{fi}]");
+    // Unity Catalog (and Spark) resolve names ignoring case.
+    if let Some(o) = table.schema.fields[..fi]
+        .iter()
+        .find(|o| o.name.eq_ignore_ascii_case(&f.name))
+    {
+        let m = if o.name == f.name {
+            format!("column {} appears twice", f.name)
+        } else {
+            format!(
+                "columns {} and {} differ only in case; Unity Catalog names ignore case, so they are the same column",
+                o.name, f.name
+            )
+        };
+        out.error(Code::Dpc112, CONTRACT_FILE, format!("{at}.name"), m);
     }
-    for (i, key) in table.primary_key.iter().enumerate() {
-        if table.field(key).is_some_and(|f| f.nullable) {
-            out.push(
-                Diagnostic::new(
-                    Code::Dpc116,
-                    CONTRACT_FILE,
-                    format!("primary key column {key} is nullable"),
-                )
-                .at(format!("{base}.primary_key[{i}]"))
-                .help("set nullable: false on the column"),
-            );
-        }
+    if let Err(m) = crate::spec::name::check_uc_name("column name", &f.name) {
+        out.error(Code::Dpc109, CONTRACT_FILE, format!("{at}.name"), m);
     }
-    for (i, e) in table.quality_expectations.iter().enumerate() {
-        let at = format!("{base}.quality_expectations[{i}]");
-        if table.quality_expectations[..i]
-            .iter()
-            .any(|o| o.name == e.name)
-        {
-            out.error(
-                Code::Dpc118,
-                CONTRACT_FILE,
-                format!("{at}.name"),
-                format!("expectation name {} is used twice", e.name),
-            );
-        }
-        if table.field(&e.column).is_none() {
-            out.error(
-                Code::Dpc117,
-                CONTRACT_FILE,
-                format!("{at}.column"),
-                format!(
-                    "expectation {} names {}, which is not a column of {name}",
-                    e.name, e.column
-                ),
-            );
-            continue;
-        }
-        if let Err(m) = contract_sql::expectation_expr(table, e) {
-            out.error(Code::Dpc117, CONTRACT_FILE, at.clone(), m);
-        }
-        if e.kind == ExpectationKind::Regex
-            && let Some(Err(x)) = e.pattern.as_deref().map(crate::lang::pattern::check)
-        {
-            out.error(Code::Dpc115, CONTRACT_FILE, format!("{at}.pattern"), x);
-        }
-        if e.kind == ExpectationKind::Range {
-            range_order(e.min.as_ref(), e.max.as_ref(), &at, out);
-        }
+    if f.pii && !sens.pii_allowed {
+        out.error(
+            Code::Dpc113,
+            CONTRACT_FILE,
+            format!("{at}.pii"),
+            format!("{} is PII, which a public product may not hold", f.name),
+        );
+    }
+    field_value_rules(f, &at, out);
+    if f.primary_key && !table.primary_key.contains(&f.name) {
+        out.error(
+            Code::Dpc116,
+            CONTRACT_FILE,
+            format!("{at}.primary_key"),
+            format!(
+                "{} is marked primary_key but is missing from {name}'s primary_key list",
+                f.name
+            ),
+        );
+    }
+}
+
+/// One quality expectation: a unique name, a column of the table, and a check that can be
+/// written as SQL (a pattern that compiles, a range in order).
+fn expectation_rules(t: &TableAt, i: usize, e: &Expectation, out: &mut Out) {
+    let (name, table, base) = (t.name, t.table, &t.base);
+    let at = format!("{base}.quality_expectations[{i}]");
+    if table.quality_expectations[..i]
+        .iter()
+        .any(|o| o.name == e.name)
+    {
+        out.error(
+            Code::Dpc118,
+            CONTRACT_FILE,
+            format!("{at}.name"),
+            format!("expectation name {} is used twice", e.name),
+        );
+    }
+    if table.field(&e.column).is_none() {
+        out.error(
+            Code::Dpc117,
+            CONTRACT_FILE,
+            format!("{at}.column"),
+            format!(
+                "expectation {} names {}, which is not a column of {name}",
+                e.name, e.column
+            ),
+        );
+        return;
+    }
+    if let Err(m) = contract_sql::expectation_expr(table, e) {
+        out.error(Code::Dpc117, CONTRACT_FILE, at.clone(), m);
+    }
+    if e.kind == ExpectationKind::Regex
+        && let Some(Err(x)) = e.pattern.as_deref().map(crate::lang::pattern::check)
+    {
+        out.error(Code::Dpc115, CONTRACT_FILE, format!("{at}.pattern"), x);
+    }
+    if e.kind == ExpectationKind::Range {
+        range_order(e.min.as_ref(), e.max.as_ref(), &at, out);
     }
 }
 
@@ -410,9 +450,68 @@ fn not_a_group(spec: &ProductSpec, principal: &str) -> Option<PrincipalType> {
 fn governance_rules(spec: &ProductSpec, out: &mut Out) {
     let gov = &spec.governance;
     let sens = policy::sensitivity(gov.classification.sensitivity);
-    let column = |t: &str, c: &str| spec.contract.tables.get(t).and_then(|t| t.field(c));
+    pii_field_rules(spec, out);
+    for (i, r) in gov.masking.rules.iter().enumerate() {
+        masking_rule_rules(spec, i, r, out);
+    }
+    if gov.access_policy.row_filter {
+        row_filter_rules(gov, out);
+    }
+    if gov.access_policy.default_access != sens.default_access {
+        out.error(
+            Code::Dpc123,
+            GOVERNANCE_FILE,
+            "access_policy.default_access".into(),
+            format!(
+                "{} data requires {}, not {}",
+                sens.sensitivity, sens.default_access, gov.access_policy.default_access
+            ),
+        );
+    }
+    if let Err(m) =
+        crate::spec::name::check_principal("owner group", &gov.access_policy.owner_group)
+    {
+        out.error(
+            Code::Dpc129,
+            GOVERNANCE_FILE,
+            "access_policy.owner_group".into(),
+            m,
+        );
+    }
+    for (i, c) in gov.approved_consumers.iter().enumerate() {
+        consumer_rules(spec, sens, i, c, out);
+    }
+    if sens.approval_required && !gov.approval_workflow.required {
+        out.error(
+            Code::Dpc125,
+            GOVERNANCE_FILE,
+            "approval_workflow.required".into(),
+            format!("must be true for {} data", sens.sensitivity),
+        );
+    }
+    if sens.audit && !gov.audit.enabled {
+        out.error(
+            Code::Dpc127,
+            GOVERNANCE_FILE,
+            "audit.enabled".into(),
+            format!("must be true for {} data", sens.sensitivity),
+        );
+    }
+}
+
+/// A column of the contract, by table and column name.
+fn contract_column<'a>(spec: &'a ProductSpec, table: &str, column: &str) -> Option<&'a Field> {
+    spec.contract
+        .tables
+        .get(table)
+        .and_then(|t| t.field(column))
+}
+
+/// The PII list and the contract agree, and every PII column has a masking rule.
+fn pii_field_rules(spec: &ProductSpec, out: &mut Out) {
+    let gov = &spec.governance;
     for (i, p) in gov.pii_fields.iter().enumerate() {
-        match column(&p.table, &p.column) {
+        match contract_column(spec, &p.table, &p.column) {
             None => {
                 out.error(
                     Code::Dpc120,
@@ -467,179 +566,160 @@ fn governance_rules(spec: &ProductSpec, out: &mut Out) {
             }
         }
     }
-    for (i, r) in gov.masking.rules.iter().enumerate() {
-        let at = format!("masking.rules[{i}]");
-        match column(&r.table, &r.column) {
-            None => {
-                out.error(
+}
+
+/// One masking rule: a column of the contract its method can mask, and unmask groups that
+/// are account groups.
+fn masking_rule_rules(spec: &ProductSpec, i: usize, r: &MaskRule, out: &mut Out) {
+    let at = format!("masking.rules[{i}]");
+    match contract_column(spec, &r.table, &r.column) {
+        None => {
+            out.error(
+                Code::Dpc122,
+                GOVERNANCE_FILE,
+                at.clone(),
+                format!("{}.{} is not a column of the contract", r.table, r.column),
+            );
+        }
+        Some(f) if !contract_sql::mask_fits(r.method, &f.data_type) => {
+            out.push(
+                Diagnostic::new(
                     Code::Dpc122,
                     GOVERNANCE_FILE,
-                    at.clone(),
-                    format!("{}.{} is not a column of the contract", r.table, r.column),
-                );
-            }
-            Some(f) if !contract_sql::mask_fits(r.method, &f.data_type) => {
-                out.push(
-                    Diagnostic::new(
-                        Code::Dpc122,
-                        GOVERNANCE_FILE,
-                        format!(
-                            "{} cannot mask {}.{} of type {}",
-                            r.method, r.table, r.column, f.data_type
-                        ),
-                    )
-                    .at(format!("{at}.method"))
-                    .help("use nullify for non-string columns"),
-                );
-            }
-            Some(_) => {}
+                    format!(
+                        "{} cannot mask {}.{} of type {}",
+                        r.method, r.table, r.column, f.data_type
+                    ),
+                )
+                .at(format!("{at}.method"))
+                .help("use nullify for non-string columns"),
+            );
         }
-        for (g, group) in r.unmask_groups.iter().enumerate() {
-            if let Err(m) = crate::spec::name::check_principal("unmask group", group) {
-                out.error(
-                    Code::Dpc129,
+        Some(_) => {}
+    }
+    for (g, group) in r.unmask_groups.iter().enumerate() {
+        if let Err(m) = crate::spec::name::check_principal("unmask group", group) {
+            out.error(
+                Code::Dpc129,
+                GOVERNANCE_FILE,
+                format!("{at}.unmask_groups[{g}]"),
+                m,
+            );
+        }
+        if let Some(kind) = not_a_group(spec, group) {
+            out.push(
+                Diagnostic::new(
+                    Code::Dpc139,
                     GOVERNANCE_FILE,
-                    format!("{at}.unmask_groups[{g}]"),
-                    m,
-                );
-            }
-            if let Some(kind) = not_a_group(spec, group) {
-                out.push(
-                    Diagnostic::new(
-                        Code::Dpc139,
-                        GOVERNANCE_FILE,
-                        format!(
-                            "{group} is a {kind} (approved_consumers), but masks unmask only account groups (is_account_group_member): it reads {}.{} masked",
-                            r.table, r.column
-                        ),
-                    )
-                    .at(format!("{at}.unmask_groups[{g}]"))
-                    .warning()
-                    .help("name an account group the principal belongs to instead"),
-                );
-            }
+                    format!(
+                        "{group} is a {kind} (approved_consumers), but masks unmask only account groups (is_account_group_member): it reads {}.{} masked",
+                        r.table, r.column
+                    ),
+                )
+                .at(format!("{at}.unmask_groups[{g}]"))
+                .warning()
+                .help("name an account group the principal belongs to instead"),
+            );
         }
     }
-    if gov.access_policy.row_filter {
-        for (i, c) in gov.approved_consumers.iter().enumerate() {
-            if c.principal_type != PrincipalType::Group {
-                out.push(
-                    Diagnostic::new(
-                        Code::Dpc139,
-                        GOVERNANCE_FILE,
-                        format!(
-                            "{} is a {}, but row filters admit only account groups (is_account_group_member): it reads no rows of the filtered tables",
-                            c.principal, c.principal_type
-                        ),
-                    )
-                    .at(format!("approved_consumers[{i}].principal_type"))
-                    .warning()
-                    .help("grant an account group the principal belongs to instead"),
-                );
-            }
+}
+
+/// Row filters admit only account groups: a consumer of another kind reads no rows.
+fn row_filter_rules(gov: &Governance, out: &mut Out) {
+    for (i, c) in gov.approved_consumers.iter().enumerate() {
+        if c.principal_type != PrincipalType::Group {
+            out.push(
+                Diagnostic::new(
+                    Code::Dpc139,
+                    GOVERNANCE_FILE,
+                    format!(
+                        "{} is a {}, but row filters admit only account groups (is_account_group_member): it reads no rows of the filtered tables",
+                        c.principal, c.principal_type
+                    ),
+                )
+                .at(format!("approved_consumers[{i}].principal_type"))
+                .warning()
+                .help("grant an account group the principal belongs to instead"),
+            );
         }
     }
-    if gov.access_policy.default_access != sens.default_access {
+}
+
+/// One approved consumer: a valid principal, the expiry and justification the sensitivity
+/// requires (within its grant period), and tables of the contract.
+fn consumer_rules(
+    spec: &ProductSpec,
+    sens: &policy::SensitivityPolicy,
+    i: usize,
+    c: &Consumer,
+    out: &mut Out,
+) {
+    let at = format!("approved_consumers[{i}]");
+    if let Err(m) = crate::spec::name::check_principal("consumer", &c.principal) {
+        out.error(Code::Dpc129, GOVERNANCE_FILE, format!("{at}.principal"), m);
+    }
+    // `account users` on non-public data (DPC124) is checked on the access matrix, which
+    // knows whether the grant is to the masked projection: see access::policy.
+    if let Some(max) = sens.max_grant_days
+        && (c.expires.is_none() || c.justification.is_none())
+    {
         out.error(
-            Code::Dpc123,
+            Code::Dpc126,
             GOVERNANCE_FILE,
-            "access_policy.default_access".into(),
+            at.clone(),
             format!(
-                "{} data requires {}, not {}",
-                sens.sensitivity, sens.default_access, gov.access_policy.default_access
+                "{} needs expires (at most {max} days) and justification for {} data",
+                c.principal, sens.sensitivity
             ),
         );
     }
-    if let Err(m) =
-        crate::spec::name::check_principal("owner group", &gov.access_policy.owner_group)
+    if let Some(e) = &c.expires
+        && crate::lang::date::Date::parse(e).is_none()
     {
         out.error(
-            Code::Dpc129,
+            Code::Dpc126,
             GOVERNANCE_FILE,
-            "access_policy.owner_group".into(),
-            m,
+            format!("{at}.expires"),
+            format!("'{e}' is not a date (YYYY-MM-DD)"),
         );
     }
-    for (i, c) in gov.approved_consumers.iter().enumerate() {
-        let at = format!("approved_consumers[{i}]");
-        if let Err(m) = crate::spec::name::check_principal("consumer", &c.principal) {
-            out.error(Code::Dpc129, GOVERNANCE_FILE, format!("{at}.principal"), m);
-        }
-        // `account users` on non-public data (DPC124) is checked on the access matrix, which
-        // knows whether the grant is to the masked projection: see access::policy.
-        if let Some(max) = sens.max_grant_days
-            && (c.expires.is_none() || c.justification.is_none())
-        {
+    grant_period_rule(sens, &at, c, out);
+    for (ti, t) in c.tables.iter().enumerate() {
+        if !spec.contract.tables.contains_key(t) {
             out.error(
-                Code::Dpc126,
+                Code::Dpc128,
                 GOVERNANCE_FILE,
-                at.clone(),
-                format!(
-                    "{} needs expires (at most {max} days) and justification for {} data",
-                    c.principal, sens.sensitivity
-                ),
+                format!("{at}.tables[{ti}]"),
+                format!("{} is granted unknown table {t}", c.principal),
             );
         }
-        if let Some(e) = &c.expires
-            && crate::lang::date::Date::parse(e).is_none()
-        {
-            out.error(
-                Code::Dpc126,
-                GOVERNANCE_FILE,
-                format!("{at}.expires"),
-                format!("'{e}' is not a date (YYYY-MM-DD)"),
-            );
-        }
-        // At most `max` days from the approval, or from today when no approval date is
-        // recorded; as days pass the limit only gets easier to meet.
-        let from = c
-            .approved_date
+    }
+}
+
+/// A grant expires at most `max_grant_days` from the approval, or from today when no
+/// approval date is recorded; as days pass the limit only gets easier to meet.
+fn grant_period_rule(sens: &policy::SensitivityPolicy, at: &str, c: &Consumer, out: &mut Out) {
+    let from = c
+        .approved_date
+        .as_deref()
+        .and_then(crate::lang::date::Date::parse)
+        .or_else(|| crate::lang::date::Date::today().ok());
+    if let (Some(max), Some(from), Some(expires)) = (
+        sens.max_grant_days,
+        from,
+        c.expires
             .as_deref()
-            .and_then(crate::lang::date::Date::parse)
-            .or_else(|| crate::lang::date::Date::today().ok());
-        if let (Some(max), Some(from), Some(expires)) = (
-            sens.max_grant_days,
-            from,
-            c.expires
-                .as_deref()
-                .and_then(crate::lang::date::Date::parse),
-        ) && expires > from.plus_days(i64::from(max))
-        {
-            out.error(
-                Code::Dpc126,
-                GOVERNANCE_FILE,
-                format!("{at}.expires"),
-                format!(
-                    "{} expires {expires}, more than {max} days after {from}; {} grants last at most {max} days",
-                    c.principal, sens.sensitivity
-                ),
-            );
-        }
-        for (ti, t) in c.tables.iter().enumerate() {
-            if !spec.contract.tables.contains_key(t) {
-                out.error(
-                    Code::Dpc128,
-                    GOVERNANCE_FILE,
-                    format!("{at}.tables[{ti}]"),
-                    format!("{} is granted unknown table {t}", c.principal),
-                );
-            }
-        }
-    }
-    if sens.approval_required && !gov.approval_workflow.required {
+            .and_then(crate::lang::date::Date::parse),
+    ) && expires > from.plus_days(i64::from(max))
+    {
         out.error(
-            Code::Dpc125,
+            Code::Dpc126,
             GOVERNANCE_FILE,
-            "approval_workflow.required".into(),
-            format!("must be true for {} data", sens.sensitivity),
-        );
-    }
-    if sens.audit && !gov.audit.enabled {
-        out.error(
-            Code::Dpc127,
-            GOVERNANCE_FILE,
-            "audit.enabled".into(),
-            format!("must be true for {} data", sens.sensitivity),
+            format!("{at}.expires"),
+            format!(
+                "{} expires {expires}, more than {max} days after {from}; {} grants last at most {max} days",
+                c.principal, sens.sensitivity
+            ),
         );
     }
 }

@@ -388,6 +388,29 @@ fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
     })
 }
 
+/// What planning one table's columns reads: the table, its rules, the rows asked for, the
+/// anchor of the plausible windows, and where a column references a parent's.
+struct TableInput<'a> {
+    name: &'a str,
+    table: &'a Table,
+    rules: &'a TableRules,
+    rows: u64,
+    anchor: Anchor,
+    parent_of: &'a dyn Fn(&str) -> Option<(usize, usize)>,
+}
+
+impl TableInput<'_> {
+    fn err(&self, f: &Field, m: String) -> DataError {
+        DataError::column(self.name, &f.name, m)
+    }
+
+    /// The column's numbered values, and how many distinct ones its rules allow.
+    fn indexed(&self, ci: usize, f: &Field) -> Result<(Indexed, u64), DataError> {
+        indexed_gen(self.rules, ci, f, self.rows, self.anchor, self.parent_of)
+            .map_err(|m| self.err(f, m))
+    }
+}
+
 fn table_plan(
     name: &str,
     table: &Table,
@@ -396,27 +419,47 @@ fn table_plan(
     anchor: Anchor,
     parent_of: &dyn Fn(&str) -> Option<(usize, usize)>,
 ) -> Result<TablePlan, DataError> {
-    let fields = &table.schema.fields;
-    let err = |f: &Field, m: String| DataError::column(name, &f.name, m);
+    let input = TableInput {
+        name,
+        table,
+        rules: &rules,
+        rows,
+        anchor,
+        parent_of,
+    };
+    let mut columns = random_columns(&input)?;
+    number_unique_columns(&input, &mut columns)?;
+    number_primary_key(&input, &mut columns)?;
+    Ok(TablePlan {
+        name: name.to_string(),
+        rows,
+        rules,
+        columns,
+    })
+}
+
+/// Every column drawn at random (or from its parent's rows), keeping its rules.
+fn random_columns(input: &TableInput) -> Result<Vec<ColumnPlan>, DataError> {
+    let (name, rules) = (input.name, input.rules);
     let mut columns = Vec::new();
-    for (ci, f) in fields.iter().enumerate() {
+    for (ci, f) in input.table.schema.fields.iter().enumerate() {
         let kind = Kind::of(&f.data_type);
-        let (generator, filtered) = match parent_of(&f.name) {
+        let (generator, filtered) = match (input.parent_of)(&f.name) {
             Some((table, column)) => (
                 Gen::Parent {
                     table,
                     column,
-                    rows,
+                    rows: input.rows,
                 },
                 false,
             ),
-            None => random_gen(&rules, ci, f, anchor).map_err(|m| err(f, m))?,
+            None => random_gen(rules, ci, f, input.anchor).map_err(|m| input.err(f, m))?,
         };
         let null_ok = f.nullable && rules.value_ok(ci, None);
         let default = f
             .default
             .as_ref()
-            .and_then(|d| default_value(kind, d, anchor))
+            .and_then(|d| default_value(kind, d, input.anchor))
             .filter(|d| rules.value_ok(ci, Some(d)));
         columns.push(ColumnPlan {
             name: f.name.clone(),
@@ -428,18 +471,17 @@ fn table_plan(
             source: ValueSource::Random(generator),
         });
     }
-    // Unique columns: one value per row, numbered.
-    let pk: Vec<usize> = table
-        .primary_key
-        .iter()
-        .filter_map(|k| fields.iter().position(|f| f.name == *k))
-        .collect();
-    for (ci, f) in fields.iter().enumerate() {
-        if keys::is_unique_column(table, &f.name) {
-            let (generator, cap) =
-                indexed_gen(&rules, ci, f, rows, anchor, parent_of).map_err(|m| err(f, m))?;
+    Ok(columns)
+}
+
+/// Unique columns: one value per row, numbered.
+fn number_unique_columns(input: &TableInput, columns: &mut [ColumnPlan]) -> Result<(), DataError> {
+    let rows = input.rows;
+    for (ci, f) in input.table.schema.fields.iter().enumerate() {
+        if keys::is_unique_column(input.table, &f.name) {
+            let (generator, cap) = input.indexed(ci, f)?;
             if cap < rows {
-                return Err(err(
+                return Err(input.err(
                     f,
                     format!(
                         "is unique but its rules allow only {cap} distinct values; --rows {rows} needs one per row"
@@ -455,59 +497,66 @@ fn table_plan(
             columns[ci].default = None;
         }
     }
-    // The primary key: digits of the row number, unique columns and references first.
-    if pk.len() > 1 {
-        let mut order = pk.clone();
-        order.sort_by_key(|&ci| {
-            if columns[ci].is_row_determined() {
-                0
-            } else if parent_of(&fields[ci].name).is_some() {
-                1
-            } else {
-                2
-            }
-        });
-        let mut div: u64 = 1;
-        for ci in order {
-            let f = &fields[ci];
-            columns[ci].null_rate = 0.0;
-            columns[ci].default = None;
-            if columns[ci].is_row_determined() {
-                div = div.max(rows);
-                continue;
-            }
-            if div >= rows {
-                let ValueSource::Random(generator) = &columns[ci].source else {
-                    continue;
-                };
-                columns[ci].source = ValueSource::RowRandom(generator.clone());
-                continue;
-            }
-            let (generator, cap) =
-                indexed_gen(&rules, ci, f, rows, anchor, parent_of).map_err(|m| err(f, m))?;
-            columns[ci].source = ValueSource::Indexed {
-                div,
-                radix: cap.max(1),
-                generator,
-            };
-            div = div.saturating_mul(cap.max(1));
-        }
-        if div < rows {
-            return Err(DataError::Table {
-                table: name.to_string(),
-                message: format!(
-                    "primary key ({}) has only {div} distinct values under its rules; --rows {rows} needs one per row",
-                    table.primary_key.join(", ")
-                ),
-            });
-        }
+    Ok(())
+}
+
+/// A primary key of several columns: digits of the row number, unique columns and
+/// references first, so that every row's key is distinct.
+fn number_primary_key(input: &TableInput, columns: &mut [ColumnPlan]) -> Result<(), DataError> {
+    let (table, rows) = (input.table, input.rows);
+    let fields = &table.schema.fields;
+    let pk: Vec<usize> = table
+        .primary_key
+        .iter()
+        .filter_map(|k| fields.iter().position(|f| f.name == *k))
+        .collect();
+    if pk.len() <= 1 {
+        return Ok(());
     }
-    Ok(TablePlan {
-        name: name.to_string(),
-        rows,
-        rules,
-        columns,
-    })
+    let mut order = pk;
+    order.sort_by_key(|&ci| {
+        if columns[ci].is_row_determined() {
+            0
+        } else if (input.parent_of)(&fields[ci].name).is_some() {
+            1
+        } else {
+            2
+        }
+    });
+    let mut div: u64 = 1;
+    for ci in order {
+        let f = &fields[ci];
+        columns[ci].null_rate = 0.0;
+        columns[ci].default = None;
+        if columns[ci].is_row_determined() {
+            div = div.max(rows);
+            continue;
+        }
+        if div >= rows {
+            let ValueSource::Random(generator) = &columns[ci].source else {
+                continue;
+            };
+            columns[ci].source = ValueSource::RowRandom(generator.clone());
+            continue;
+        }
+        let (generator, cap) = input.indexed(ci, f)?;
+        columns[ci].source = ValueSource::Indexed {
+            div,
+            radix: cap.max(1),
+            generator,
+        };
+        div = div.saturating_mul(cap.max(1));
+    }
+    if div < rows {
+        return Err(DataError::Table {
+            table: input.name.to_string(),
+            message: format!(
+                "primary key ({}) has only {div} distinct values under its rules; --rows {rows} needs one per row",
+                table.primary_key.join(", ")
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn default_value(kind: Kind, d: &Scalar, anchor: Anchor) -> Option<Value> {
@@ -617,6 +666,7 @@ fn random_gen(
         return Ok((Gen::Choice(ok), false));
     }
     let ranged = l.min.is_some() || l.max.is_some();
+    let patterned = !l.patterns.is_empty();
     Ok(match kind {
         Kind::Text => match l.patterns.first() {
             Some(p) => (
@@ -625,92 +675,107 @@ fn random_gen(
             ),
             None => (Gen::Words(Style::for_column(&f.name)), ranged),
         },
-        Kind::Int { bits } => {
-            let (tlo, thi) = values::int_bounds(bits);
-            let (lo, hi) = window(
-                as_int(&l.min).map(i128::from),
-                as_int(&l.max).map(i128::from),
-                i128::from(tlo),
-                i128::from(thi),
-                1000,
-                0,
-            );
-            if lo > hi {
-                return Err("the range rules leave no value".into());
-            }
-            (Gen::Int(lo as i64, hi as i64), !l.patterns.is_empty())
-        }
-        Kind::Float { .. } => {
-            let f64_of = |v: &Option<Value>| match v {
-                Some(Value::Float(x)) => Some(*x),
-                _ => None,
-            };
-            let lo = f64_of(&l.min).map(|x| (x * 10_000.0).ceil() as i128);
-            let hi = f64_of(&l.max).map(|x| (x * 10_000.0).floor() as i128);
-            let (lo, hi) = window(lo, hi, -(1i128 << 60), 1i128 << 60, 10_000_000, 0);
-            if lo > hi {
-                return Err("the range rules leave no value".into());
-            }
-            (Gen::Float(lo as i64, hi as i64), !l.patterns.is_empty())
-        }
-        Kind::Decimal { precision, scale } => {
-            let limit = values::decimal_limit(precision);
-            let unit = 10i128.pow(u32::from(scale));
-            let dec = |v: &Option<Value>| match v {
-                Some(Value::Decimal(d)) => Some(*d),
-                _ => None,
-            };
-            let (lo, hi) = window(dec(&l.min), dec(&l.max), -limit, limit, 10_000 * unit, 0);
-            if lo > hi {
-                return Err("the range rules leave no value".into());
-            }
-            (Gen::Decimal(lo, hi), !l.patterns.is_empty())
-        }
-        Kind::Date => {
-            let (wlo, whi) = date_window(&f.name, anchor);
-            let day = |v: &Option<Value>| match v {
-                Some(Value::Date(d)) => Some(*d),
-                _ => None,
-            };
-            let (lo, hi) = clip(
-                day(&l.min).map(i64::from),
-                day(&l.max).map(i64::from),
-                i64::from(wlo),
-                i64::from(whi),
-                36_500,
-            );
-            if lo > hi {
-                return Err("the range rules leave no value".into());
-            }
-            (Gen::Date(lo as i32, hi as i32), !l.patterns.is_empty())
-        }
-        Kind::Timestamp => {
-            let (wlo, whi) = timestamp_window(&f.name, anchor);
-            let sec = |v: &Option<Value>, up: bool| match v {
-                Some(Value::Timestamp(t)) => Some(if up {
-                    t.div_euclid(MICROS_PER_SECOND)
-                        + i64::from(t.rem_euclid(MICROS_PER_SECOND) != 0)
-                } else {
-                    t.div_euclid(MICROS_PER_SECOND)
-                }),
-                _ => None,
-            };
-            let (lo, hi) = clip(
-                sec(&l.min, true),
-                sec(&l.max, false),
-                wlo,
-                whi,
-                36_500 * DAY,
-            );
-            if lo > hi {
-                return Err("the range rules leave no value".into());
-            }
-            (Gen::Timestamp(lo, hi), !l.patterns.is_empty())
-        }
-        Kind::Bool => (Gen::Bool, !l.patterns.is_empty()),
+        Kind::Int { bits } => (int_gen(&l, bits)?, patterned),
+        Kind::Float { .. } => (float_gen(&l)?, patterned),
+        Kind::Decimal { precision, scale } => (decimal_gen(&l, precision, scale)?, patterned),
+        Kind::Date => (date_gen(&l, &f.name, anchor)?, patterned),
+        Kind::Timestamp => (timestamp_gen(&l, &f.name, anchor)?, patterned),
+        Kind::Bool => (Gen::Bool, patterned),
         Kind::Binary => (Gen::Binary, false),
         Kind::Nested => (Gen::Nested(f.data_type.clone()), false),
     })
+}
+
+/// Integers within the range rules and the type's bounds.
+fn int_gen(l: &Limits, bits: u8) -> Result<Gen, String> {
+    let (tlo, thi) = values::int_bounds(bits);
+    let (lo, hi) = window(
+        as_int(&l.min).map(i128::from),
+        as_int(&l.max).map(i128::from),
+        i128::from(tlo),
+        i128::from(thi),
+        1000,
+        0,
+    );
+    if lo > hi {
+        return Err("the range rules leave no value".into());
+    }
+    Ok(Gen::Int(lo as i64, hi as i64))
+}
+
+/// Floats, in ten-thousandths, within the range rules.
+fn float_gen(l: &Limits) -> Result<Gen, String> {
+    let f64_of = |v: &Option<Value>| match v {
+        Some(Value::Float(x)) => Some(*x),
+        _ => None,
+    };
+    let lo = f64_of(&l.min).map(|x| (x * 10_000.0).ceil() as i128);
+    let hi = f64_of(&l.max).map(|x| (x * 10_000.0).floor() as i128);
+    let (lo, hi) = window(lo, hi, -(1i128 << 60), 1i128 << 60, 10_000_000, 0);
+    if lo > hi {
+        return Err("the range rules leave no value".into());
+    }
+    Ok(Gen::Float(lo as i64, hi as i64))
+}
+
+/// Unscaled decimals within the range rules and what the precision holds.
+fn decimal_gen(l: &Limits, precision: u8, scale: u8) -> Result<Gen, String> {
+    let limit = values::decimal_limit(precision);
+    let unit = 10i128.pow(u32::from(scale));
+    let dec = |v: &Option<Value>| match v {
+        Some(Value::Decimal(d)) => Some(*d),
+        _ => None,
+    };
+    let (lo, hi) = window(dec(&l.min), dec(&l.max), -limit, limit, 10_000 * unit, 0);
+    if lo > hi {
+        return Err("the range rules leave no value".into());
+    }
+    Ok(Gen::Decimal(lo, hi))
+}
+
+/// Days within the column's plausible window and the range rules.
+fn date_gen(l: &Limits, column: &str, anchor: Anchor) -> Result<Gen, String> {
+    let (wlo, whi) = date_window(column, anchor);
+    let day = |v: &Option<Value>| match v {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let (lo, hi) = clip(
+        day(&l.min).map(i64::from),
+        day(&l.max).map(i64::from),
+        i64::from(wlo),
+        i64::from(whi),
+        36_500,
+    );
+    if lo > hi {
+        return Err("the range rules leave no value".into());
+    }
+    Ok(Gen::Date(lo as i32, hi as i32))
+}
+
+/// Whole seconds within the column's plausible window and the range rules (a bound with a
+/// fraction of a second rounded inwards).
+fn timestamp_gen(l: &Limits, column: &str, anchor: Anchor) -> Result<Gen, String> {
+    let (wlo, whi) = timestamp_window(column, anchor);
+    let sec = |v: &Option<Value>, up: bool| match v {
+        Some(Value::Timestamp(t)) => Some(if up {
+            t.div_euclid(MICROS_PER_SECOND) + i64::from(t.rem_euclid(MICROS_PER_SECOND) != 0)
+        } else {
+            t.div_euclid(MICROS_PER_SECOND)
+        }),
+        _ => None,
+    };
+    let (lo, hi) = clip(
+        sec(&l.min, true),
+        sec(&l.max, false),
+        wlo,
+        whi,
+        36_500 * DAY,
+    );
+    if lo > hi {
+        return Err("the range rules leave no value".into());
+    }
+    Ok(Gen::Timestamp(lo, hi))
 }
 
 /// The plausible window intersected with the rule bounds; when they do not meet, the rule

@@ -231,81 +231,7 @@ impl Report {
         let mut s = String::new();
         let _ = writeln!(s, "dpc test: {} against {}", self.product, self.data);
         for t in &self.tables {
-            let _ = writeln!(s);
-            let _ = writeln!(
-                s,
-                "{} ({}, {}): {} rows, {} pass every rule",
-                t.table, t.file, t.format, t.rows, t.rows_passing
-            );
-            if t.empty_file {
-                let _ = writeln!(
-                    s,
-                    "  the file is empty: no header and no rows; expected a header with the columns of {}",
-                    t.table
-                );
-                continue;
-            }
-            if !t.missing_columns.is_empty() {
-                let _ = writeln!(s, "  missing columns: {}", t.missing_columns.join(", "));
-            }
-            if !t.extra_columns.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "  extra columns (not in the contract): {}",
-                    t.extra_columns.join(", ")
-                );
-            }
-            for st in &t.stored_types {
-                let _ = writeln!(
-                    s,
-                    "  column {} is stored as {} in the file; the contract type cannot hold it",
-                    st.column, st.stored
-                );
-            }
-            if t.rows == 0 {
-                let _ = writeln!(s, "  no rows: header only");
-            }
-            let _ = writeln!(
-                s,
-                "  {:<2}{:<36} {:<9} {:>10} {:>10} {:>9}",
-                "", "rule", "severity", "checked", "failed", "pass"
-            );
-            for r in &t.rules {
-                let mark = if !r.evaluated {
-                    "-"
-                } else if r.rows_failed > 0 {
-                    "x"
-                } else {
-                    " "
-                };
-                let rate = match (r.evaluated, r.pass_rate) {
-                    (false, _) => "skipped".to_string(),
-                    (true, None) => "n/a".to_string(),
-                    (true, Some(p)) => format!("{p:.2}%"),
-                };
-                let _ = writeln!(
-                    s,
-                    "  {mark:<2}{:<36} {:<9} {:>10} {:>10} {:>9}",
-                    r.name,
-                    r.severity.as_str(),
-                    r.rows_checked,
-                    r.rows_failed,
-                    rate
-                );
-                if !r.evaluated {
-                    let _ = writeln!(
-                        s,
-                        "      not evaluated: column {} is missing",
-                        r.columns.join(", ")
-                    );
-                }
-                if r.rows_failed > 0 {
-                    let _ = writeln!(s, "      requires: {}", r.requirement);
-                    for sample in &r.samples {
-                        let _ = writeln!(s, "      row {}: {}", sample.row, sample.value);
-                    }
-                }
-            }
+            write_table(&mut s, t);
         }
         if !self.not_tested.is_empty() {
             let _ = writeln!(
@@ -321,29 +247,8 @@ impl Report {
                 self.ignored_files.join(", ")
             );
         }
-        let q = &self.quality;
         let _ = writeln!(s);
-        match q.score {
-            None => {
-                let _ = writeln!(s, "Quality ({}): no rows to score", q.metric);
-            }
-            Some(score) => {
-                let limits = match (q.target, q.breach_threshold) {
-                    (Some(t), Some(b)) => format!("; SLA target {t}%, breach threshold {b}%"),
-                    _ => "; the SLA has no quality metric".to_string(),
-                };
-                let verdict = match q.status {
-                    "breached" => "BREACHED",
-                    "below_target" => "below target",
-                    _ => "met",
-                };
-                let _ = writeln!(
-                    s,
-                    "Quality ({}): {score:.2}% of rows pass every rule{limits}: {verdict}",
-                    q.metric
-                );
-            }
-        }
+        write_quality(&mut s, &self.quality);
         if self.passed {
             let _ = writeln!(s, "PASSED");
         } else {
@@ -353,5 +258,114 @@ impl Report {
             }
         }
         s
+    }
+}
+
+/// One table of the text report: its file, what is wrong with its layout, and its rules.
+fn write_table(s: &mut String, t: &TableReport) {
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{} ({}, {}): {} rows, {} pass every rule",
+        t.table, t.file, t.format, t.rows, t.rows_passing
+    );
+    if t.empty_file {
+        let _ = writeln!(
+            s,
+            "  the file is empty: no header and no rows; expected a header with the columns of {}",
+            t.table
+        );
+        return;
+    }
+    if !t.missing_columns.is_empty() {
+        let _ = writeln!(s, "  missing columns: {}", t.missing_columns.join(", "));
+    }
+    if !t.extra_columns.is_empty() {
+        let _ = writeln!(
+            s,
+            "  extra columns (not in the contract): {}",
+            t.extra_columns.join(", ")
+        );
+    }
+    for st in &t.stored_types {
+        let _ = writeln!(
+            s,
+            "  column {} is stored as {} in the file; the contract type cannot hold it",
+            st.column, st.stored
+        );
+    }
+    if t.rows == 0 {
+        let _ = writeln!(s, "  no rows: header only");
+    }
+    let _ = writeln!(
+        s,
+        "  {:<2}{:<36} {:<9} {:>10} {:>10} {:>9}",
+        "", "rule", "severity", "checked", "failed", "pass"
+    );
+    for r in &t.rules {
+        write_rule(s, r);
+    }
+}
+
+/// One rule's row of the text report, with why it was not evaluated or its failing samples.
+fn write_rule(s: &mut String, r: &RuleReport) {
+    let mark = if !r.evaluated {
+        "-"
+    } else if r.rows_failed > 0 {
+        "x"
+    } else {
+        " "
+    };
+    let rate = match (r.evaluated, r.pass_rate) {
+        (false, _) => "skipped".to_string(),
+        (true, None) => "n/a".to_string(),
+        (true, Some(p)) => format!("{p:.2}%"),
+    };
+    let _ = writeln!(
+        s,
+        "  {mark:<2}{:<36} {:<9} {:>10} {:>10} {:>9}",
+        r.name,
+        r.severity.as_str(),
+        r.rows_checked,
+        r.rows_failed,
+        rate
+    );
+    if !r.evaluated {
+        let _ = writeln!(
+            s,
+            "      not evaluated: column {} is missing",
+            r.columns.join(", ")
+        );
+    }
+    if r.rows_failed > 0 {
+        let _ = writeln!(s, "      requires: {}", r.requirement);
+        for sample in &r.samples {
+            let _ = writeln!(s, "      row {}: {}", sample.row, sample.value);
+        }
+    }
+}
+
+/// The quality line of the text report: the score against the SLA's target and threshold.
+fn write_quality(s: &mut String, q: &Quality) {
+    match q.score {
+        None => {
+            let _ = writeln!(s, "Quality ({}): no rows to score", q.metric);
+        }
+        Some(score) => {
+            let limits = match (q.target, q.breach_threshold) {
+                (Some(t), Some(b)) => format!("; SLA target {t}%, breach threshold {b}%"),
+                _ => "; the SLA has no quality metric".to_string(),
+            };
+            let verdict = match q.status {
+                "breached" => "BREACHED",
+                "below_target" => "below target",
+                _ => "met",
+            };
+            let _ = writeln!(
+                s,
+                "Quality ({}): {score:.2}% of rows pass every rule{limits}: {verdict}",
+                q.metric
+            );
+        }
     }
 }

@@ -150,7 +150,28 @@ pub fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
 
 fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
     let base = format!("tables.{name}");
-    let notice = || Some(Notice::Table(name.to_string()));
+    table_properties(out, name, &base, old, new);
+    for f_old in &old.schema.fields {
+        let path = format!("{base}.{}", f_old.name);
+        match new.field(&f_old.name) {
+            None => out.push(
+                path,
+                Kind::ColumnRemoved,
+                Some(f_old.data_type.to_string()),
+                None,
+                Bump::Major,
+                "queries that select the column fail",
+                Some(Notice::Column(name.to_string(), f_old.name.clone())),
+            ),
+            Some(f_new) => field(out, name, &path, f_old, f_new),
+        }
+    }
+    added_columns(out, name, &base, old, new);
+    quality_rules(out, &base, old, new);
+}
+
+/// The table's own properties: description, primary key, layout, deprecation.
+fn table_properties(out: &mut Out, name: &str, base: &str, old: &Table, new: &Table) {
     if old.description != new.description {
         out.push(
             format!("{base}.description"),
@@ -170,7 +191,7 @@ fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
             Some(list(&new.primary_key)),
             Bump::Major,
             "joins and lookups on the old key break",
-            notice(),
+            Some(Notice::Table(name.to_string())),
         );
     }
     for (what, a, b) in [
@@ -200,21 +221,10 @@ fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
             None,
         );
     }
-    for f_old in &old.schema.fields {
-        let path = format!("{base}.{}", f_old.name);
-        match new.field(&f_old.name) {
-            None => out.push(
-                path,
-                Kind::ColumnRemoved,
-                Some(f_old.data_type.to_string()),
-                None,
-                Bump::Major,
-                "queries that select the column fail",
-                Some(Notice::Column(name.to_string(), f_old.name.clone())),
-            ),
-            Some(f_new) => field(out, name, &path, f_old, f_new),
-        }
-    }
+}
+
+/// New columns: a required one without a default breaks writers, an optional one nobody.
+fn added_columns(out: &mut Out, name: &str, base: &str, old: &Table, new: &Table) {
     for f in new
         .schema
         .fields
@@ -230,7 +240,7 @@ fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
                 Some(f.data_type.to_string()),
                 Bump::Major,
                 "a required column without a default breaks every writer",
-                notice(),
+                Some(Notice::Table(name.to_string())),
             );
         } else {
             out.push(
@@ -244,6 +254,10 @@ fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
             );
         }
     }
+}
+
+/// Quality expectations added, changed or removed (by name).
+fn quality_rules(out: &mut Out, base: &str, old: &Table, new: &Table) {
     for e in &new.quality_expectations {
         match old.quality_expectations.iter().find(|o| o.name == e.name) {
             None => out.push(
@@ -287,53 +301,9 @@ fn table(out: &mut Out, name: &str, old: &Table, new: &Table) {
 fn field(out: &mut Out, table: &str, path: &str, old: &Field, new: &Field) {
     let notice = || Some(Notice::Column(table.to_string(), old.name.clone()));
     if old.data_type != new.data_type {
-        let (o, n) = (
-            Some(old.data_type.to_string()),
-            Some(new.data_type.to_string()),
-        );
-        if is_widening(&old.data_type, &new.data_type) {
-            out.push(
-                format!("{path}.type"),
-                Kind::TypeWidened,
-                o,
-                n,
-                Bump::Minor,
-                "Delta widens the type in place; readers keep working",
-                None,
-            );
-        } else {
-            out.push(
-                format!("{path}.type"),
-                Kind::TypeChanged,
-                o,
-                n,
-                Bump::Major,
-                "not a Delta type widening; readers and writers of the old type break",
-                notice(),
-            );
-        }
+        field_type(out, path, old, new, notice());
     }
-    if old.nullable && !new.nullable {
-        out.push(
-            format!("{path}.nullable"),
-            Kind::MadeRequired,
-            Some("nullable".into()),
-            Some("required".into()),
-            Bump::Major,
-            "writers that send NULL fail",
-            notice(),
-        );
-    } else if !old.nullable && new.nullable {
-        out.push(
-            format!("{path}.nullable"),
-            Kind::MadeNullable,
-            Some("required".into()),
-            Some("nullable".into()),
-            Bump::Minor,
-            "readers may now see NULL",
-            None,
-        );
-    }
+    field_nullable(out, path, old, new, notice());
     if old.description != new.description {
         out.push(
             format!("{path}.description"),
@@ -345,27 +315,7 @@ fn field(out: &mut Out, table: &str, path: &str, old: &Field, new: &Field) {
             None,
         );
     }
-    if old.pii && !new.pii {
-        out.push(
-            format!("{path}.pii"),
-            Kind::PiiRemoved,
-            Some("true".into()),
-            Some("false".into()),
-            Bump::Major,
-            "personal data would lose its classification and masking",
-            notice(),
-        );
-    } else if !old.pii && new.pii {
-        out.push(
-            format!("{path}.pii"),
-            Kind::PiiAdded,
-            Some("false".into()),
-            Some("true".into()),
-            Bump::Minor,
-            "the column becomes masked for readers outside the unmask groups",
-            None,
-        );
-    }
+    field_pii(out, path, old, new, notice());
     if old.default != new.default {
         let show = |d: &Option<Scalar>| d.as_ref().map(|v| v.to_string());
         out.push(
@@ -392,28 +342,109 @@ fn field(out: &mut Out, table: &str, path: &str, old: &Field, new: &Field) {
     constraints(out, path, &old.constraints, &new.constraints, notice());
 }
 
-fn constraints(
-    out: &mut Out,
-    path: &str,
-    old: &[Constraint],
-    new: &[Constraint],
-    notice: Option<Notice>,
-) {
-    let find = |cs: &[Constraint], k: ConstraintKind| cs.iter().find(|c| c.kind == k).cloned();
-    let tightened = |out: &mut Out, what: &str, o: Option<String>, n: Option<String>, why: &str| {
+/// A changed type: minor when Delta widens it in place, else major.
+fn field_type(out: &mut Out, path: &str, old: &Field, new: &Field, notice: Option<Notice>) {
+    let (o, n) = (
+        Some(old.data_type.to_string()),
+        Some(new.data_type.to_string()),
+    );
+    if is_widening(&old.data_type, &new.data_type) {
         out.push(
-            format!("{path}.constraints.{what}"),
+            format!("{path}.type"),
+            Kind::TypeWidened,
+            o,
+            n,
+            Bump::Minor,
+            "Delta widens the type in place; readers keep working",
+            None,
+        );
+    } else {
+        out.push(
+            format!("{path}.type"),
+            Kind::TypeChanged,
+            o,
+            n,
+            Bump::Major,
+            "not a Delta type widening; readers and writers of the old type break",
+            notice,
+        );
+    }
+}
+
+/// Made required (major: writers of NULL fail) or made nullable (minor).
+fn field_nullable(out: &mut Out, path: &str, old: &Field, new: &Field, notice: Option<Notice>) {
+    if old.nullable && !new.nullable {
+        out.push(
+            format!("{path}.nullable"),
+            Kind::MadeRequired,
+            Some("nullable".into()),
+            Some("required".into()),
+            Bump::Major,
+            "writers that send NULL fail",
+            notice,
+        );
+    } else if !old.nullable && new.nullable {
+        out.push(
+            format!("{path}.nullable"),
+            Kind::MadeNullable,
+            Some("required".into()),
+            Some("nullable".into()),
+            Bump::Minor,
+            "readers may now see NULL",
+            None,
+        );
+    }
+}
+
+/// PII removed (major: the data loses its masking) or added (minor).
+fn field_pii(out: &mut Out, path: &str, old: &Field, new: &Field, notice: Option<Notice>) {
+    if old.pii && !new.pii {
+        out.push(
+            format!("{path}.pii"),
+            Kind::PiiRemoved,
+            Some("true".into()),
+            Some("false".into()),
+            Bump::Major,
+            "personal data would lose its classification and masking",
+            notice,
+        );
+    } else if !old.pii && new.pii {
+        out.push(
+            format!("{path}.pii"),
+            Kind::PiiAdded,
+            Some("false".into()),
+            Some("true".into()),
+            Bump::Minor,
+            "the column becomes masked for readers outside the unmask groups",
+            None,
+        );
+    }
+}
+
+/// Pushes the changes of one column's constraints: a tightening is major (announced on the
+/// column), a relaxing minor.
+struct ConstraintChanges<'a> {
+    out: &'a mut Out,
+    path: &'a str,
+    notice: Option<Notice>,
+}
+
+impl ConstraintChanges<'_> {
+    fn tightened(&mut self, what: &str, o: Option<String>, n: Option<String>, why: &str) {
+        self.out.push(
+            format!("{}.constraints.{what}", self.path),
             Kind::ConstraintTightened,
             o,
             n,
             Bump::Major,
             why,
-            notice.clone(),
+            self.notice.clone(),
         );
-    };
-    let relaxed = |out: &mut Out, what: &str, o: Option<String>, n: Option<String>, why: &str| {
-        out.push(
-            format!("{path}.constraints.{what}"),
+    }
+
+    fn relaxed(&mut self, what: &str, o: Option<String>, n: Option<String>, why: &str) {
+        self.out.push(
+            format!("{}.constraints.{what}", self.path),
             Kind::ConstraintRelaxed,
             o,
             n,
@@ -421,29 +452,65 @@ fn constraints(
             why,
             None,
         );
-    };
-    // Pattern.
+    }
+}
+
+fn find_constraint(cs: &[Constraint], k: ConstraintKind) -> Option<Constraint> {
+    cs.iter().find(|c| c.kind == k).cloned()
+}
+
+fn constraints(
+    out: &mut Out,
+    path: &str,
+    old: &[Constraint],
+    new: &[Constraint],
+    notice: Option<Notice>,
+) {
+    let mut c = ConstraintChanges { out, path, notice };
+    pattern_change(&mut c, old, new);
+    enum_change(&mut c, old, new);
+    range_change(&mut c, old, new);
+    // Uniqueness.
+    match (
+        find_constraint(old, ConstraintKind::Unique).is_some(),
+        find_constraint(new, ConstraintKind::Unique).is_some(),
+    ) {
+        (false, true) => c.tightened(
+            "unique",
+            None,
+            Some("unique".into()),
+            "duplicates that were allowed are rejected",
+        ),
+        (true, false) => c.relaxed(
+            "unique",
+            Some("unique".into()),
+            None,
+            "duplicates are allowed now",
+        ),
+        _ => {}
+    }
+}
+
+/// A pattern added or changed (tightened), or removed (relaxed).
+fn pattern_change(c: &mut ConstraintChanges, old: &[Constraint], new: &[Constraint]) {
     let (po, pn) = (
-        find(old, ConstraintKind::Format).and_then(|c| c.pattern),
-        find(new, ConstraintKind::Format).and_then(|c| c.pattern),
+        find_constraint(old, ConstraintKind::Format).and_then(|c| c.pattern),
+        find_constraint(new, ConstraintKind::Format).and_then(|c| c.pattern),
     );
     match (&po, &pn) {
-        (None, Some(_)) => tightened(
-            out,
+        (None, Some(_)) => c.tightened(
             "format",
             po.clone(),
             pn.clone(),
             "a new pattern rejects values that were allowed",
         ),
-        (Some(_), None) => relaxed(
-            out,
+        (Some(_), None) => c.relaxed(
             "format",
             po.clone(),
             pn.clone(),
             "the pattern no longer applies",
         ),
-        (Some(a), Some(b)) if a != b => tightened(
-            out,
+        (Some(a), Some(b)) if a != b => c.tightened(
             "format",
             po.clone(),
             pn.clone(),
@@ -451,38 +518,33 @@ fn constraints(
         ),
         _ => {}
     }
-    // Enum.
+}
+
+/// A list of allowed values added or losing a value (tightened), removed or widened
+/// (relaxed).
+fn enum_change(c: &mut ConstraintChanges, old: &[Constraint], new: &[Constraint]) {
     let values = |c: Option<Constraint>| c.and_then(|c| c.values);
     match (
-        values(find(old, ConstraintKind::Enum)),
-        values(find(new, ConstraintKind::Enum)),
+        values(find_constraint(old, ConstraintKind::Enum)),
+        values(find_constraint(new, ConstraintKind::Enum)),
     ) {
-        (None, Some(n)) => tightened(
-            out,
+        (None, Some(n)) => c.tightened(
             "enum",
             None,
             Some(list(&n)),
             "a new list of allowed values rejects others",
         ),
-        (Some(o), None) => relaxed(
-            out,
-            "enum",
-            Some(list(&o)),
-            None,
-            "any value is allowed now",
-        ),
+        (Some(o), None) => c.relaxed("enum", Some(list(&o)), None, "any value is allowed now"),
         (Some(o), Some(n)) if o != n => {
             if o.iter().all(|v| n.contains(v)) {
-                relaxed(
-                    out,
+                c.relaxed(
                     "enum",
                     Some(list(&o)),
                     Some(list(&n)),
                     "allowed values widened",
                 )
             } else {
-                tightened(
-                    out,
+                c.tightened(
                     "enum",
                     Some(list(&o)),
                     Some(list(&n)),
@@ -492,54 +554,35 @@ fn constraints(
         }
         _ => {}
     }
-    // Range.
+}
+
+/// A range that moved: narrower on either side is a tightening, else a relaxing.
+fn range_change(c: &mut ConstraintChanges, old: &[Constraint], new: &[Constraint]) {
     let bounds = |c: Option<Constraint>| c.map(|c| (c.min, c.max));
-    let ro = bounds(find(old, ConstraintKind::Range)).unwrap_or((None, None));
-    let rn = bounds(find(new, ConstraintKind::Range)).unwrap_or((None, None));
-    if ro != rn {
-        let show = |r: &(Option<Scalar>, Option<Scalar>)| {
-            let b = |v: &Option<Scalar>| v.as_ref().map_or("-".to_string(), |x| x.to_string());
-            format!("{}..{}", b(&r.0), b(&r.1))
-        };
-        let narrower = narrows(&ro.0, &rn.0, true) || narrows(&ro.1, &rn.1, false);
-        if narrower {
-            tightened(
-                out,
-                "range",
-                Some(show(&ro)),
-                Some(show(&rn)),
-                "the range is narrower",
-            )
-        } else {
-            relaxed(
-                out,
-                "range",
-                Some(show(&ro)),
-                Some(show(&rn)),
-                "the range is wider",
-            )
-        }
+    let ro = bounds(find_constraint(old, ConstraintKind::Range)).unwrap_or((None, None));
+    let rn = bounds(find_constraint(new, ConstraintKind::Range)).unwrap_or((None, None));
+    if ro == rn {
+        return;
     }
-    // Uniqueness.
-    match (
-        find(old, ConstraintKind::Unique).is_some(),
-        find(new, ConstraintKind::Unique).is_some(),
-    ) {
-        (false, true) => tightened(
-            out,
-            "unique",
-            None,
-            Some("unique".into()),
-            "duplicates that were allowed are rejected",
-        ),
-        (true, false) => relaxed(
-            out,
-            "unique",
-            Some("unique".into()),
-            None,
-            "duplicates are allowed now",
-        ),
-        _ => {}
+    let show = |r: &(Option<Scalar>, Option<Scalar>)| {
+        let b = |v: &Option<Scalar>| v.as_ref().map_or("-".to_string(), |x| x.to_string());
+        format!("{}..{}", b(&r.0), b(&r.1))
+    };
+    let narrower = narrows(&ro.0, &rn.0, true) || narrows(&ro.1, &rn.1, false);
+    if narrower {
+        c.tightened(
+            "range",
+            Some(show(&ro)),
+            Some(show(&rn)),
+            "the range is narrower",
+        )
+    } else {
+        c.relaxed(
+            "range",
+            Some(show(&ro)),
+            Some(show(&rn)),
+            "the range is wider",
+        )
     }
 }
 

@@ -111,36 +111,7 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
         let Some(f) = table.field(&col) else { continue };
         let ident = sql_identifier(&col);
         match c.kind {
-            Kind::ColumnAdded => {
-                if f.default.is_some() && !feature_defaults {
-                    feature_defaults = true;
-                    out.push_str(&format!("ALTER TABLE {fqn} SET TBLPROPERTIES ('delta.feature.allowColumnDefaults' = 'supported');\n"));
-                }
-                let mut added = f.clone();
-                added.nullable = true;
-                added.default = None;
-                out.push_str(&format!(
-                    "ALTER TABLE {fqn} ADD COLUMNS ({});\n",
-                    column_def(&added)
-                ));
-                if let Some(d) = f
-                    .default
-                    .as_ref()
-                    .and_then(|d| contract_sql::literal(&f.data_type, d).ok())
-                {
-                    out.push_str(&format!(
-                        "ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"
-                    ));
-                    out.push_str(&format!(
-                        "UPDATE {fqn} SET {ident} = {d} WHERE {ident} IS NULL;\n"
-                    ));
-                }
-                if !f.nullable {
-                    out.push_str(&format!(
-                        "ALTER TABLE {fqn} ALTER COLUMN {ident} SET NOT NULL;\n"
-                    ));
-                }
-            }
+            Kind::ColumnAdded => add_column(&mut out, fqn, f, &mut feature_defaults),
             Kind::TypeWidened => {
                 if !feature_widening {
                     feature_widening = true;
@@ -171,29 +142,7 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
                 )),
             },
             Kind::ConstraintRelaxed | Kind::ConstraintTightened => {
-                for check in contract_sql::field_checks(f).unwrap_or_default() {
-                    let name = sql_identifier(&check.name);
-                    out.push_str(&format!(
-                        "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {name};\n"
-                    ));
-                    out.push_str(&format!(
-                        "ALTER TABLE {fqn} ADD CONSTRAINT {name} CHECK ({});\n",
-                        check.expr
-                    ));
-                }
-                for suffix in ["format", "allowed_values", "range"] {
-                    let name = format!("{col}_{suffix}");
-                    if !contract_sql::field_checks(f)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|c| c.name == name)
-                    {
-                        out.push_str(&format!(
-                            "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {};\n",
-                            sql_identifier(&name)
-                        ));
-                    }
-                }
+                replace_checks(&mut out, fqn, &col, f)
             }
             _ => out.push_str(&format!(
                 "-- {}: {} (nothing to run; `dpc generate` updates tags, masks and docs)\n",
@@ -203,6 +152,68 @@ fn in_place(fqn: &str, name: &str, table: &Table, changes: &[&Change]) -> String
         }
     }
     out
+}
+
+/// A new column: added nullable without a default, then given its default (filling the
+/// existing rows) and made NOT NULL; the first default turns on Delta's column defaults.
+fn add_column(out: &mut String, fqn: &str, f: &Field, feature_defaults: &mut bool) {
+    let ident = sql_identifier(&f.name);
+    if f.default.is_some() && !*feature_defaults {
+        *feature_defaults = true;
+        out.push_str(&format!("ALTER TABLE {fqn} SET TBLPROPERTIES ('delta.feature.allowColumnDefaults' = 'supported');\n"));
+    }
+    let mut added = f.clone();
+    added.nullable = true;
+    added.default = None;
+    out.push_str(&format!(
+        "ALTER TABLE {fqn} ADD COLUMNS ({});\n",
+        column_def(&added)
+    ));
+    if let Some(d) = f
+        .default
+        .as_ref()
+        .and_then(|d| contract_sql::literal(&f.data_type, d).ok())
+    {
+        out.push_str(&format!(
+            "ALTER TABLE {fqn} ALTER COLUMN {ident} SET DEFAULT {d};\n"
+        ));
+        out.push_str(&format!(
+            "UPDATE {fqn} SET {ident} = {d} WHERE {ident} IS NULL;\n"
+        ));
+    }
+    if !f.nullable {
+        out.push_str(&format!(
+            "ALTER TABLE {fqn} ALTER COLUMN {ident} SET NOT NULL;\n"
+        ));
+    }
+}
+
+/// A column's CHECK constraints dropped and added again as the contract now states them;
+/// the ones it no longer has dropped.
+fn replace_checks(out: &mut String, fqn: &str, col: &str, f: &Field) {
+    for check in contract_sql::field_checks(f).unwrap_or_default() {
+        let name = sql_identifier(&check.name);
+        out.push_str(&format!(
+            "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {name};\n"
+        ));
+        out.push_str(&format!(
+            "ALTER TABLE {fqn} ADD CONSTRAINT {name} CHECK ({});\n",
+            check.expr
+        ));
+    }
+    for suffix in ["format", "allowed_values", "range"] {
+        let name = format!("{col}_{suffix}");
+        if !contract_sql::field_checks(f)
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.name == name)
+        {
+            out.push_str(&format!(
+                "ALTER TABLE {fqn} DROP CONSTRAINT IF EXISTS {};\n",
+                sql_identifier(&name)
+            ));
+        }
+    }
 }
 
 /// A new major version of the table beside the old one, filled from it, and the old name kept
@@ -223,6 +234,39 @@ fn breaking(
         crate::lang::escape::sql_comment(&v_new),
         crate::lang::escape::sql_comment(&v_old)
     );
+    out.push_str(&create_table(&fqn(&v_new), &v_new, new));
+    let columns: Vec<String> = new
+        .schema
+        .fields
+        .iter()
+        .map(|f| sql_identifier(&f.name))
+        .collect();
+    out.push_str(&format!(
+        "INSERT INTO {} ({})\nSELECT\n  {}\nFROM {};\n",
+        fqn(&v_new),
+        columns.join(", "),
+        backfill_select(old, new).join(",\n  "),
+        fqn(name)
+    ));
+    out.push_str(&format!(
+        "ALTER TABLE {} RENAME TO {};\n",
+        fqn(name),
+        fqn(&v_old)
+    ));
+    out.push_str(&format!(
+        "CREATE OR REPLACE VIEW {}\nCOMMENT {}\nAS SELECT\n  {}\nFROM {};\n",
+        fqn(name),
+        sql_string(&format!(
+            "Compatibility view with the previous shape of {name} until {until}; read {v_new}"
+        )),
+        old_shape_select(old, new).join(",\n  "),
+        fqn(&v_new)
+    ));
+    out
+}
+
+/// The new major version's table: its columns, primary key, clustering and properties.
+fn create_table(fqn: &str, v_new: &str, new: &Table) -> String {
     let mut defs: Vec<String> = new.schema.fields.iter().map(column_def).collect();
     if !new.primary_key.is_empty() {
         let cols: Vec<String> = new.primary_key.iter().map(|c| sql_identifier(c)).collect();
@@ -251,16 +295,21 @@ fn breaking(
                 .join(", ")
         )
     };
-    out.push_str(&format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n  {}\n)\nUSING DELTA\n{cluster}\nCOMMENT {}\nTBLPROPERTIES (\n  'delta.columnMapping.mode' = 'name'{}\n);\n",
-        fqn(&v_new),
+    format!(
+        "CREATE TABLE IF NOT EXISTS {fqn} (\n  {}\n)\nUSING DELTA\n{cluster}\nCOMMENT {}\nTBLPROPERTIES (\n  'delta.columnMapping.mode' = 'name'{}\n);\n",
         defs.join(",\n  "),
         sql_string(&new.description),
-        if has_default { ",\n  'delta.feature.allowColumnDefaults' = 'supported'" } else { "" }
-    ));
-    // Backfill: columns kept are cast to their new type; new columns get their default.
-    let select: Vec<String> = new
-        .schema
+        if has_default {
+            ",\n  'delta.feature.allowColumnDefaults' = 'supported'"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Backfill: columns kept are cast to their new type; new columns get their default.
+fn backfill_select(old: &Table, new: &Table) -> Vec<String> {
+    new.schema
         .fields
         .iter()
         .map(|f| match old.field(&f.name) {
@@ -280,28 +329,12 @@ fn breaking(
                 format!("{value} AS {}", sql_identifier(&f.name))
             }
         })
-        .collect();
-    let columns: Vec<String> = new
-        .schema
-        .fields
-        .iter()
-        .map(|f| sql_identifier(&f.name))
-        .collect();
-    out.push_str(&format!(
-        "INSERT INTO {} ({})\nSELECT\n  {}\nFROM {};\n",
-        fqn(&v_new),
-        columns.join(", "),
-        select.join(",\n  "),
-        fqn(name)
-    ));
-    out.push_str(&format!(
-        "ALTER TABLE {} RENAME TO {};\n",
-        fqn(name),
-        fqn(&v_old)
-    ));
-    // The old shape, read from the new table: removed columns come back as typed NULLs.
-    let view: Vec<String> = old
-        .schema
+        .collect()
+}
+
+/// The old shape, read from the new table: removed columns come back as typed NULLs.
+fn old_shape_select(old: &Table, new: &Table) -> Vec<String> {
+    old.schema
         .fields
         .iter()
         .map(|o| match new.field(&o.name) {
@@ -318,15 +351,5 @@ fn breaking(
                 sql_identifier(&o.name)
             ),
         })
-        .collect();
-    out.push_str(&format!(
-        "CREATE OR REPLACE VIEW {}\nCOMMENT {}\nAS SELECT\n  {}\nFROM {};\n",
-        fqn(name),
-        sql_string(&format!(
-            "Compatibility view with the previous shape of {name} until {until}; read {v_new}"
-        )),
-        view.join(",\n  "),
-        fqn(&v_new)
-    ));
-    out
+        .collect()
 }

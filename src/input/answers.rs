@@ -449,6 +449,77 @@ fn build_contract(starter: &Starter, date: &str) -> Contract {
 
 fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
     let p = policy::sla(a.sla);
+    Sla {
+        sla_version: "1.0.0".into(),
+        level: a.sla,
+        effective_date: date.to_string(),
+        review_frequency: "quarterly".into(),
+        freshness: freshness(a, starter, p),
+        quality: sla_quality(p),
+        availability: Availability {
+            description: "Product must be accessible during defined hours".into(),
+            target: p.availability,
+            measurement: "Uptime percentage".into(),
+            measurement_window: "monthly".into(),
+            planned_maintenance: PlannedMaintenance {
+                window: "Sunday 02:00-04:00 UTC".into(),
+                notification_period: "7 days advance notice".into(),
+                max_frequency: "Monthly".into(),
+            },
+        },
+        performance: performance(p),
+        support: SupportLevels {
+            description: "Support response times".into(),
+            levels: policy::SUPPORT_LEVELS
+                .iter()
+                .map(|(sev, desc, response, resolution, comm)| SupportLevel {
+                    severity: sev.parse().unwrap_or(Severity::Low),
+                    description: desc.to_string(),
+                    response_time: response.to_string(),
+                    resolution_target: resolution.to_string(),
+                    communication: comm.to_string(),
+                })
+                .collect(),
+        },
+        monitoring: sla_monitoring(a, p),
+        consequences: Consequences {
+            sla_breach: BreachResponse {
+                reporting: "Automatic incident report generated".into(),
+                review: "Root cause analysis within 48 hours".into(),
+                improvement_plan: "Action items identified and tracked".into(),
+            },
+            repeated_breaches: RepeatedBreaches {
+                threshold: "3 breaches in 30 days".into(),
+                action: "Executive review and remediation plan required".into(),
+            },
+        },
+    }
+}
+
+/// A freshness metric for every table with a date or timestamp column to measure it by.
+fn freshness(a: &Answers, starter: &Starter, p: &policy::SlaPolicy) -> Freshness {
+    Freshness {
+        description: "Data must be updated within defined time windows".into(),
+        metrics: starter
+            .tables
+            .iter()
+            .filter_map(|t| {
+                let column = crate::spec::contract::freshness_column(&t.contract)?;
+                let (target, breach) = policy::freshness_for(a.sla, &t.update_frequency);
+                Some(FreshnessMetric {
+                    table: t.name.clone(),
+                    target_latency: target,
+                    measurement_method: format!("max({column}) compared to current time"),
+                    breach_threshold: breach,
+                    measurement_frequency: format!("Every {}", p.measurement_every),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Completeness, accuracy and consistency, with the SLA level's targets.
+fn sla_quality(p: &policy::SlaPolicy) -> Quality {
     let quality = |name: &str, measurement: &str, consistency: bool| QualityMetric {
         name: name.into(),
         target: if consistency {
@@ -463,6 +534,30 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
             p.quality_breach
         },
     };
+    Quality {
+        description: "Data must meet quality standards".into(),
+        metrics: vec![
+            quality(
+                "completeness",
+                "Percentage of non-null values in required fields",
+                false,
+            ),
+            quality(
+                "accuracy",
+                "Percentage of records passing validation rules",
+                false,
+            ),
+            quality(
+                "consistency",
+                "Percentage of records with consistent cross-table references",
+                true,
+            ),
+        ],
+    }
+}
+
+/// Query latency targets: the level's p95, and twice it for p99.
+fn performance(p: &policy::SlaPolicy) -> Performance {
     let seconds = |s: u32| {
         if s == 1 {
             "< 1 second".to_string()
@@ -470,6 +565,26 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
             format!("< {s} seconds")
         }
     };
+    Performance {
+        description: "Query performance targets".into(),
+        metrics: [
+            "Simple SELECT on primary key",
+            "Aggregation on clustering columns",
+            "Complex multi-table JOIN",
+        ]
+        .iter()
+        .zip(p.p95_seconds)
+        .map(|(q, s)| PerformanceMetric {
+            query_type: q.to_string(),
+            target_latency_p95: seconds(s),
+            target_latency_p99: seconds(s * 2),
+        })
+        .collect(),
+    }
+}
+
+/// The SLA dashboard and its breach alerts; urgent ones page from the medium level up.
+fn sla_monitoring(a: &Answers, p: &policy::SlaPolicy) -> Monitoring {
     let pager = matches!(
         a.sla,
         SlaLevel::Critical | SlaLevel::High | SlaLevel::Medium
@@ -478,127 +593,32 @@ fn build_sla(a: &Answers, starter: &Starter, date: &str) -> Sla {
     if pager {
         urgent_channels.push("pagerduty".into());
     }
-    Sla {
-        sla_version: "1.0.0".into(),
-        level: a.sla,
-        effective_date: date.to_string(),
-        review_frequency: "quarterly".into(),
-        freshness: Freshness {
-            description: "Data must be updated within defined time windows".into(),
-            metrics: starter
-                .tables
-                .iter()
-                .filter_map(|t| {
-                    let column = crate::spec::contract::freshness_column(&t.contract)?;
-                    let (target, breach) = policy::freshness_for(a.sla, &t.update_frequency);
-                    Some(FreshnessMetric {
-                        table: t.name.clone(),
-                        target_latency: target,
-                        measurement_method: format!("max({column}) compared to current time"),
-                        breach_threshold: breach,
-                        measurement_frequency: format!("Every {}", p.measurement_every),
-                    })
-                })
-                .collect(),
-        },
-        quality: Quality {
-            description: "Data must meet quality standards".into(),
-            metrics: vec![
-                quality(
-                    "completeness",
-                    "Percentage of non-null values in required fields",
-                    false,
-                ),
-                quality(
-                    "accuracy",
-                    "Percentage of records passing validation rules",
-                    false,
-                ),
-                quality(
-                    "consistency",
-                    "Percentage of records with consistent cross-table references",
-                    true,
-                ),
-            ],
-        },
-        availability: Availability {
-            description: "Product must be accessible during defined hours".into(),
-            target: p.availability,
-            measurement: "Uptime percentage".into(),
-            measurement_window: "monthly".into(),
-            planned_maintenance: PlannedMaintenance {
-                window: "Sunday 02:00-04:00 UTC".into(),
-                notification_period: "7 days advance notice".into(),
-                max_frequency: "Monthly".into(),
+    Monitoring {
+        dashboards: vec![Dashboard {
+            name: "SLA Tracking Dashboard".into(),
+            url: format!("/sql/dashboards/{}-sla", a.name),
+            refresh_frequency: "5 minutes".into(),
+        }],
+        alerts: vec![
+            Alert {
+                name: "Freshness SLA Breach".into(),
+                condition: format!("Data age > {}", p.freshness_breach),
+                severity: Severity::High,
+                notification_channels: urgent_channels.clone(),
             },
-        },
-        performance: Performance {
-            description: "Query performance targets".into(),
-            metrics: [
-                "Simple SELECT on primary key",
-                "Aggregation on clustering columns",
-                "Complex multi-table JOIN",
-            ]
-            .iter()
-            .zip(p.p95_seconds)
-            .map(|(q, s)| PerformanceMetric {
-                query_type: q.to_string(),
-                target_latency_p95: seconds(s),
-                target_latency_p99: seconds(s * 2),
-            })
-            .collect(),
-        },
-        support: SupportLevels {
-            description: "Support response times".into(),
-            levels: policy::SUPPORT_LEVELS
-                .iter()
-                .map(|(sev, desc, response, resolution, comm)| SupportLevel {
-                    severity: sev.parse().unwrap_or(Severity::Low),
-                    description: desc.to_string(),
-                    response_time: response.to_string(),
-                    resolution_target: resolution.to_string(),
-                    communication: comm.to_string(),
-                })
-                .collect(),
-        },
-        monitoring: Monitoring {
-            dashboards: vec![Dashboard {
-                name: "SLA Tracking Dashboard".into(),
-                url: format!("/sql/dashboards/{}-sla", a.name),
-                refresh_frequency: "5 minutes".into(),
-            }],
-            alerts: vec![
-                Alert {
-                    name: "Freshness SLA Breach".into(),
-                    condition: format!("Data age > {}", p.freshness_breach),
-                    severity: Severity::High,
-                    notification_channels: urgent_channels.clone(),
-                },
-                Alert {
-                    name: "Quality SLA Breach".into(),
-                    condition: format!("Quality score < {}", p.quality_breach),
-                    severity: Severity::High,
-                    notification_channels: strings(&["email", "slack"]),
-                },
-                Alert {
-                    name: "Availability Issue".into(),
-                    condition: "Query failures > 5 in 10 minutes".into(),
-                    severity: Severity::Critical,
-                    notification_channels: urgent_channels,
-                },
-            ],
-        },
-        consequences: Consequences {
-            sla_breach: BreachResponse {
-                reporting: "Automatic incident report generated".into(),
-                review: "Root cause analysis within 48 hours".into(),
-                improvement_plan: "Action items identified and tracked".into(),
+            Alert {
+                name: "Quality SLA Breach".into(),
+                condition: format!("Quality score < {}", p.quality_breach),
+                severity: Severity::High,
+                notification_channels: strings(&["email", "slack"]),
             },
-            repeated_breaches: RepeatedBreaches {
-                threshold: "3 breaches in 30 days".into(),
-                action: "Executive review and remediation plan required".into(),
+            Alert {
+                name: "Availability Issue".into(),
+                condition: "Query failures > 5 in 10 minutes".into(),
+                severity: Severity::Critical,
+                notification_channels: urgent_channels,
             },
-        },
+        ],
     }
 }
 
@@ -642,47 +662,9 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
     let tier = policy::tier(a.tier);
     let owner = owner_group(&a.domain);
     let consumers = consumers_of(a, starter);
-    let pii_fields: Vec<PiiField> = starter
-        .tables
-        .iter()
-        .flat_map(|t| {
-            t.pii_categories.iter().map(|(column, category)| PiiField {
-                table: t.name.clone(),
-                column: column.clone(),
-                category: category.clone(),
-            })
-        })
-        .collect();
-    let mut unmask_groups = Vec::new();
-    if sens.owner_unmasks {
-        unmask_groups.push(owner.clone());
-    }
-    if sens.consumers_unmask {
-        unmask_groups.extend(
-            consumers
-                .iter()
-                .filter(|(_, t, _)| *t == PrincipalType::Group)
-                .map(|(p, _, _)| p.clone()),
-        );
-    }
-    let rules = pii_fields
-        .iter()
-        .map(|p| {
-            let is_string = starter
-                .tables
-                .iter()
-                .find(|t| t.name == p.table)
-                .and_then(|t| t.contract.field(&p.column))
-                .is_some_and(|f| f.data_type == crate::spec::data_type::DataType::String);
-            MaskRule {
-                table: p.table.clone(),
-                column: p.column.clone(),
-                method: chosen_method(a, &p.table, &p.column)
-                    .unwrap_or_else(|| mask_method(&p.category, is_string)),
-                unmask_groups: unmask_groups.clone(),
-            }
-        })
-        .collect();
+    let pii_fields = pii_fields(starter);
+    let unmask_groups = unmask_groups(sens, &owner, &consumers);
+    let rules = mask_rules(a, starter, &pii_fields, &unmask_groups);
     let mut table_tags = IndexMap::new();
     table_tags.insert("data_product".to_string(), a.name.clone());
     table_tags.insert("domain".to_string(), a.domain.clone());
@@ -691,9 +673,6 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
     if tier.certified {
         table_tags.insert("certified".to_string(), "true".to_string());
     }
-    let expires = sens
-        .max_grant_days
-        .map(|days| today.plus_days(i64::from(days)).to_string());
     Governance {
         governance_version: "1.0.0".into(),
         classification: Classification {
@@ -714,23 +693,7 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
             external_sharing: sens.external_sharing,
             quality_identity: None,
         },
-        approved_consumers: consumers
-            .into_iter()
-            .map(|(principal, principal_type, permission)| Consumer {
-                principal,
-                principal_type,
-                application_id: None,
-                permission,
-                tables: Vec::new(),
-                justification: sens.justification_required.then(|| {
-                    "Granted at product creation; renew with a business justification".to_string()
-                }),
-                expires: expires.clone(),
-                // Creating the product with these consumers is the owner's approval of them.
-                approved_by: sens.approval_required.then(|| a.owner.clone()),
-                approved_date: sens.approval_required.then(|| today.to_string()),
-            })
-            .collect(),
+        approved_consumers: approved_consumers(a, sens, consumers, today),
         approval_workflow: ApprovalWorkflow {
             required: sens.approval_required,
             workflow: if sens.approval_required {
@@ -761,6 +724,99 @@ fn build_governance(a: &Answers, starter: &Starter, today: Date) -> Governance {
     }
 }
 
+/// Every PII column of the tables, with its category.
+fn pii_fields(starter: &Starter) -> Vec<PiiField> {
+    starter
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.pii_categories.iter().map(|(column, category)| PiiField {
+                table: t.name.clone(),
+                column: column.clone(),
+                category: category.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Who sees PII unmasked: the owner group and the consumer groups, as the sensitivity allows.
+fn unmask_groups(
+    sens: &policy::SensitivityPolicy,
+    owner: &str,
+    consumers: &[(String, PrincipalType, String)],
+) -> Vec<String> {
+    let mut unmask_groups = Vec::new();
+    if sens.owner_unmasks {
+        unmask_groups.push(owner.to_string());
+    }
+    if sens.consumers_unmask {
+        unmask_groups.extend(
+            consumers
+                .iter()
+                .filter(|(_, t, _)| *t == PrincipalType::Group)
+                .map(|(p, _, _)| p.clone()),
+        );
+    }
+    unmask_groups
+}
+
+/// A mask for every PII column: the method chosen for it, else the one its category suits.
+fn mask_rules(
+    a: &Answers,
+    starter: &Starter,
+    pii_fields: &[PiiField],
+    unmask_groups: &[String],
+) -> Vec<MaskRule> {
+    pii_fields
+        .iter()
+        .map(|p| {
+            let is_string = starter
+                .tables
+                .iter()
+                .find(|t| t.name == p.table)
+                .and_then(|t| t.contract.field(&p.column))
+                .is_some_and(|f| f.data_type == crate::spec::data_type::DataType::String);
+            MaskRule {
+                table: p.table.clone(),
+                column: p.column.clone(),
+                method: chosen_method(a, &p.table, &p.column)
+                    .unwrap_or_else(|| mask_method(&p.category, is_string)),
+                unmask_groups: unmask_groups.to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// The readers, approved by the owner at creation when the sensitivity requires approval,
+/// with a justification and an expiry when it requires them.
+fn approved_consumers(
+    a: &Answers,
+    sens: &policy::SensitivityPolicy,
+    consumers: Vec<(String, PrincipalType, String)>,
+    today: Date,
+) -> Vec<Consumer> {
+    let expires = sens
+        .max_grant_days
+        .map(|days| today.plus_days(i64::from(days)).to_string());
+    consumers
+        .into_iter()
+        .map(|(principal, principal_type, permission)| Consumer {
+            principal,
+            principal_type,
+            application_id: None,
+            permission,
+            tables: Vec::new(),
+            justification: sens.justification_required.then(|| {
+                "Granted at product creation; renew with a business justification".to_string()
+            }),
+            expires: expires.clone(),
+            // Creating the product with these consumers is the owner's approval of them.
+            approved_by: sens.approval_required.then(|| a.owner.clone()),
+            approved_date: sens.approval_required.then(|| today.to_string()),
+        })
+        .collect()
+}
+
 fn build_product(
     a: &Answers,
     starter: &Starter,
@@ -771,39 +827,6 @@ fn build_product(
     let p = policy::sla(a.sla);
     let sens = policy::sensitivity(a.sensitivity);
     let domain_title = title_case(&a.domain);
-    let mut critical_fields: Vec<String> = Vec::new();
-    let mut rule_count = 0u32;
-    for table in contract.tables.values() {
-        rule_count += table.quality_expectations.len() as u32;
-        rule_count += table
-            .schema
-            .fields
-            .iter()
-            .map(|f| f.constraints.len() as u32)
-            .sum::<u32>();
-        for e in &table.quality_expectations {
-            if e.severity == Severity::Critical
-                && e.kind != ExpectationKind::Unique
-                && !critical_fields.contains(&e.column)
-            {
-                critical_fields.push(e.column.clone());
-            }
-        }
-    }
-    // Tables that share a key column with the first table are checked against it.
-    let cross_table_checks = contract
-        .tables
-        .values()
-        .next()
-        .map(|first| {
-            contract
-                .tables
-                .values()
-                .skip(1)
-                .filter(|t| t.primary_key.iter().any(|k| first.primary_key.contains(k)))
-                .count() as u32
-        })
-        .unwrap_or(0);
     let mut tags = IndexMap::new();
     tags.insert("cost_center".to_string(), a.domain.clone());
     tags.insert("project".to_string(), a.name.clone());
@@ -845,38 +868,8 @@ fn build_product(
             .data_sources
             .clone()
             .unwrap_or_else(|| starter.data_sources.clone()),
-        catalog_location: CatalogLocation {
-            catalog: a.catalog.clone(),
-            schema: name::schema_name(&a.name),
-            tables: starter
-                .tables
-                .iter()
-                .map(|t| CatalogTable {
-                    name: t.name.clone(),
-                    description: t.contract.description.clone(),
-                    row_count: t.row_count.clone(),
-                    update_frequency: t.update_frequency.clone(),
-                })
-                .collect(),
-        },
-        sla: SlaSummary {
-            freshness: Target {
-                target: format!("< {}", p.freshness_target),
-                measurement: "Time from source update to availability".into(),
-            },
-            quality: Target {
-                target: format!("> {}", p.quality_target),
-                measurement: "Percentage of records passing all quality checks".into(),
-            },
-            availability: Target {
-                target: p.availability.to_string(),
-                measurement: "Uptime percentage".into(),
-            },
-            performance: Target {
-                target: format!("< {} seconds", p.p95_seconds[1]),
-                measurement: "P95 query latency for standard queries".into(),
-            },
-        },
+        catalog_location: catalog_location(a, starter),
+        sla: sla_summary(p),
         data_classification: DataClassification {
             sensitivity: a.sensitivity,
             contains_pii: gov.classification.contains_pii,
@@ -884,36 +877,8 @@ fn build_product(
             compliance: gov.compliance.iter().map(|c| c.to_string()).collect(),
             retention_period: gov.retention.period.clone(),
         },
-        quality_metrics: QualityMetrics {
-            completeness: Completeness {
-                critical_fields,
-                target: crate::spec::values::Percent(100.0),
-            },
-            accuracy: Accuracy {
-                validation_rules: rule_count,
-                target: p.quality_target,
-            },
-            consistency: Consistency {
-                cross_table_checks,
-                target: p.consistency_target,
-            },
-        },
-        access_control: AccessControl {
-            default_access: sens.default_access.as_str().to_string(),
-            approved_consumers: gov
-                .approved_consumers
-                .iter()
-                .map(|c| ConsumerGrant {
-                    group: (c.principal_type == PrincipalType::Group).then(|| c.principal.clone()),
-                    service_principal: (c.principal_type == PrincipalType::ServicePrincipal)
-                        .then(|| c.principal.clone()),
-                    user: (c.principal_type == PrincipalType::User).then(|| c.principal.clone()),
-                    permission: c.permission.clone(),
-                })
-                .collect(),
-            approval_required: gov.approval_workflow.required,
-            approval_workflow: gov.approval_workflow.workflow.clone(),
-        },
+        quality_metrics: quality_metrics(contract, p),
+        access_control: access_control(sens, gov),
         monitoring: MonitoringSummary {
             enabled: true,
             dashboards: strings(&["sla_tracking", "quality_metrics", "usage_analytics"]),
@@ -930,5 +895,117 @@ fn build_product(
             escalation_contact: a.owner.clone(),
         },
         tags,
+    }
+}
+
+/// Where the product lives in Unity Catalog, and what each table holds.
+fn catalog_location(a: &Answers, starter: &Starter) -> CatalogLocation {
+    CatalogLocation {
+        catalog: a.catalog.clone(),
+        schema: name::schema_name(&a.name),
+        tables: starter
+            .tables
+            .iter()
+            .map(|t| CatalogTable {
+                name: t.name.clone(),
+                description: t.contract.description.clone(),
+                row_count: t.row_count.clone(),
+                update_frequency: t.update_frequency.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The SLA level's targets, in words.
+fn sla_summary(p: &policy::SlaPolicy) -> SlaSummary {
+    SlaSummary {
+        freshness: Target {
+            target: format!("< {}", p.freshness_target),
+            measurement: "Time from source update to availability".into(),
+        },
+        quality: Target {
+            target: format!("> {}", p.quality_target),
+            measurement: "Percentage of records passing all quality checks".into(),
+        },
+        availability: Target {
+            target: p.availability.to_string(),
+            measurement: "Uptime percentage".into(),
+        },
+        performance: Target {
+            target: format!("< {} seconds", p.p95_seconds[1]),
+            measurement: "P95 query latency for standard queries".into(),
+        },
+    }
+}
+
+/// What the contract checks: the columns of critical expectations, the number of rules, and
+/// the tables checked against the first one.
+fn quality_metrics(contract: &Contract, p: &policy::SlaPolicy) -> QualityMetrics {
+    let mut critical_fields: Vec<String> = Vec::new();
+    let mut rule_count = 0u32;
+    for table in contract.tables.values() {
+        rule_count += table.quality_expectations.len() as u32;
+        rule_count += table
+            .schema
+            .fields
+            .iter()
+            .map(|f| f.constraints.len() as u32)
+            .sum::<u32>();
+        for e in &table.quality_expectations {
+            if e.severity == Severity::Critical
+                && e.kind != ExpectationKind::Unique
+                && !critical_fields.contains(&e.column)
+            {
+                critical_fields.push(e.column.clone());
+            }
+        }
+    }
+    // Tables that share a key column with the first table are checked against it.
+    let cross_table_checks = contract
+        .tables
+        .values()
+        .next()
+        .map(|first| {
+            contract
+                .tables
+                .values()
+                .skip(1)
+                .filter(|t| t.primary_key.iter().any(|k| first.primary_key.contains(k)))
+                .count() as u32
+        })
+        .unwrap_or(0);
+    QualityMetrics {
+        completeness: Completeness {
+            critical_fields,
+            target: crate::spec::values::Percent(100.0),
+        },
+        accuracy: Accuracy {
+            validation_rules: rule_count,
+            target: p.quality_target,
+        },
+        consistency: Consistency {
+            cross_table_checks,
+            target: p.consistency_target,
+        },
+    }
+}
+
+/// The manifest's access summary, mirroring governance.yaml's consumers and workflow.
+fn access_control(sens: &policy::SensitivityPolicy, gov: &Governance) -> AccessControl {
+    AccessControl {
+        default_access: sens.default_access.as_str().to_string(),
+        approved_consumers: gov
+            .approved_consumers
+            .iter()
+            .map(|c| ConsumerGrant {
+                group: (c.principal_type == PrincipalType::Group).then(|| c.principal.clone()),
+                service_principal: (c.principal_type == PrincipalType::ServicePrincipal)
+                    .then(|| c.principal.clone()),
+                user: (c.principal_type == PrincipalType::User).then(|| c.principal.clone()),
+                permission: c.permission.clone(),
+            })
+            .collect(),
+        approval_required: gov.approval_workflow.required,
+        approval_workflow: gov.approval_workflow.workflow.clone(),
     }
 }

@@ -259,8 +259,42 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
             }),
             None => (0..n).for_each(|_| col.push_null()),
         },
+        Kind::Int { bits } => convert_int(a, bits, col),
+        Kind::Float { .. } => floats(a)
+            .unwrap_or_default()
+            .into_iter()
+            .for_each(|v| match v {
+                Some(x) => col.push_float(x),
+                None => col.push_null(),
+            }),
+        Kind::Decimal { precision, scale } => convert_decimal(a, precision, scale, col),
+        Kind::Date => date_days(a).into_iter().for_each(|v| match v {
+            Some(d) => col.push_date(d),
+            None => col.push_null(),
+        }),
+        Kind::Timestamp => timestamp_micros(a).into_iter().for_each(|v| match v {
+            Some(t) => col.push_timestamp(t),
+            None => col.push_null(),
+        }),
+        Kind::Text => convert_text(a, col),
+        Kind::Binary => convert_binary(a, col),
+        // Nested values have no rules beyond their type, which the schema already matched.
+        Kind::Nested => (0..n).for_each(|r| {
+            if a.is_null(r) {
+                col.push_null();
+            } else {
+                col.push_bytes(b"{}");
+            }
+        }),
+    }
+}
+
+/// Integers: copied when stored as the contract's type, else widened and checked against
+/// the type's bounds.
+fn convert_int(a: &dyn Array, bits: u8, col: &mut Column) {
+    match bits {
         // The stored type is the contract's: copy without widening.
-        Kind::Int { bits: 32 } if a.data_type() == &Arrow::Int32 => {
+        32 if a.data_type() == &Arrow::Int32 => {
             if let Some(p) = a.as_primitive_opt::<Int32Type>() {
                 for (r, v) in p.values().iter().enumerate() {
                     if p.is_null(r) {
@@ -271,7 +305,7 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
                 }
             }
         }
-        Kind::Int { bits: 64 } if a.data_type() == &Arrow::Int64 => {
+        64 if a.data_type() == &Arrow::Int64 => {
             if let Some(p) = a.as_primitive_opt::<Int64Type>() {
                 for (r, v) in p.values().iter().enumerate() {
                     if p.is_null(r) {
@@ -282,7 +316,7 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
                 }
             }
         }
-        Kind::Int { bits } => {
+        _ => {
             let (lo, hi) = values::int_bounds(bits);
             for v in integers(a).unwrap_or_default() {
                 match v {
@@ -294,136 +328,122 @@ fn convert(a: &dyn Array, info: &ColumnInfo, col: &mut Column) {
                 }
             }
         }
-        Kind::Float { .. } => floats(a)
-            .unwrap_or_default()
-            .into_iter()
-            .for_each(|v| match v {
-                Some(x) => col.push_float(x),
-                None => col.push_null(),
-            }),
-        Kind::Decimal { precision, scale } if matches!(a.data_type(), Arrow::Decimal128(_, s) if *s == scale as i8) =>
-        {
-            let limit = values::decimal_limit(precision);
-            if let Some(p) = a.as_primitive_opt::<Decimal128Type>() {
-                for (r, v) in p.values().iter().enumerate() {
-                    if p.is_null(r) {
-                        col.push_null();
-                    } else if v.abs() <= limit {
-                        col.push_decimal(*v);
-                    } else {
-                        let mut t = Vec::new();
-                        values::write_decimal(&mut t, *v, scale);
-                        col.push_invalid(&String::from_utf8_lossy(&t));
-                    }
+    }
+}
+
+/// Decimals: copied when stored at the contract's scale (checked against its precision),
+/// else rescaled from the stored decimal or integer.
+fn convert_decimal(a: &dyn Array, precision: u8, scale: u8, col: &mut Column) {
+    if matches!(a.data_type(), Arrow::Decimal128(_, s) if *s == scale as i8) {
+        let limit = values::decimal_limit(precision);
+        if let Some(p) = a.as_primitive_opt::<Decimal128Type>() {
+            for (r, v) in p.values().iter().enumerate() {
+                if p.is_null(r) {
+                    col.push_null();
+                } else if v.abs() <= limit {
+                    col.push_decimal(*v);
+                } else {
+                    let mut t = Vec::new();
+                    values::write_decimal(&mut t, *v, scale);
+                    col.push_invalid(&String::from_utf8_lossy(&t));
                 }
             }
         }
-        Kind::Decimal { precision, scale } => {
-            let (values, from_scale): (Vec<Option<i128>>, i8) = match a.data_type() {
-                Arrow::Decimal128(_, s) => (
-                    a.as_primitive_opt::<Decimal128Type>()
-                        .map(|p| p.iter().collect())
-                        .unwrap_or_default(),
-                    *s,
-                ),
-                _ => (integers(a).unwrap_or_default(), 0),
-            };
-            for v in values {
-                match v.map(|x| rescale(x, from_scale, scale, precision)) {
-                    None => col.push_null(),
-                    Some(Ok(x)) => col.push_decimal(x),
-                    Some(Err(text)) => col.push_invalid(&text),
-                }
-            }
+        return;
+    }
+    let (values, from_scale): (Vec<Option<i128>>, i8) = match a.data_type() {
+        Arrow::Decimal128(_, s) => (
+            a.as_primitive_opt::<Decimal128Type>()
+                .map(|p| p.iter().collect())
+                .unwrap_or_default(),
+            *s,
+        ),
+        _ => (integers(a).unwrap_or_default(), 0),
+    };
+    for v in values {
+        match v.map(|x| rescale(x, from_scale, scale, precision)) {
+            None => col.push_null(),
+            Some(Ok(x)) => col.push_decimal(x),
+            Some(Err(text)) => col.push_invalid(&text),
         }
-        Kind::Date => {
-            let days: Vec<Option<i32>> = match a.data_type() {
-                Arrow::Date64 => a
-                    .as_primitive_opt::<Date64Type>()
-                    .map(|p| {
-                        p.iter()
-                            .map(|v| v.map(|ms| ms.div_euclid(86_400_000) as i32))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                _ => a
-                    .as_primitive_opt::<Date32Type>()
-                    .map(|p| p.iter().collect())
-                    .unwrap_or_default(),
-            };
-            days.into_iter().for_each(|v| match v {
-                Some(d) => col.push_date(d),
-                None => col.push_null(),
-            });
+    }
+}
+
+/// Dates as days since the epoch, from DATE32 or DATE64.
+fn date_days(a: &dyn Array) -> Vec<Option<i32>> {
+    match a.data_type() {
+        Arrow::Date64 => a
+            .as_primitive_opt::<Date64Type>()
+            .map(|p| {
+                p.iter()
+                    .map(|v| v.map(|ms| ms.div_euclid(86_400_000) as i32))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => a
+            .as_primitive_opt::<Date32Type>()
+            .map(|p| p.iter().collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Timestamps as microseconds since the epoch, from any unit (or from dates).
+fn timestamp_micros(a: &dyn Array) -> Vec<Option<i64>> {
+    match a.data_type() {
+        Arrow::Timestamp(TimeUnit::Second, _) => {
+            prim::<TimestampSecondType>(a, |v| v.saturating_mul(1_000_000))
         }
-        Kind::Timestamp => {
-            let micros: Vec<Option<i64>> = match a.data_type() {
-                Arrow::Timestamp(TimeUnit::Second, _) => {
-                    prim::<TimestampSecondType>(a, |v| v.saturating_mul(1_000_000))
-                }
-                Arrow::Timestamp(TimeUnit::Millisecond, _) => {
-                    prim::<TimestampMillisecondType>(a, |v| v.saturating_mul(1_000))
-                }
-                Arrow::Timestamp(TimeUnit::Microsecond, _) => {
-                    prim::<TimestampMicrosecondType>(a, |v| v)
-                }
-                Arrow::Timestamp(TimeUnit::Nanosecond, _) => {
-                    prim::<TimestampNanosecondType>(a, |v| v.div_euclid(1_000))
-                }
-                _ => a
-                    .as_primitive_opt::<Date32Type>()
-                    .map(|p| {
-                        p.iter()
-                            .map(|v| v.map(|d| i64::from(d) * MICROS_PER_DAY))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            };
-            micros.into_iter().for_each(|v| match v {
-                Some(t) => col.push_timestamp(t),
-                None => col.push_null(),
-            });
+        Arrow::Timestamp(TimeUnit::Millisecond, _) => {
+            prim::<TimestampMillisecondType>(a, |v| v.saturating_mul(1_000))
         }
-        Kind::Text => {
-            if let Some(s) = a.as_string_opt::<i32>() {
-                // One copy of the whole values buffer rather than one per value.
-                let offsets = s.value_offsets();
-                col.extend_bytes(
-                    s.value_data(),
-                    offsets.iter().map(|o| usize::try_from(*o).unwrap_or(0)),
-                    (0..n).map(|r| s.is_valid(r)),
-                );
-            } else if let Some(s) = a.as_string_opt::<i64>() {
-                s.iter()
-                    .for_each(|v| push_opt_bytes(col, v.map(str::as_bytes)));
-            } else if let Some(s) = a.as_string_view_opt() {
-                s.iter()
-                    .for_each(|v| push_opt_bytes(col, v.map(str::as_bytes)));
-            } else {
-                (0..n).for_each(|_| col.push_null());
-            }
+        Arrow::Timestamp(TimeUnit::Microsecond, _) => prim::<TimestampMicrosecondType>(a, |v| v),
+        Arrow::Timestamp(TimeUnit::Nanosecond, _) => {
+            prim::<TimestampNanosecondType>(a, |v| v.div_euclid(1_000))
         }
-        Kind::Binary => {
-            if let Some(b) = a.as_binary_opt::<i32>() {
-                b.iter().for_each(|v| push_opt_bytes(col, v));
-            } else if let Some(b) = a.as_binary_opt::<i64>() {
-                b.iter().for_each(|v| push_opt_bytes(col, v));
-            } else if let Some(b) = a.as_binary_view_opt() {
-                b.iter().for_each(|v| push_opt_bytes(col, v));
-            } else if let Some(b) = a.as_fixed_size_binary_opt() {
-                b.iter().for_each(|v| push_opt_bytes(col, v));
-            } else {
-                (0..n).for_each(|_| col.push_null());
-            }
-        }
-        // Nested values have no rules beyond their type, which the schema already matched.
-        Kind::Nested => (0..n).for_each(|r| {
-            if a.is_null(r) {
-                col.push_null();
-            } else {
-                col.push_bytes(b"{}");
-            }
-        }),
+        _ => a
+            .as_primitive_opt::<Date32Type>()
+            .map(|p| {
+                p.iter()
+                    .map(|v| v.map(|d| i64::from(d) * MICROS_PER_DAY))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Text from any string array.
+fn convert_text(a: &dyn Array, col: &mut Column) {
+    if let Some(s) = a.as_string_opt::<i32>() {
+        // One copy of the whole values buffer rather than one per value.
+        let offsets = s.value_offsets();
+        col.extend_bytes(
+            s.value_data(),
+            offsets.iter().map(|o| usize::try_from(*o).unwrap_or(0)),
+            (0..a.len()).map(|r| s.is_valid(r)),
+        );
+    } else if let Some(s) = a.as_string_opt::<i64>() {
+        s.iter()
+            .for_each(|v| push_opt_bytes(col, v.map(str::as_bytes)));
+    } else if let Some(s) = a.as_string_view_opt() {
+        s.iter()
+            .for_each(|v| push_opt_bytes(col, v.map(str::as_bytes)));
+    } else {
+        (0..a.len()).for_each(|_| col.push_null());
+    }
+}
+
+/// Bytes from any binary array.
+fn convert_binary(a: &dyn Array, col: &mut Column) {
+    if let Some(b) = a.as_binary_opt::<i32>() {
+        b.iter().for_each(|v| push_opt_bytes(col, v));
+    } else if let Some(b) = a.as_binary_opt::<i64>() {
+        b.iter().for_each(|v| push_opt_bytes(col, v));
+    } else if let Some(b) = a.as_binary_view_opt() {
+        b.iter().for_each(|v| push_opt_bytes(col, v));
+    } else if let Some(b) = a.as_fixed_size_binary_opt() {
+        b.iter().for_each(|v| push_opt_bytes(col, v));
+    } else {
+        (0..a.len()).for_each(|_| col.push_null());
     }
 }
 

@@ -165,95 +165,10 @@ fn text_of(v: &Json) -> Option<String> {
 
 /// An Arrow array of type `t` from JSON values (`None` and JSON null are NULL).
 fn nested_array(t: &DataType, values: &[Option<Json>]) -> Result<ArrayRef, String> {
-    fn present(v: &Option<Json>) -> Option<&Json> {
-        v.as_ref().filter(|j| !j.is_null())
-    }
-    let nulls = || {
-        NullBuffer::from(
-            values
-                .iter()
-                .map(|v| present(v).is_some())
-                .collect::<Vec<bool>>(),
-        )
-    };
-    let kind = Kind::of(t);
-    let parsed = |v: &Option<Json>| -> Option<values::Value> {
-        present(v)
-            .and_then(text_of)
-            .and_then(|s| values::Value::parse(kind, &s))
-    };
     Ok(match t {
-        DataType::Array(inner) => {
-            let mut offsets = vec![0i32];
-            let mut items = Vec::new();
-            for v in values {
-                if let Some(Json::Array(a)) = present(v) {
-                    items.extend(a.iter().cloned().map(Some));
-                }
-                offsets.push(items.len() as i32);
-            }
-            let child = nested_array(inner, &items)?;
-            Arc::new(
-                ListArray::try_new(
-                    list_field(inner),
-                    OffsetBuffer::new(ScalarBuffer::from(offsets)),
-                    child,
-                    Some(nulls()),
-                )
-                .map_err(|e| e.to_string())?,
-            )
-        }
-        DataType::Map(k, val) => {
-            let mut offsets = vec![0i32];
-            let (mut keys, mut vals) = (Vec::new(), Vec::new());
-            for v in values {
-                if let Some(Json::Object(m)) = present(v) {
-                    for (key, item) in m {
-                        keys.push(Some(Json::String(key.clone())));
-                        vals.push(Some(item.clone()));
-                    }
-                }
-                offsets.push(keys.len() as i32);
-            }
-            let Arrow::Struct(entry_fields) = map_field(k, val).data_type().clone() else {
-                return Err("internal: map entries are not a struct".into());
-            };
-            let entries = StructArray::try_new(
-                entry_fields,
-                vec![nested_array(k, &keys)?, nested_array(val, &vals)?],
-                None,
-            )
-            .map_err(|e| e.to_string())?;
-            Arc::new(
-                MapArray::try_new(
-                    map_field(k, val),
-                    OffsetBuffer::new(ScalarBuffer::from(offsets)),
-                    entries,
-                    Some(nulls()),
-                    false,
-                )
-                .map_err(|e| e.to_string())?,
-            )
-        }
-        DataType::Struct(fields) => {
-            let children = fields
-                .iter()
-                .map(|f| {
-                    let sub: Vec<Option<Json>> = values
-                        .iter()
-                        .map(|v| match present(v) {
-                            Some(Json::Object(m)) => m.get(&f.name).cloned(),
-                            _ => None,
-                        })
-                        .collect();
-                    nested_array(&f.data_type, &sub)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Arc::new(
-                StructArray::try_new(struct_fields(fields), children, Some(nulls()))
-                    .map_err(|e| e.to_string())?,
-            )
-        }
+        DataType::Array(inner) => list_array(inner, values)?,
+        DataType::Map(k, val) => map_array(k, val, values)?,
+        DataType::Struct(fields) => struct_array(fields, values)?,
         DataType::String => Arc::new(StringArray::from_iter(
             values.iter().map(|v| present(v).and_then(text_of)),
         )),
@@ -269,32 +184,133 @@ fn nested_array(t: &DataType, values: &[Option<Json>]) -> Result<ArrayRef, Strin
                 .collect();
             Arc::new(BinaryArray::from_iter(raw.iter().map(|v| v.as_deref())))
         }
-        _ => {
-            // Scalars: parse each JSON leaf as a value of the type, then build a one-column
-            // batch the flat encoder already knows how to store.
-            let mut col = crate::data::batch::Column::new(kind, values.len());
-            for v in values {
-                match parsed(v) {
-                    Some(x) => col.push_value(&x),
-                    None => col.push_null(),
-                }
-            }
-            let info = ColumnInfo {
-                name: "v".into(),
-                data_type: t.clone(),
-                kind,
-                nullable: true,
-                mask: None,
-            };
-            let batch = Batch {
-                first_row: 0,
-                rows: values.len(),
-                columns: vec![Some(col)],
-                malformed: Vec::new(),
-            };
-            encode(std::slice::from_ref(&info), &batch)?
-                .column(0)
-                .clone()
-        }
+        _ => scalar_array(t, values)?,
     })
+}
+
+/// The value unless it is missing or JSON null.
+fn present(v: &Option<Json>) -> Option<&Json> {
+    v.as_ref().filter(|j| !j.is_null())
+}
+
+/// Which values are present (not NULL).
+fn nulls(values: &[Option<Json>]) -> NullBuffer {
+    NullBuffer::from(
+        values
+            .iter()
+            .map(|v| present(v).is_some())
+            .collect::<Vec<bool>>(),
+    )
+}
+
+/// An ARRAY column: the JSON arrays' items as one child array, with offsets.
+fn list_array(inner: &DataType, values: &[Option<Json>]) -> Result<ArrayRef, String> {
+    let mut offsets = vec![0i32];
+    let mut items = Vec::new();
+    for v in values {
+        if let Some(Json::Array(a)) = present(v) {
+            items.extend(a.iter().cloned().map(Some));
+        }
+        offsets.push(items.len() as i32);
+    }
+    let child = nested_array(inner, &items)?;
+    Ok(Arc::new(
+        ListArray::try_new(
+            list_field(inner),
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            child,
+            Some(nulls(values)),
+        )
+        .map_err(|e| e.to_string())?,
+    ))
+}
+
+/// A MAP column: the JSON objects' keys and values as key/value entries, with offsets.
+fn map_array(k: &DataType, val: &DataType, values: &[Option<Json>]) -> Result<ArrayRef, String> {
+    let mut offsets = vec![0i32];
+    let (mut keys, mut vals) = (Vec::new(), Vec::new());
+    for v in values {
+        if let Some(Json::Object(m)) = present(v) {
+            for (key, item) in m {
+                keys.push(Some(Json::String(key.clone())));
+                vals.push(Some(item.clone()));
+            }
+        }
+        offsets.push(keys.len() as i32);
+    }
+    let Arrow::Struct(entry_fields) = map_field(k, val).data_type().clone() else {
+        return Err("internal: map entries are not a struct".into());
+    };
+    let entries = StructArray::try_new(
+        entry_fields,
+        vec![nested_array(k, &keys)?, nested_array(val, &vals)?],
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Arc::new(
+        MapArray::try_new(
+            map_field(k, val),
+            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+            entries,
+            Some(nulls(values)),
+            false,
+        )
+        .map_err(|e| e.to_string())?,
+    ))
+}
+
+/// A STRUCT column: one child array per field, from the JSON objects' members.
+fn struct_array(
+    fields: &[crate::spec::data_type::StructField],
+    values: &[Option<Json>],
+) -> Result<ArrayRef, String> {
+    let children = fields
+        .iter()
+        .map(|f| {
+            let sub: Vec<Option<Json>> = values
+                .iter()
+                .map(|v| match present(v) {
+                    Some(Json::Object(m)) => m.get(&f.name).cloned(),
+                    _ => None,
+                })
+                .collect();
+            nested_array(&f.data_type, &sub)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(
+        StructArray::try_new(struct_fields(fields), children, Some(nulls(values)))
+            .map_err(|e| e.to_string())?,
+    ))
+}
+
+/// Scalars: parse each JSON leaf as a value of the type, then build a one-column batch the
+/// flat encoder already knows how to store.
+fn scalar_array(t: &DataType, values: &[Option<Json>]) -> Result<ArrayRef, String> {
+    let kind = Kind::of(t);
+    let mut col = crate::data::batch::Column::new(kind, values.len());
+    for v in values {
+        let parsed = present(v)
+            .and_then(text_of)
+            .and_then(|s| values::Value::parse(kind, &s));
+        match parsed {
+            Some(x) => col.push_value(&x),
+            None => col.push_null(),
+        }
+    }
+    let info = ColumnInfo {
+        name: "v".into(),
+        data_type: t.clone(),
+        kind,
+        nullable: true,
+        mask: None,
+    };
+    let batch = Batch {
+        first_row: 0,
+        rows: values.len(),
+        columns: vec![Some(col)],
+        malformed: Vec::new(),
+    };
+    Ok(encode(std::slice::from_ref(&info), &batch)?
+        .column(0)
+        .clone())
 }

@@ -8,6 +8,7 @@ use crate::interop::odcs::{OdcsError, data_type, prop};
 use crate::spec::contract::{Constraint, ConstraintKind};
 use crate::spec::data_type::DataType;
 use crate::spec::values::Scalar;
+use indexmap::IndexMap;
 
 pub(super) fn scalar(v: &Any) -> Option<Scalar> {
     match v {
@@ -69,30 +70,84 @@ pub(super) fn read_column(
             prop::CONSTRAINT_ORDER,
         ],
     );
+    let mut options = type_options(p, &data_type);
+    let mut constraints = option_constraints(p, &data_type, &named, &mut options, at, r);
+    restore_constraints(&named, &mut constraints, at, r);
+    for (key, value) in &options {
+        if !value.is_blank() {
+            r.lose(
+                at,
+                format!("logicalTypeOptions.{key}: dpc constraints cannot express it"),
+            );
+        }
+    }
+    let constraints = enforceable(column, &data_type, constraints, at, r)?;
+    let pii_category = pii_category(p, &residue, at, r);
+    let field = field_any(p, column, &data_type, pii_category.is_some(), &constraints)?;
+    if p.deprecated == Some(true) && !residue.contains_key("deprecated") {
+        r.lose(at, "deprecated: dpc records a deprecation with its date");
+    }
+    let field = with_residue::<crate::spec::contract::Field>("column", field, residue, at, r)
+        .and_then(|f| Ok(to_any(&f)?))?;
+    let mut expectations = Vec::new();
+    for (i, q) in p.quality.iter().enumerate() {
+        let qat = format!("{at}.quality[{i}]");
+        if let Some(e) = read_rule(q, column, &qat, r) {
+            expectations.push(e);
+        }
+    }
+    r.others(at, &p.other);
+    Ok(ImportedColumn {
+        field,
+        pii_category,
+        mask: named.get(prop::MASKING).cloned(),
+        expectations,
+        classification: p.classification.clone(),
+    })
+}
+
+/// The property's logical type options, without those the type itself accounts for.
+fn type_options(p: &Property, data_type: &DataType) -> IndexMap<String, Any> {
     let mut options = p.logical_type_options.clone().unwrap_or_default();
-    // Options the type itself accounts for.
     if let Some(f) = options.get("format").and_then(Any::as_str)
-        && data_type::logical_format(&data_type) == Some(f)
+        && data_type::logical_format(data_type) == Some(f)
     {
         options.shift_remove("format");
     }
     if matches!(data_type, DataType::Timestamp | DataType::TimestampNtz) {
         options.shift_remove("timezone");
     }
-    let mut constraints: Vec<Constraint> = Vec::new();
-    let empty = |kind| Constraint {
+    options
+}
+
+/// A constraint of the kind with nothing else set.
+fn empty_constraint(kind: ConstraintKind) -> Constraint {
+    Constraint {
         kind,
         pattern: None,
         scope: None,
         min: None,
         max: None,
         values: None,
-    };
+    }
+}
+
+/// The constraints the property states (pattern, unique, minimum/maximum, enum), taking
+/// the options it uses out of `options`.
+fn option_constraints(
+    p: &Property,
+    data_type: &DataType,
+    named: &IndexMap<String, Any>,
+    options: &mut IndexMap<String, Any>,
+    at: &str,
+    r: &mut Reader,
+) -> Vec<Constraint> {
+    let mut constraints: Vec<Constraint> = Vec::new();
     if let Some(pattern) = options.shift_remove("pattern") {
         match pattern.scalar_text() {
-            Some(pattern) if data_type == DataType::String => constraints.push(Constraint {
+            Some(pattern) if *data_type == DataType::String => constraints.push(Constraint {
                 pattern: Some(pattern),
-                ..empty(ConstraintKind::Format)
+                ..empty_constraint(ConstraintKind::Format)
             }),
             _ => r.lose(
                 at,
@@ -103,7 +158,7 @@ pub(super) fn read_column(
     if p.unique == Some(true) {
         constraints.push(Constraint {
             scope: named.get(prop::UNIQUE_SCOPE).and_then(Any::scalar_text),
-            ..empty(ConstraintKind::Unique)
+            ..empty_constraint(ConstraintKind::Unique)
         });
     }
     let min = options.shift_remove("minimum");
@@ -117,7 +172,7 @@ pub(super) fn read_column(
         constraints.push(Constraint {
             min: min.as_ref().and_then(scalar),
             max: max.as_ref().and_then(scalar),
-            ..empty(ConstraintKind::Range)
+            ..empty_constraint(ConstraintKind::Range)
         });
     }
     if !p.enum_values.is_empty() {
@@ -128,12 +183,23 @@ pub(super) fn read_column(
             .collect();
         constraints.push(Constraint {
             values: Some(values),
-            ..empty(ConstraintKind::Enum)
+            ..empty_constraint(ConstraintKind::Enum)
         });
         for v in &p.enum_values {
             r.others(&format!("{at}.enum"), &v.other);
         }
     }
+    constraints
+}
+
+/// The constraints dpc exported that ODCS cannot state (`dpc.constraints`), added, and all
+/// of them put back in the exported order (`dpc.constraint_order`).
+fn restore_constraints(
+    named: &IndexMap<String, Any>,
+    constraints: &mut Vec<Constraint>,
+    at: &str,
+    r: &mut Reader,
+) {
     if let Some(leftovers) = named.get(prop::CONSTRAINTS) {
         match from_any::<Vec<Constraint>>("dpc.constraints", leftovers) {
             Ok(list) => constraints.extend(list),
@@ -141,7 +207,7 @@ pub(super) fn read_column(
         }
     }
     if let Some(Any::List(order)) = named.get(prop::CONSTRAINT_ORDER) {
-        let mut pool = std::mem::take(&mut constraints);
+        let mut pool = std::mem::take(constraints);
         for kind in order.iter().filter_map(Any::as_str) {
             if let Some(i) = pool.iter().position(|c| export_kind_name(c.kind) == kind) {
                 constraints.push(pool.remove(i));
@@ -149,15 +215,17 @@ pub(super) fn read_column(
         }
         constraints.extend(pool);
     }
-    for (key, value) in &options {
-        if !value.is_blank() {
-            r.lose(
-                at,
-                format!("logicalTypeOptions.{key}: dpc constraints cannot express it"),
-            );
-        }
-    }
-    // A constraint the column's type cannot enforce would make the product invalid.
+}
+
+/// The constraints the column's type can enforce; any other would make the product invalid,
+/// so it is a loss.
+fn enforceable(
+    column: &str,
+    data_type: &DataType,
+    constraints: Vec<Constraint>,
+    at: &str,
+    r: &mut Reader,
+) -> Result<Vec<Constraint>, OdcsError> {
     let mut kept = Vec::new();
     for c in constraints {
         let mut probe = Any::map();
@@ -181,7 +249,17 @@ pub(super) fn read_column(
             ),
         }
     }
-    let constraints = kept;
+    Ok(kept)
+}
+
+/// The column's PII category, from its `pii` / `pii:<category>` tags (or `pii: true` in the
+/// residue); other tags are a loss.
+fn pii_category(
+    p: &Property,
+    residue: &IndexMap<String, Any>,
+    at: &str,
+    r: &mut Reader,
+) -> Option<String> {
     let mut pii_category = None;
     for tag in &p.tags {
         let lower = tag.to_ascii_lowercase();
@@ -196,6 +274,17 @@ pub(super) fn read_column(
     if pii_category.is_none() && residue.get("pii") == Some(&Any::Bool(true)) {
         pii_category = Some("personal".to_string());
     }
+    pii_category
+}
+
+/// The column as an [`Any`] the contract's field reads from (before the residue).
+fn field_any(
+    p: &Property,
+    column: &str,
+    data_type: &DataType,
+    pii: bool,
+    constraints: &[Constraint],
+) -> Result<Any, OdcsError> {
     let mut field = Any::map();
     field.set("name", Any::text(column));
     field.set("type", Any::text(data_type.to_string()));
@@ -207,32 +296,13 @@ pub(super) fn read_column(
     if p.primary_key == Some(true) {
         field.set("primary_key", Any::Bool(true));
     }
-    if pii_category.is_some() {
+    if pii {
         field.set("pii", Any::Bool(true));
     }
     if !constraints.is_empty() {
         field.set("constraints", to_any(&constraints)?);
     }
-    if p.deprecated == Some(true) && !residue.contains_key("deprecated") {
-        r.lose(at, "deprecated: dpc records a deprecation with its date");
-    }
-    let field = with_residue::<crate::spec::contract::Field>("column", field, residue, at, r)
-        .and_then(|f| Ok(to_any(&f)?))?;
-    let mut expectations = Vec::new();
-    for (i, q) in p.quality.iter().enumerate() {
-        let qat = format!("{at}.quality[{i}]");
-        if let Some(e) = read_rule(q, column, &qat, r) {
-            expectations.push(e);
-        }
-    }
-    r.others(at, &p.other);
-    Ok(ImportedColumn {
-        field,
-        pii_category,
-        mask: named.get(prop::MASKING).cloned(),
-        expectations,
-        classification: p.classification.clone(),
-    })
+    Ok(field)
 }
 
 pub(super) fn export_kind_name(kind: ConstraintKind) -> &'static str {

@@ -57,7 +57,26 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
     if let Some(d) = &doc.description {
         r.others("description", &d.other);
     }
-    // Team: its name and the owner's email.
+    let (team_name, owner) = read_team(doc, r);
+    let catalog = read_servers(doc, r);
+    let consumers = read_roles(doc, r);
+    let sla = read_sla_properties(doc, r);
+    TopLevel {
+        named,
+        contract_residue,
+        owner,
+        team_name,
+        catalog,
+        consumers,
+        latency: sla.latency,
+        availability: sla.availability,
+        retention: sla.retention,
+    }
+}
+
+/// Team: its name and the owner's email (the member called owner, else the first with an
+/// email); every other member is a loss.
+fn read_team(doc: &Contract, r: &mut Reader) -> (Option<String>, Option<String>) {
     let (team_name, members, team_other) = match &doc.team {
         Some(TeamField::Team(t)) => (t.name.clone(), t.members.clone(), t.other.clone()),
         Some(TeamField::Members(m)) => (None, m.clone(), Other::new()),
@@ -88,7 +107,11 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
         }
         r.others(&at, &m.other);
     }
-    // Servers: the Databricks catalog.
+    (team_name, owner.map(|o| o.username.clone()))
+}
+
+/// Servers: the first Databricks server's catalog; any other server is a loss.
+fn read_servers(doc: &Contract, r: &mut Reader) -> Option<String> {
     let mut catalog = None;
     for s in &doc.servers {
         let at = format!("servers[{}]", s.server);
@@ -105,7 +128,14 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
             );
         }
     }
-    // Roles: approved consumers.
+    catalog
+}
+
+/// Roles: approved consumers, with their principal type and `dpc.` residue.
+fn read_roles(
+    doc: &Contract,
+    r: &mut Reader,
+) -> Vec<(String, PrincipalType, IndexMap<String, Any>)> {
     let mut consumers = Vec::new();
     for role in &doc.roles {
         let at = format!("roles[{}]", role.role);
@@ -140,10 +170,20 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
         r.others(&at, &role.other);
         consumers.push((role.role.clone(), principal_type, residue));
     }
-    // SLA properties.
-    let mut latency = Vec::new();
-    let mut availability = None;
-    let mut retention = None;
+    consumers
+}
+
+/// What the SLA properties give: latencies (per table or for all), availability, retention.
+#[derive(Default)]
+struct SlaRead {
+    latency: Vec<(Option<String>, Duration)>,
+    availability: Option<Percent>,
+    retention: Option<String>,
+}
+
+/// SLA properties: latency, availability and retention; anything else is a loss.
+fn read_sla_properties(doc: &Contract, r: &mut Reader) -> SlaRead {
+    let mut sla = SlaRead::default();
     for (i, sp) in doc.sla_properties.iter().enumerate() {
         let at = format!("slaProperties[{i}]");
         r.others(&at, &sp.other);
@@ -154,18 +194,8 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
         match sp.property.to_ascii_lowercase().as_str() {
             "latency" | "freshness" => {
                 let unit = sp.unit.as_deref().unwrap_or("d").to_ascii_lowercase();
-                let value = match &sp.value {
-                    Any::Int(n) => u32::try_from(*n).ok(),
-                    _ => None,
-                };
-                let d = value.and_then(|v| match unit.as_str() {
-                    "m" | "min" | "mins" | "minute" | "minutes" => Some(Duration::minutes(v)),
-                    "h" | "hr" | "hour" | "hours" => Some(Duration::hours(v)),
-                    "d" | "day" | "days" => Some(Duration::days(v)),
-                    _ => None,
-                });
-                match d {
-                    Some(d) => latency.push((table, d)),
+                match latency_duration(&sp.value, &unit) {
+                    Some(d) => sla.latency.push((table, d)),
                     None => r.lose(
                         &at,
                         format!(
@@ -175,25 +205,17 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
                     ),
                 }
             }
-            "availability" => {
-                let v = match &sp.value {
-                    Any::Int(n) => Some(*n as f64),
-                    Any::Float(f) => Some(*f),
-                    Any::Text(t) => t.trim().trim_end_matches('%').trim().parse().ok(),
-                    _ => None,
-                };
-                match v.filter(|v| (0.0..=100.0).contains(v)) {
-                    Some(v) => availability = Some(Percent(v)),
-                    None => r.lose(&at, "availability: not a percentage"),
-                }
-            }
+            "availability" => match availability_percent(&sp.value) {
+                Some(v) => sla.availability = Some(Percent(v)),
+                None => r.lose(&at, "availability: not a percentage"),
+            },
             "retention" => {
-                retention = match (&sp.value, sp.unit.as_deref()) {
+                sla.retention = match (&sp.value, sp.unit.as_deref()) {
                     (Any::Int(n), Some(unit)) => export::retention_text(*n, unit),
                     (v, None) => v.scalar_text(),
                     _ => None,
                 };
-                if retention.is_none() {
+                if sla.retention.is_none() {
                     r.lose(&at, "retention: not a period dpc can write");
                 }
             }
@@ -207,15 +229,30 @@ pub(super) fn read_top(doc: &Contract, r: &mut Reader) -> TopLevel {
             r.lose(&at, format!("description '{d}': dpc has no field for it"));
         }
     }
-    TopLevel {
-        named,
-        contract_residue,
-        owner: owner.map(|o| o.username.clone()),
-        team_name,
-        catalog,
-        consumers,
-        latency,
-        availability,
-        retention,
+    sla
+}
+
+/// A latency value in a unit dpc knows (whole minutes, hours or days), lower-cased.
+fn latency_duration(value: &Any, unit: &str) -> Option<Duration> {
+    let v = match value {
+        Any::Int(n) => u32::try_from(*n).ok(),
+        _ => None,
+    }?;
+    match unit {
+        "m" | "min" | "mins" | "minute" | "minutes" => Some(Duration::minutes(v)),
+        "h" | "hr" | "hour" | "hours" => Some(Duration::hours(v)),
+        "d" | "day" | "days" => Some(Duration::days(v)),
+        _ => None,
     }
+}
+
+/// An availability as a percentage between 0 and 100 (a number, or text with or without `%`).
+fn availability_percent(value: &Any) -> Option<f64> {
+    let v = match value {
+        Any::Int(n) => Some(*n as f64),
+        Any::Float(f) => Some(*f),
+        Any::Text(t) => t.trim().trim_end_matches('%').trim().parse().ok(),
+        _ => None,
+    };
+    v.filter(|v| (0.0..=100.0).contains(v))
 }

@@ -16,34 +16,29 @@ use crate::spec::governance::{Consumer, Governance, MaskRule};
 use crate::spec::name;
 use crate::spec::product::ProductManifest;
 use crate::spec::sla::Sla;
+use crate::spec::values::Duration;
 use indexmap::IndexMap;
 
-#[allow(clippy::too_many_arguments)]
+/// What the product is made from: the document, what was read from it, and the flags.
+pub(super) struct Source<'a> {
+    pub(super) doc: &'a Contract,
+    pub(super) flags: &'a Flags,
+    pub(super) top: &'a TopLevel,
+    pub(super) tables: &'a [ImportedTable],
+}
+
+/// `restore` is true when the document's `dpc.` sections (`residues`) are restored, which
+/// is when the flags agree with the document.
 pub(super) fn restore_spec(
     baseline: ProductSpec,
-    doc: &Contract,
-    flags: &Flags,
-    top: &TopLevel,
-    tables: &[ImportedTable],
+    src: &Source,
     residues: [Option<Any>; 3],
     restore: bool,
     r: &mut Reader,
 ) -> Result<ProductSpec, OdcsError> {
     let [product_residue, sla_residue, governance_residue] = residues;
     let pick = |residue: Option<Any>| if restore { residue } else { None };
-
-    // contract.yaml: the builder's (from the document's tables), its version and the rest.
-    let mut contract_any = to_any(&baseline.contract)?;
-    if !doc.version.is_empty() {
-        contract_any.set("contract_version", Any::text(&doc.version));
-    }
-    let contract: SpecContract = with_residue(
-        "contract",
-        contract_any,
-        top.contract_residue.clone(),
-        "customProperties",
-        r,
-    )?;
+    let contract = restore_contract(&baseline, src, r)?;
 
     // sla.yaml
     let mut sla: Sla = section(
@@ -57,36 +52,9 @@ pub(super) fn restore_spec(
     sla.freshness
         .metrics
         .retain(|m| contract.tables.contains_key(&m.table));
-    if flags.sla.is_none() {
-        for (table, d) in &top.latency {
-            let mut matched = false;
-            for m in sla
-                .freshness
-                .metrics
-                .iter_mut()
-                .filter(|m| table.as_deref().is_none_or(|t| t == m.table))
-            {
-                matched = true;
-                m.target_latency = *d;
-                if m.breach_threshold.as_minutes() < d.as_minutes() {
-                    r.notes.push(format!(
-                        "{}: freshness breach threshold raised to the document's latency {d}",
-                        m.table
-                    ));
-                    m.breach_threshold = *d;
-                }
-            }
-            if !matched {
-                r.lose(
-                    "slaProperties",
-                    format!(
-                        "latency {d} of {}: no table of the product with a date or timestamp column to measure it",
-                        table.as_deref().unwrap_or("the contract")
-                    ),
-                );
-            }
-        }
-        if let Some(a) = top.availability {
+    if src.flags.sla.is_none() {
+        apply_latencies(&mut sla, &src.top.latency, r);
+        if let Some(a) = src.top.availability {
             sla.availability.target = a;
         }
     }
@@ -100,38 +68,128 @@ pub(super) fn restore_spec(
         export::GOVERNANCE_CARRIED,
         r,
     );
-    if flags.consumers.is_empty() {
-        let mut consumers = Vec::new();
-        for (principal, principal_type, residue) in &top.consumers {
-            let fresh = || {
-                let mut m = Any::map();
-                m.set("principal", Any::text(principal));
-                m.set("permission", Any::text("SELECT"));
-                m
-            };
-            // Restoring, the role says everything; else the builder's consumer is the base.
-            let mut base = match governance
-                .approved_consumers
-                .iter()
-                .find(|c| c.principal == *principal)
-            {
-                Some(c) if !restore => to_any(c)?,
-                _ => fresh(),
-            };
-            base.set("principal_type", Any::text(principal_type.as_str()));
-            let keep: IndexMap<String, Any> = residue
-                .iter()
-                .filter(|(k, _)| restore || matches!(k.as_str(), "permission" | "tables"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let at = format!("roles[{principal}]");
-            consumers.push(with_residue::<Consumer>("consumer", base, keep, &at, r)?);
-        }
-        governance.approved_consumers = consumers;
+    if src.flags.consumers.is_empty() {
+        governance.approved_consumers = restore_consumers(&governance, src, restore, r)?;
     }
+    governance.masking.rules = restore_masks(&governance, src, restore, r)?;
+
+    // product.yaml
+    let product: ProductManifest = section(
+        "product",
+        prop::PRODUCT,
+        baseline.product.clone(),
+        pick(product_residue),
+        export::PRODUCT_CARRIED,
+        r,
+    );
+    let product = restore_product(product, &governance, src, restore, r)?;
+    Ok(ProductSpec {
+        product,
+        contract,
+        sla,
+        governance,
+    })
+}
+
+/// contract.yaml: the builder's (from the document's tables), its version and the rest.
+fn restore_contract(
+    baseline: &ProductSpec,
+    src: &Source,
+    r: &mut Reader,
+) -> Result<SpecContract, OdcsError> {
+    let mut contract_any = to_any(&baseline.contract)?;
+    if !src.doc.version.is_empty() {
+        contract_any.set("contract_version", Any::text(&src.doc.version));
+    }
+    with_residue(
+        "contract",
+        contract_any,
+        src.top.contract_residue.clone(),
+        "customProperties",
+        r,
+    )
+}
+
+/// The document's latencies as freshness targets (of one table, or of all); a breach
+/// threshold below the latency is raised to it, and a latency no metric measures is a loss.
+fn apply_latencies(sla: &mut Sla, latencies: &[(Option<String>, Duration)], r: &mut Reader) {
+    for (table, d) in latencies {
+        let mut matched = false;
+        for m in sla
+            .freshness
+            .metrics
+            .iter_mut()
+            .filter(|m| table.as_deref().is_none_or(|t| t == m.table))
+        {
+            matched = true;
+            m.target_latency = *d;
+            if m.breach_threshold.as_minutes() < d.as_minutes() {
+                r.notes.push(format!(
+                    "{}: freshness breach threshold raised to the document's latency {d}",
+                    m.table
+                ));
+                m.breach_threshold = *d;
+            }
+        }
+        if !matched {
+            r.lose(
+                "slaProperties",
+                format!(
+                    "latency {d} of {}: no table of the product with a date or timestamp column to measure it",
+                    table.as_deref().unwrap_or("the contract")
+                ),
+            );
+        }
+    }
+}
+
+/// The approved consumers from the document's roles.
+fn restore_consumers(
+    governance: &Governance,
+    src: &Source,
+    restore: bool,
+    r: &mut Reader,
+) -> Result<Vec<Consumer>, OdcsError> {
+    let mut consumers = Vec::new();
+    for (principal, principal_type, residue) in &src.top.consumers {
+        let fresh = || {
+            let mut m = Any::map();
+            m.set("principal", Any::text(principal));
+            m.set("permission", Any::text("SELECT"));
+            m
+        };
+        // Restoring, the role says everything; else the builder's consumer is the base.
+        let mut base = match governance
+            .approved_consumers
+            .iter()
+            .find(|c| c.principal == *principal)
+        {
+            Some(c) if !restore => to_any(c)?,
+            _ => fresh(),
+        };
+        base.set("principal_type", Any::text(principal_type.as_str()));
+        let keep: IndexMap<String, Any> = residue
+            .iter()
+            .filter(|(k, _)| restore || matches!(k.as_str(), "permission" | "tables"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let at = format!("roles[{principal}]");
+        consumers.push(with_residue::<Consumer>("consumer", base, keep, &at, r)?);
+    }
+    Ok(consumers)
+}
+
+/// The masking rules, with the mask each column of the document states laid over them.
+fn restore_masks(
+    governance: &Governance,
+    src: &Source,
+    restore: bool,
+    r: &mut Reader,
+) -> Result<Vec<MaskRule>, OdcsError> {
     let mut rules = Vec::new();
     for rule in &governance.masking.rules {
-        let mask = tables
+        let mask = src
+            .tables
             .iter()
             .find(|t| t.starter.name == rule.table)
             .and_then(|t| t.masks.get(&rule.column));
@@ -161,26 +219,28 @@ pub(super) fn restore_spec(
             r,
         )?);
     }
-    governance.masking.rules = rules;
+    Ok(rules)
+}
 
-    // product.yaml
-    let mut product: ProductManifest = section(
-        "product",
-        prop::PRODUCT,
-        baseline.product.clone(),
-        pick(product_residue),
-        export::PRODUCT_CARRIED,
-        r,
-    );
-    if let Some(d) = &flags.display_name {
+/// product.yaml: the display name, team, support channels, tags and catalog descriptions
+/// the document gives, and the consumers of governance.yaml.
+fn restore_product(
+    mut product: ProductManifest,
+    governance: &Governance,
+    src: &Source,
+    restore: bool,
+    r: &mut Reader,
+) -> Result<ProductManifest, OdcsError> {
+    if let Some(d) = &src.flags.display_name {
         product.product_metadata.display_name = d.clone();
     }
-    if let Some(team) = &top.team_name {
+    if let Some(team) = &src.top.team_name {
         product.product_metadata.owner.name = team.clone();
     }
-    read_support(doc, &mut product, r);
+    read_support(src.doc, &mut product, r);
     if restore {
-        product.tags = doc
+        product.tags = src
+            .doc
             .tags
             .iter()
             .filter_map(|t| {
@@ -189,7 +249,7 @@ pub(super) fn restore_spec(
             })
             .collect();
     }
-    for t in tables {
+    for t in src.tables {
         if let Some(d) = &t.catalog_description
             && let Some(c) = product
                 .catalog_location
@@ -211,12 +271,7 @@ pub(super) fn restore_spec(
             from_any("approved consumer", &grant)
         })
         .collect::<Result<_, _>>()?;
-    Ok(ProductSpec {
-        product,
-        contract,
-        sla,
-        governance,
-    })
+    Ok(product)
 }
 
 /// Support channels back into product.yaml: dpc's own by id, others by their tool.

@@ -80,14 +80,76 @@ pub(super) fn read_table(
             prop::EXPECTATION_ORDER,
         ],
     );
-    let mut fields: Vec<Any> = Vec::new();
+    let mut columns = read_properties(obj, &label, r)?;
+    read_table_quality(obj, &label, &mut columns.expectations, r);
+    if columns.fields.is_empty() {
+        r.lose(label, "a table without columns; dpc cannot create it");
+        return Ok(None);
+    }
+    if let Some(Any::List(order)) = named.get(prop::EXPECTATION_ORDER) {
+        order_expectations(order, &mut columns.expectations);
+    }
+    unique_expectation_names(&label, &mut columns.expectations, r);
+    columns.keys.sort();
+    columns.partitions.sort();
+    let primary_key: Vec<String> = columns.keys.into_iter().map(|(_, _, c)| c).collect();
+    key_columns_not_null(&label, &mut columns.fields, &primary_key, r);
+    let table = table_any(obj, columns.fields, &primary_key, columns.partitions);
+    let mut table: Table = with_residue("table", table, residue, &label, r)?;
+    admit_expectations(&label, &mut table, columns.expectations, r);
+    if obj.deprecated == Some(true) && table_residue_lacks_deprecation(&table) {
+        r.lose(
+            &label,
+            "deprecated: dpc records a deprecation with its date",
+        );
+    }
+    let row_count = named
+        .get(prop::ROW_COUNT)
+        .and_then(Any::scalar_text)
+        .unwrap_or_else(|| "unknown".to_string());
+    let update_frequency = frequencies
+        .get(&table_name)
+        .or_else(|| frequencies.get(""))
+        .cloned()
+        .unwrap_or_else(|| "Daily".to_string());
+    Ok(Some(ImportedTable {
+        starter: StarterTable {
+            name: table_name,
+            row_count,
+            update_frequency,
+            pii_categories: columns.pii,
+            contract: table,
+        },
+        masks: columns.masks,
+        catalog_description: named
+            .get(prop::CATALOG_DESCRIPTION)
+            .and_then(Any::scalar_text),
+        classifications: columns.classifications,
+    }))
+}
+
+/// What the properties of one schema object give, in the document's order.
+#[derive(Default)]
+struct TableColumns {
+    fields: Vec<Any>,
+    /// Primary key columns: (position, index, name), sorted later.
+    keys: Vec<(i64, usize, String)>,
+    /// Partition columns: (position, index, name), sorted later.
+    partitions: Vec<(i64, usize, String)>,
+    pii: IndexMap<String, String>,
+    masks: IndexMap<String, Any>,
+    expectations: Vec<Any>,
+    classifications: Vec<(String, String)>,
+}
+
+/// Reads every property of the object as a column; a nameless or repeated one is a loss.
+fn read_properties(
+    obj: &SchemaObject,
+    label: &str,
+    r: &mut Reader,
+) -> Result<TableColumns, OdcsError> {
+    let mut out = TableColumns::default();
     let mut names: Vec<String> = Vec::new();
-    let mut keys: Vec<(i64, usize, String)> = Vec::new();
-    let mut partitions: Vec<(i64, usize, String)> = Vec::new();
-    let mut pii = IndexMap::new();
-    let mut masks = IndexMap::new();
-    let mut expectations: Vec<Any> = Vec::new();
-    let mut classifications = Vec::new();
     for (i, p) in obj.properties.iter().enumerate() {
         let at = format!(
             "{label}.properties[{}]",
@@ -110,7 +172,7 @@ pub(super) fn read_table(
         }
         let col = read_column(p, &column, &at, r)?;
         if p.primary_key == Some(true) {
-            keys.push((
+            out.keys.push((
                 p.primary_key_position
                     .filter(|n| *n > 0)
                     .unwrap_or(i64::MAX),
@@ -119,7 +181,7 @@ pub(super) fn read_table(
             ));
         }
         if p.partitioned == Some(true) {
-            partitions.push((
+            out.partitions.push((
                 p.partition_key_position
                     .filter(|n| *n > 0)
                     .unwrap_or(i64::MAX),
@@ -128,18 +190,29 @@ pub(super) fn read_table(
             ));
         }
         if let Some(category) = col.pii_category {
-            pii.insert(column.clone(), category);
+            out.pii.insert(column.clone(), category);
         }
         if let Some(mask) = col.mask {
-            masks.insert(column.clone(), mask);
+            out.masks.insert(column.clone(), mask);
         }
         if let Some(c) = col.classification {
-            classifications.push((at.clone(), c));
+            out.classifications.push((at.clone(), c));
         }
-        expectations.extend(col.expectations);
-        fields.push(col.field);
+        out.expectations.extend(col.expectations);
+        out.fields.push(col.field);
         names.push(column);
     }
+    Ok(out)
+}
+
+/// The object's quality rules: those naming a column (`dpc.column`) become expectations;
+/// table-level rules are a loss.
+fn read_table_quality(
+    obj: &SchemaObject,
+    label: &str,
+    expectations: &mut Vec<Any>,
+    r: &mut Reader,
+) {
     for (i, q) in obj.quality.iter().enumerate() {
         let at = format!("{label}.quality[{i}]");
         let column = q
@@ -161,23 +234,24 @@ pub(super) fn read_table(
             ),
         }
     }
-    if fields.is_empty() {
-        r.lose(label, "a table without columns; dpc cannot create it");
-        return Ok(None);
-    }
-    if let Some(Any::List(order)) = named.get(prop::EXPECTATION_ORDER) {
-        let rank = |e: &Any| {
-            let name = e.get("name").and_then(Any::as_str).unwrap_or("");
-            order
-                .iter()
-                .position(|o| o.as_str() == Some(name))
-                .unwrap_or(usize::MAX)
-        };
-        expectations.sort_by_key(rank);
-    }
-    // Expectation names are unique within a table.
+}
+
+/// Puts the expectations in the order dpc exported them (`dpc.expectation_order`).
+fn order_expectations(order: &[Any], expectations: &mut [Any]) {
+    let rank = |e: &Any| {
+        let name = e.get("name").and_then(Any::as_str).unwrap_or("");
+        order
+            .iter()
+            .position(|o| o.as_str() == Some(name))
+            .unwrap_or(usize::MAX)
+    };
+    expectations.sort_by_key(rank);
+}
+
+/// Expectation names are unique within a table: a repeated one gets a number, and a note.
+fn unique_expectation_names(label: &str, expectations: &mut [Any], r: &mut Reader) {
     let mut seen: Vec<String> = Vec::new();
-    for e in &mut expectations {
+    for e in expectations {
         let base = e
             .get("name")
             .and_then(Any::as_str)
@@ -197,11 +271,12 @@ pub(super) fn read_table(
         }
         seen.push(name);
     }
-    keys.sort();
-    partitions.sort();
-    let primary_key: Vec<String> = keys.into_iter().map(|(_, _, c)| c).collect();
-    // Databricks primary keys are NOT NULL.
-    for f in &mut fields {
+}
+
+/// Databricks primary keys are NOT NULL: key columns the document lets be null are made
+/// NOT NULL, with a note.
+fn key_columns_not_null(label: &str, fields: &mut [Any], primary_key: &[String], r: &mut Reader) {
+    for f in fields {
         let name = f
             .get("name")
             .and_then(Any::as_str)
@@ -214,6 +289,15 @@ pub(super) fn read_table(
             ));
         }
     }
+}
+
+/// The table as an [`Any`] the contract's table reads from (before the residue).
+fn table_any(
+    obj: &SchemaObject,
+    fields: Vec<Any>,
+    primary_key: &[String],
+    partitions: Vec<(i64, usize, String)>,
+) -> Any {
     let mut table = Any::map();
     table.set(
         "description",
@@ -239,8 +323,12 @@ pub(super) fn read_table(
             ),
         );
     }
-    let mut table: Table = with_residue("table", table, residue, &label, r)?;
-    // Expectations the table cannot check would make the product invalid.
+    table
+}
+
+/// Adds the expectations the table can check; the others would make the product invalid, so
+/// they are a loss.
+fn admit_expectations(label: &str, table: &mut Table, expectations: Vec<Any>, r: &mut Reader) {
     for e in expectations {
         let Ok(expectation) = from_any::<crate::spec::contract::Expectation>("expectation", &e)
         else {
@@ -250,47 +338,18 @@ pub(super) fn read_table(
             .pattern
             .as_deref()
             .is_some_and(|p| regex::Regex::new(p).is_err());
-        match crate::spec::contract_sql::expectation_expr(&table, &expectation) {
+        match crate::spec::contract_sql::expectation_expr(table, &expectation) {
             Ok(_) if !bad_pattern => table.quality_expectations.push(expectation),
             Ok(_) => r.lose(
-                &label,
+                label,
                 format!(
                     "expectation {}: a pattern dpc cannot compile",
                     expectation.name
                 ),
             ),
-            Err(m) => r.lose(&label, format!("expectation {}: {m}", expectation.name)),
+            Err(m) => r.lose(label, format!("expectation {}: {m}", expectation.name)),
         }
     }
-    if obj.deprecated == Some(true) && table_residue_lacks_deprecation(&table) {
-        r.lose(
-            &label,
-            "deprecated: dpc records a deprecation with its date",
-        );
-    }
-    let row_count = named
-        .get(prop::ROW_COUNT)
-        .and_then(Any::scalar_text)
-        .unwrap_or_else(|| "unknown".to_string());
-    let update_frequency = frequencies
-        .get(&table_name)
-        .or_else(|| frequencies.get(""))
-        .cloned()
-        .unwrap_or_else(|| "Daily".to_string());
-    Ok(Some(ImportedTable {
-        starter: StarterTable {
-            name: table_name,
-            row_count,
-            update_frequency,
-            pii_categories: pii,
-            contract: table,
-        },
-        masks,
-        catalog_description: named
-            .get(prop::CATALOG_DESCRIPTION)
-            .and_then(Any::scalar_text),
-        classifications,
-    }))
 }
 
 pub(super) fn table_residue_lacks_deprecation(table: &Table) -> bool {
