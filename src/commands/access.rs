@@ -18,11 +18,24 @@ use std::path::Path;
 /// to the caller (`access` reports them with its matrix; `consumers` changes what they
 /// judge).
 pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
+    read_product(dir).map_err(|(report, e)| {
+        eprint!("{report}");
+        e
+    })
+}
+
+/// [`load_product`] that hands back the diagnostics it would print (the report text, as
+/// `validate` prints it) with the error, for a caller that reads many products at once and
+/// prints their reports in order.
+pub fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (String, DpcError)> {
     if !dir.join(PRODUCT_FILE).is_file() {
-        return Err(DpcError::Usage(format!(
-            "{}: not a data product (no {PRODUCT_FILE})",
-            dir.display()
-        )));
+        return Err((
+            String::new(),
+            DpcError::Usage(format!(
+                "{}: not a data product (no {PRODUCT_FILE})",
+                dir.display()
+            )),
+        ));
     }
     let mut loaded = load::load(dir);
     match loaded.spec.take() {
@@ -34,20 +47,19 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
             if errors.is_empty() {
                 return Ok((loaded, spec));
             }
-            eprint!("{}", loaded.report(dir, &errors));
-            Err(DpcError::Failed(format!(
-                "the spec of {} has errors (`dpc validate {}` lists them); nothing was done",
-                dir.display(),
-                dir.display()
-            )))
+            Err((
+                loaded.report(dir, &errors),
+                DpcError::Failed(format!(
+                    "the spec of {} has errors (`dpc validate {}` lists them); nothing was done",
+                    dir.display(),
+                    dir.display()
+                )),
+            ))
         }
-        None => {
-            eprint!("{}", loaded.report(dir, &loaded.diagnostics));
-            Err(DpcError::Failed(format!(
-                "the spec of {} cannot be read",
-                dir.display()
-            )))
-        }
+        None => Err((
+            loaded.report(dir, &loaded.diagnostics),
+            DpcError::Failed(format!("the spec of {} cannot be read", dir.display())),
+        )),
     }
 }
 
