@@ -104,7 +104,7 @@ fn item(s: &mut String, e: &Entry) {
     );
     let _ = write!(
         s,
-        r#"<p><span class="badge status-{st}">{st}</span><span class="badge">v{}</span><span class="badge">SLA {}</span><span class="badge">{}</span><span class="badge sens-{sens}">{sens}</span></p>"#,
+        r#"<p><span class="badge status-{st}">{st}</span><span class="badge">v{}</span><span class="badge">SLA {}</span><span class="badge">tier {}</span><span class="badge sens-{sens}">{sens} data</span></p>"#,
         escape(&e.version),
         escape(&e.sla_level),
         escape(&e.tier),

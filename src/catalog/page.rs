@@ -252,9 +252,9 @@ fn sla(s: &mut String, p: &Product) {
     rows.extend(sla.performance.metrics.iter().map(|m| {
         vec![
             format!("Latency of {} queries", m.query_type),
-            format!("P95 {}", m.target_latency_p95),
-            format!("P99 {}", m.target_latency_p99),
-            String::new(),
+            format!("P95 {}, P99 {}", m.target_latency_p95, m.target_latency_p99),
+            "-".to_string(),
+            "query latency percentiles".to_string(),
         ]
     }));
     grid(

@@ -184,6 +184,78 @@ fn every_link_in_the_site_resolves_inside_it() {
     assert!(checked > 20, "{checked} links");
 }
 
+/// What assistive technology relies on: one `<h1>` and no heading level skipped, header
+/// cells with a scope, a title on every picture, a label on every form field.
+fn assert_semantic(name: &str, html: &str) {
+    let heading = regex::Regex::new(r"<h([1-6])[ >]").expect("regex");
+    let levels: Vec<u32> = heading
+        .captures_iter(html)
+        .map(|c| c[1].parse().expect("level"))
+        .collect();
+    assert_eq!(
+        levels.iter().filter(|l| **l == 1).count(),
+        1,
+        "{name}: one h1"
+    );
+    for pair in levels.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{name}: h{} after h{}",
+            pair[1],
+            pair[0]
+        );
+    }
+    assert_eq!(
+        html.matches("<th ").count() + html.matches("<th>").count(),
+        html.matches("<th scope=\"").count(),
+        "{name}: a header cell without scope"
+    );
+    assert_eq!(
+        html.matches("<table").count(),
+        html.matches("<thead>").count(),
+        "{name}"
+    );
+    assert_eq!(
+        html.matches("<svg").count(),
+        html.matches("<svg class=\"lineage\" role=\"img\" aria-labelledby=")
+            .count(),
+        "{name}"
+    );
+    assert_eq!(
+        html.matches("<svg").count(),
+        html.matches("</title><desc").count(),
+        "{name}"
+    );
+    for id in regex::Regex::new(r#"<(?:input|select)[^>]* id="([^"]*)""#)
+        .expect("regex")
+        .captures_iter(html)
+    {
+        assert!(
+            html.contains(&format!("<label for=\"{}\"", &id[1])),
+            "{name}: {} has no label",
+            &id[1]
+        );
+    }
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
+        "{name}"
+    );
+}
+
+#[test]
+fn pages_are_semantic_html() {
+    let s = examples();
+    let site = catalog(&s);
+    let index = read(&site.join("index.html"));
+    assert_semantic("index.html", &index);
+    assert!(index.contains(r#"<input type="search" id="q""#));
+    for (name, _) in EXAMPLES {
+        let page = read(&site.join(format!("products/{name}/index.html")));
+        assert_semantic(name, &page);
+        assert_eq!(page.matches("<svg").count(), 1, "{name}: the lineage");
+    }
+}
+
 #[test]
 fn the_access_grid_is_dpc_access_cell_by_cell() {
     let s = examples();
