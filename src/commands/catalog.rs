@@ -28,6 +28,16 @@ pub fn run(args: &CatalogArgs) -> Result<(), DpcError> {
     }
     // Refused before any work; checked again under the lock when writing.
     site::check_target(&args.out).map_err(site_error)?;
+    // Replacing the site deletes the old one: it must not hold the products.
+    if let (Ok(dir), Ok(out)) = (args.dir.canonicalize(), args.out.canonicalize())
+        && dir.starts_with(&out)
+    {
+        return Err(DpcError::Usage(format!(
+            "--out {} holds {}, the products; the site replaces its folder whole, so write it elsewhere",
+            args.out.display(),
+            args.dir.display()
+        )));
+    }
     let mut entries = Vec::new();
     let mut files = Vec::new();
     let mut left_out = 0;

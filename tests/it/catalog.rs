@@ -410,7 +410,18 @@ fn only_a_previous_catalog_or_an_empty_folder_is_replaced() {
         .filter(|n| n.starts_with(".dpc-"))
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
+    // A site that came to hold the products is not replaced (that would delete them).
+    std::fs::rename(s.path().join("data-products"), site.join("data-products")).expect("mv");
+    s.dpc()
+        .args(["catalog", "site/data-products", "--out", "site"])
+        .assert()
+        .code(2);
+    assert!(
+        site.join("data-products/customer-360/product.yaml")
+            .is_file()
+    );
     // An empty folder is fine.
+    std::fs::rename(site.join("data-products"), s.path().join("data-products")).expect("mv");
     std::fs::create_dir(s.path().join("empty")).expect("mkdir");
     s.dpc()
         .args(["catalog", "--out", "empty"])
