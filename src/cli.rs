@@ -61,6 +61,29 @@ pub enum Command {
     /// Create a new data product from an open standard document (an ODCS data contract).
     #[command(subcommand, after_help = IMPORT_EXAMPLES)]
     Import(ImportCommand),
+    /// Build a browsable static HTML catalog of every product under a folder.
+    #[command(after_help = CATALOG_EXAMPLES)]
+    Catalog(CatalogArgs),
+}
+
+const CATALOG_EXAMPLES: &str = "\
+Examples:
+  dpc catalog --out site                          # every product under data-products/
+  dpc catalog examples --out /tmp/catalog && xdg-open /tmp/catalog/index.html
+
+Exit codes: 0 every product is in the site; 1 a product's spec is broken (reported, left out;
+the others are written) or the site cannot be written; 2 a usage error (no products, or --out
+is a folder dpc catalog did not write).";
+
+#[derive(Debug, Clone, Args)]
+pub struct CatalogArgs {
+    /// Folder that holds the products (each a folder with product.yaml).
+    #[arg(value_name = "DIR", default_value = "data-products")]
+    pub dir: PathBuf,
+
+    /// Folder to write the site to; replaced whole when it is a previous dpc catalog.
+    #[arg(long, value_name = "SITE")]
+    pub out: PathBuf,
 }
 
 const EXPORT_EXAMPLES: &str = "\

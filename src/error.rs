@@ -88,6 +88,19 @@ then `databricks auth login --host <workspace-url>`"
     /// `dpc bundle validate`: the Databricks CLI reports errors in the bundle.
     #[error("`databricks bundle validate` reported errors in {} (exit status {code})", dir.display())]
     BundleRefused { dir: PathBuf, code: i32 },
+    /// `dpc catalog`: `--out` cannot be replaced, or the site cannot be written.
+    #[error("{0}")]
+    Catalog(#[from] crate::catalog::site::SiteError),
+    /// `dpc catalog`: `--out` holds the products, which replacing the site would delete.
+    #[error("--out {} holds {}, the products; the site replaces its folder whole, so write it elsewhere", out.display(), dir.display())]
+    OutHoldsProducts { out: PathBuf, dir: PathBuf },
+    /// `dpc catalog`: products whose spec is broken were reported and left out.
+    #[error("{left_out} product(s) left out of the catalog (reported above); the other {written} are in {}", out.display())]
+    ProductsLeftOut {
+        left_out: usize,
+        written: usize,
+        out: PathBuf,
+    },
     /// `dpc sample`: `sample_data/` is a symbolic link, which dpc never writes through.
     #[error("{} is a symbolic link; dpc writes only inside the product, so nothing was written: replace it with a folder, or give --out", path.display())]
     SampleFolderIsLink { path: PathBuf },
@@ -140,6 +153,8 @@ impl DpcError {
             | DpcError::Odcs(_)
             | DpcError::Write(WriteError::NotProduct { .. })
             | DpcError::Consumers(ConsumerError::Argument { .. } | ConsumerError::Spec(_)) => 2,
+            DpcError::Catalog(crate::catalog::site::SiteError::NotACatalog { .. })
+            | DpcError::OutHoldsProducts { .. } => 2,
             DpcError::NoBundle { .. }
             | DpcError::NoDatabricksCli
             | DpcError::BadVar(_)
@@ -161,6 +176,8 @@ impl DpcError {
             | DpcError::HandEditsKept { .. }
             | DpcError::NotAcceptable { .. }
             | DpcError::BundleRefused { .. }
+            | DpcError::Catalog(_)
+            | DpcError::ProductsLeftOut { .. }
             | DpcError::DataFails { .. }
             | DpcError::Consumers(_)
             | DpcError::Lock(_) => 1,

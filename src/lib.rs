@@ -10,7 +10,7 @@
 //!   (and [`interop`] for ODCS documents, which are an input too);
 //! - [`render`] (pure: spec in, files out) → [`access`] (who sees what, from the same model)
 //!   → [`check`] (parse back, platform rules) → [`write`] (the only module that writes);
-//! - the engines of the later commands: [`consumers`], [`data`], [`diff`];
+//! - the engines of the later commands: [`catalog`], [`consumers`], [`data`], [`diff`];
 //! - the edges: [`cli`] (arguments), [`commands`] (one handler per command), [`error`] (the
 //!   one place that maps errors to exit codes).
 
@@ -29,6 +29,7 @@ pub mod access;
 pub mod check;
 pub mod write;
 
+pub mod catalog;
 pub mod consumers;
 pub mod data;
 pub mod diff;
@@ -63,6 +64,7 @@ pub fn main_exit_code() -> i32 {
         cli::Command::Consumers(cmd) => commands::consumers::run(cmd),
         cli::Command::Export(cmd) => commands::export::run(cmd),
         cli::Command::Import(cmd) => commands::import::run(cmd),
+        cli::Command::Catalog(args) => commands::catalog::run(args),
     };
     match result {
         Ok(()) => 0,

@@ -18,10 +18,23 @@ use std::path::Path;
 /// to the caller (`access` reports them with its matrix; `consumers` changes what they
 /// judge).
 pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
+    read_product(dir).map_err(|(report, e)| {
+        eprint!("{report}");
+        e
+    })
+}
+
+/// [`load_product`] that hands back the diagnostics it would print (the report text, as
+/// `validate` prints it) with the error, for a caller that reads many products at once and
+/// prints their reports in order.
+pub fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (String, DpcError)> {
     if !dir.join(PRODUCT_FILE).is_file() {
-        return Err(DpcError::NotAProduct {
-            dir: dir.to_path_buf(),
-        });
+        return Err((
+            String::new(),
+            DpcError::NotAProduct {
+                dir: dir.to_path_buf(),
+            },
+        ));
     }
     let mut loaded = load::load(dir);
     match loaded.spec.take() {
@@ -33,17 +46,19 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
             if errors.is_empty() {
                 return Ok((loaded, spec));
             }
-            eprint!("{}", loaded.report(dir, &errors));
-            Err(DpcError::SpecHasErrors {
-                dir: dir.to_path_buf(),
-            })
+            Err((
+                loaded.report(dir, &errors),
+                DpcError::SpecHasErrors {
+                    dir: dir.to_path_buf(),
+                },
+            ))
         }
-        None => {
-            eprint!("{}", loaded.report(dir, &loaded.diagnostics));
-            Err(DpcError::SpecUnreadable {
+        None => Err((
+            loaded.report(dir, &loaded.diagnostics),
+            DpcError::SpecUnreadable {
                 dir: dir.to_path_buf(),
-            })
-        }
+            },
+        )),
     }
 }
 

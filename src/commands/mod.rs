@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod bundle;
+pub mod catalog;
 pub mod completions;
 pub mod consumers;
 pub mod create;

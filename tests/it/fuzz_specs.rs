@@ -184,6 +184,18 @@ fn every_stage(texts: &[String; 4]) {
     }
     let _ = dpc::interop::odcs::export::to_text(&spec, dpc::interop::odcs::OdcsVersion::default());
     let _ = dpc::interop::odps::to_text(&spec);
+    if let Ok(matrix) = dpc::access::of_spec(&spec) {
+        let product = dpc::catalog::model::Product {
+            spec: spec.clone(),
+            matrix,
+            source: "p".into(),
+            changelog: None,
+            odcs: String::new(),
+            spec_files: Vec::new(),
+        };
+        let _ = dpc::catalog::site::product_files(&product);
+        let _ = dpc::catalog::index::page(&[product.entry()]);
+    }
     if let Ok(clock) = dpc::data::compile::Clock::now() {
         let _ = dpc::data::generate::csv_files(&spec, 20, 1, clock);
     }
@@ -220,6 +232,7 @@ const COMMANDS: &[&[&str]] = &[
     &["sample", "{p}", "--rows", "5", "--out", "{out}"],
     &["test", "{p}", "--data", "{out}"],
     &["diff", "{p}", "{p}"],
+    &["catalog", "{p}", "--out", "{out}-site"],
 ];
 
 #[test]

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["check"],
     &["write"],
     &["data"],
-    &["consumers", "diff"],
+    &["catalog", "consumers", "diff"],
     &["cli"],
     &["error"],
     &["commands"],

@@ -5,6 +5,7 @@ mod access;
 mod access_policy;
 mod brief_examples;
 mod bundle;
+mod catalog;
 mod cli_errors;
 mod cli_help;
 mod common;

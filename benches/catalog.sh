@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Benchmark: `dpc catalog` over a folder of generated products (default 1,000: the three
+# example kinds in turn, as benches/validate.sh makes them), dist build, measured by hyperfine.
+# Usage: benches/catalog.sh [COUNT] [extra hyperfine flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-1000}
+shift || true
+
+. benches/setup.sh
+
+for i in $(seq 1 "$count"); do
+  case $((i % 3)) in
+    0) flags=(--domain marketing --owner owner@example.com) ;;
+    1) flags=(--domain finance --tier platinum --sla critical --sensitivity confidential --owner owner@example.com) ;;
+    2) flags=(--domain sales --owner sales-team@example.com --sla high) ;;
+  esac
+  "$bin" create "product-$i" "${flags[@]}" --no-input --output-dir "$work/products" >/dev/null
+done
+
+# Each run replaces the previous site (a folder dpc catalog wrote), as a real rebuild does.
+hyperfine --warmup 1 --runs 10 -N --export-json "$work/result.json" "$@" \
+  "$bin catalog $work/products --out $work/site"
+
+python3 - "$work/result.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"median {r['median']:.3f} s  mean {r['mean']:.3f} s  catalog")
+PY

@@ -1,0 +1,143 @@
+//! The site as files, and writing it: built whole in a staging folder beside `--out`, then
+//! swapped into place in one step (as products are, see [`crate::write::swap`]), so a viewer
+//! sees the old site or the new one. A folder is replaced only when it is a site dpc wrote
+//! (it holds [`MARKER`]) or empty.
+
+use super::model::{Entry, Product};
+use crate::write::WriteError;
+use std::path::{Path, PathBuf};
+
+/// The file that marks a folder as a dpc catalog.
+pub const MARKER: &str = ".dpc-catalog";
+const MARKER_TEXT: &str =
+    "This folder is a site written by `dpc catalog`; the next run replaces it whole.\n";
+pub const STYLE: &str = include_str!("catalog.css");
+pub const SEARCH: &str = include_str!("search.js");
+
+/// One file of the site, by its path relative to the site's root.
+pub struct SiteFile {
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("{}: {what}, not a site written by dpc catalog (no {MARKER}); dpc replaces only a folder it wrote, so nothing was written: choose another --out or remove it", path.display())]
+    NotACatalog { path: PathBuf, what: &'static str },
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Lock(#[from] crate::write::lock::LockError),
+}
+
+fn file(path: impl Into<String>, text: impl Into<String>) -> SiteFile {
+    SiteFile {
+        path: path.into(),
+        text: text.into(),
+    }
+}
+
+/// The files of one product: its page, its ODCS export and its spec files.
+pub fn product_files(p: &Product) -> Vec<SiteFile> {
+    let dir = format!("products/{}", p.slug());
+    let mut out = vec![
+        file(format!("{dir}/index.html"), super::page::page(p)),
+        file(format!("{dir}/{}.odcs.yaml", p.slug()), p.odcs.clone()),
+    ];
+    out.extend(
+        p.spec_files
+            .iter()
+            .map(|(f, text)| file(format!("{dir}/spec/{f}"), text.clone())),
+    );
+    out
+}
+
+/// The index, the style sheet, the search script and the marker.
+pub fn common_files(entries: &[Entry]) -> Vec<SiteFile> {
+    vec![
+        file("index.html", super::index::page(entries)),
+        file("assets/catalog.css", STYLE),
+        file("assets/search.js", SEARCH),
+        file(MARKER, MARKER_TEXT),
+    ]
+}
+
+/// Refuses `target` unless it is missing, an empty folder or a site dpc wrote.
+pub fn check_target(target: &Path) -> Result<(), SiteError> {
+    let refuse = |what| {
+        Err(SiteError::NotACatalog {
+            path: target.to_path_buf(),
+            what,
+        })
+    };
+    // Nothing there (or a path that cannot hold anything): writing it reports what is wrong.
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return refuse("a symbolic link");
+    }
+    if !meta.is_dir() {
+        return refuse("a file");
+    }
+    if std::fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    match std::fs::read_dir(target).map(|mut entries| entries.next().is_none()) {
+        Ok(true) => Ok(()),
+        _ => refuse("a folder"),
+    }
+}
+
+/// Writes `files` as the folder `target`, replacing a previous site whole.
+pub fn write(target: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
+    let parent = crate::write::parent_of(target);
+    std::fs::create_dir_all(&parent).map_err(|source| WriteError::OutputDir {
+        path: parent.clone(),
+        source,
+    })?;
+    // One writer at a time for the folder that holds the site.
+    let _lock = crate::write::lock::product(target)?;
+    crate::write::recover(target)?;
+    check_target(target)?;
+    let stage_err = |source| WriteError::Stage {
+        path: parent.clone(),
+        source,
+    };
+    // Dropped (and deleted) on every early return.
+    let stage = tempfile::Builder::new()
+        .prefix(&crate::write::swap::stage_prefix(target))
+        .rand_bytes(6)
+        .tempdir_in(&parent)
+        .map_err(stage_err)?;
+    for f in files {
+        let path = crate::files::paths::join_inside(stage.path(), &f.path, "site file")
+            .map_err(WriteError::from)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(stage_err)?;
+        }
+        // Not flushed file by file: the site is rebuilt from the specs at will, and the
+        // swap below is what keeps a viewer from seeing half of it.
+        std::fs::write(&path, &f.text).map_err(stage_err)?;
+    }
+    #[cfg(unix)]
+    {
+        // tempfile makes the folder private; a site is for reading.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(stage.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(stage_err)?;
+    }
+    let replace_err = |source| WriteError::Replace {
+        path: target.to_path_buf(),
+        source,
+    };
+    if std::fs::symlink_metadata(target).is_ok() {
+        crate::write::swap::exchange(stage.path(), target).map_err(replace_err)?;
+        // `stage` now holds the old site; dropping it deletes it.
+        drop(stage);
+    } else {
+        crate::write::swap::place_new(stage.path(), target).map_err(replace_err)?;
+        let _ = stage.keep();
+    }
+    Ok(())
+}
