@@ -293,6 +293,22 @@ pub fn add(
     req: &AddRequest,
     today: Date,
 ) -> Result<Edited, ConsumerError> {
+    check_add_arguments(spec, req, today)?;
+    let rules = unmask_rules(spec, req)?;
+    policy_refusals(spec, req, today)?;
+    let principal_type = principal_type_of(req)?;
+    let (consumer, intended) = intended_with(spec, req, &rules, principal_type, today)?;
+    let texts = edited_texts(spec, texts, req, &rules, &consumer)?;
+    prove(spec, texts, intended)
+}
+
+/// The request's arguments, each checked as its flag: principal, permission, tables,
+/// expiry, approver and justification.
+fn check_add_arguments(
+    spec: &ProductSpec,
+    req: &AddRequest,
+    today: Date,
+) -> Result<(), ConsumerError> {
     spec::name::check_principal("the principal", &req.principal)
         .map_err(|m| argument("GROUP", m))?;
     let gov = &spec.governance;
@@ -353,8 +369,11 @@ pub fn add(
             ));
         }
     }
-    let rules = unmask_rules(spec, req)?;
-    policy_refusals(spec, req, today)?;
+    Ok(())
+}
+
+/// The principal type, and the application ID that only a service principal may carry.
+fn principal_type_of(req: &AddRequest) -> Result<PrincipalType, ConsumerError> {
     let principal_type = req.principal_type.unwrap_or(PrincipalType::Group);
     if let Some(id) = &req.application_id {
         if principal_type != PrincipalType::ServicePrincipal {
@@ -372,7 +391,17 @@ pub fn add(
             ));
         }
     }
+    Ok(principal_type)
+}
 
+/// The new consumer and the spec it would make, refused when that spec breaks a rule.
+fn intended_with(
+    spec: &ProductSpec,
+    req: &AddRequest,
+    rules: &[usize],
+    principal_type: PrincipalType,
+    today: Date,
+) -> Result<(Consumer, ProductSpec), ConsumerError> {
     let consumer = Consumer {
         principal: req.principal.clone(),
         principal_type,
@@ -389,7 +418,7 @@ pub fn add(
         .governance
         .approved_consumers
         .push(consumer.clone());
-    for &r in &rules {
+    for &r in rules {
         let groups = &mut intended.governance.masking.rules[r].unmask_groups;
         if !groups.contains(&req.principal) {
             groups.push(req.principal.clone());
@@ -406,13 +435,24 @@ pub fn add(
             req.principal
         )));
     }
+    Ok((consumer, intended))
+}
 
+/// governance.yaml and product.yaml with the consumer (and its unmask groups) appended, the
+/// rest of each text untouched.
+fn edited_texts(
+    spec: &ProductSpec,
+    texts: &Texts,
+    req: &AddRequest,
+    rules: &[usize],
+    consumer: &Consumer,
+) -> Result<Texts, ConsumerError> {
     let mut governance = yaml_edit::append(
         &texts.governance,
         &[Seg::Key("approved_consumers")],
-        &consumer_lines(&consumer),
+        &consumer_lines(consumer),
     )?;
-    for &r in &rules {
+    for &r in rules {
         if spec.governance.masking.rules[r]
             .unmask_groups
             .contains(&req.principal)
@@ -433,16 +473,12 @@ pub fn add(
     let product = yaml_edit::append(
         &texts.product,
         &[Seg::Key("access_control"), Seg::Key("approved_consumers")],
-        &grant_lines(&consumer),
+        &grant_lines(consumer),
     )?;
-    prove(
-        spec,
-        Texts {
-            product,
-            governance,
-        },
-        intended,
-    )
+    Ok(Texts {
+        product,
+        governance,
+    })
 }
 
 /// Revokes a consumer: removes its entries and its unmask groups. Returns the edited spec.
