@@ -55,6 +55,29 @@ fn all_products() -> Vec<(String, BTreeMap<String, String>)> {
         .collect()
 }
 
+fn spec_of(label: &str, tree: &BTreeMap<String, String>) -> dpc::spec::ProductSpec {
+    let texts = [
+        "product.yaml",
+        "contract.yaml",
+        "sla.yaml",
+        "governance.yaml",
+    ]
+    .map(|f| tree.get(f).map_or("", String::as_str));
+    dpc::spec::ProductSpec::parse(label, texts).expect("spec parses")
+}
+
+/// True when `text` names `catalog` as a catalog: followed by a dot, or alone in a string.
+fn names_catalog(text: &str, catalog: &str) -> bool {
+    let lower = text.to_lowercase();
+    [".", "`."].iter().any(|after| {
+        lower
+            .match_indices(&format!("{catalog}{after}"))
+            .any(|(at, _)| {
+                at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            })
+    })
+}
+
 fn bundle_of(tree: &BTreeMap<String, String>) -> Value {
     yaml(
         tree.get("databricks.yml")
@@ -176,13 +199,26 @@ fn every_bundle_validates_against_the_databricks_schema() {
             product.catalog_location.schema.as_str(),
             "{label}"
         );
-        for target in ["dev", "prod"] {
-            assert_eq!(
-                bundle["targets"][target]["variables"]["catalog"],
-                product.catalog_location.catalog.as_str(),
-                "{label}: {target}"
-            );
-        }
+        // prod deploys to the spec's catalog; dev to another one, and so does a run with no -t
+        // (the variable's default).
+        let prod = &product.catalog_location.catalog;
+        assert_eq!(
+            bundle["targets"]["prod"]["variables"]["catalog"],
+            prod.as_str(),
+            "{label}"
+        );
+        let dev = bundle["targets"]["dev"]["variables"]["catalog"].as_str();
+        assert!(
+            dev.is_some_and(|d| d != prod),
+            "{label}: dev catalog {dev:?}"
+        );
+        let default = bundle
+            .pointer("/variables/catalog/default")
+            .and_then(Value::as_str);
+        assert!(
+            default.is_some_and(|d| d != prod),
+            "{label}: default catalog {default:?}"
+        );
     }
 }
 
@@ -334,13 +370,20 @@ fn alert_resources_are_the_alerts_of_monitoring_and_their_queries_parse() {
                         == Some(name)
                 })
                 .unwrap_or_else(|| panic!("{label}: no resource for alert {name}"));
-            // `$${` is how the bundle writes a literal `${`.
-            let query = resource["query_text"]
-                .as_str()
-                .expect("query_text")
-                .replace("$${", "${");
-            let query = query.as_str();
-            assert_eq!(alert["query"], query, "{label}: {name}");
+            // The bundle's query is alerts.yaml's with the target's catalog, `${var.catalog}`
+            // (`$${` is how the bundle writes a literal `${`).
+            let query_text = resource["query_text"].as_str().expect("query_text");
+            let documented = alert["query"].as_str().expect("query");
+            assert_eq!(
+                query_text,
+                dpc::render::bundle::per_target_query(&spec_of(&label, &tree), documented),
+                "{label}: {name}"
+            );
+            assert!(
+                !names_catalog(query_text, &spec_of(&label, &tree).catalog().to_lowercase()),
+                "{label}: {name} names the production catalog: {query_text}"
+            );
+            let query = documented;
             assert_eq!(resource["evaluation"]["source"]["name"], alert["column"]);
             assert_eq!(
                 resource["evaluation"]["threshold"]["value"]["double_value"].as_f64(),
@@ -760,4 +803,65 @@ fn the_rendered_bundle_passes_its_own_checks() {
         tree.get("monitoring/alerts.yaml").map(String::as_str),
     );
     assert!(found.iter().any(|d| d.code == "DPC051"), "{found:#?}");
+}
+
+#[test]
+fn no_file_or_alert_query_a_job_runs_names_a_catalog() {
+    for (label, tree) in all_products() {
+        let spec = spec_of(&label, &tree);
+        let catalog = spec.catalog().to_lowercase();
+        let bundle = bundle_of(&tree);
+        let mut run: Vec<String> = Vec::new();
+        for job in bundle["resources"]["jobs"]
+            .as_object()
+            .expect("jobs")
+            .values()
+        {
+            for t in job["tasks"].as_array().expect("tasks") {
+                for file in [
+                    t.pointer("/sql_task/file/path"),
+                    t.pointer("/spark_python_task/python_file"),
+                ]
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                {
+                    run.push(file.trim_start_matches("./").to_string());
+                }
+            }
+        }
+        run.extend(
+            tree.keys()
+                .filter(|p| p.starts_with("schemas/checks/"))
+                .cloned(),
+        );
+        assert!(run.iter().any(|p| p.ends_with(".sql")), "{label}: {run:?}");
+        for path in &run {
+            let text = tree
+                .get(path)
+                .unwrap_or_else(|| panic!("{label}: no {path}"));
+            assert!(
+                !names_catalog(text, &catalog),
+                "{label}: {path} names {catalog}"
+            );
+            if path.ends_with(".sql") {
+                assert!(
+                    text.contains("USE CATALOG IDENTIFIER(:catalog);"),
+                    "{label}: {path}"
+                );
+            }
+        }
+        for (key, alert) in bundle["resources"]["alerts"].as_object().expect("alerts") {
+            let query = alert["query_text"].as_str().expect("query_text");
+            assert!(
+                !names_catalog(query, &catalog),
+                "{label}: alert {key}: {query}"
+            );
+        }
+        // The test can fail: the documented queries do name the production catalog.
+        assert!(
+            names_catalog(&tree["monitoring/alerts.yaml"], &catalog),
+            "{label}"
+        );
+    }
 }
