@@ -106,6 +106,13 @@ pub struct BundleModel {
     /// The DDL files in dependency order, each task waiting for the one before.
     pub ddl_tasks: Vec<DdlTask>,
     pub quality_task: String,
+    /// The job that runs the quality checks when a table changes (its own job: the deploy job
+    /// runs once after a deploy, never on a schedule).
+    pub quality_job_key: String,
+    /// `${var.catalog}.schema.table` of every table, for the quality job's `table_update`.
+    pub trigger_tables: Vec<String>,
+    /// `workspace.root_path` of the prod target (production mode wants one).
+    pub prod_root_path: String,
     pub quality_runner: &'static str,
     pub quality_depends_on: Option<String>,
     /// The task that applies CHECK constraints after the DDL files (None: no table has any).
@@ -535,7 +542,7 @@ pub fn bundle(
         schema,
         schema_grants,
         job_key: resource_key(&format!("{}_apply_and_check", spec.name())),
-        job_name: format!("{}: apply DDL, check quality", spec.name()),
+        job_name: format!("{}: apply DDL", spec.name()),
         job_cron: quartz_cron(target),
         job_schedule: format!("every {}", describe_minutes(target)),
         quality_depends_on: checks_task
@@ -546,6 +553,16 @@ pub fn bundle(
         run_as: super::deploy::quality_identity(spec).map(str::to_string),
         ddl_tasks,
         quality_task: QUALITY_TASK.to_string(),
+        quality_job_key: resource_key(&format!("{}_quality", spec.name())),
+        trigger_tables: tables
+            .iter()
+            // Unquoted, as full names are spelled in the Jobs API; `$${` keeps user text literal.
+            .map(|t| {
+                let name = format!("{}.{}", spec.schema(), t.name);
+                format!("${{var.catalog}}.{}", name.replace("${", "$${"))
+            })
+            .collect(),
+        prod_root_path: format!("/Workspace/Shared/.bundle/{}/prod", spec.name()),
         quality_runner: QUALITY_RUNNER,
         owner_group,
         owner_email: spec.product.product_metadata.owner.email.clone(),

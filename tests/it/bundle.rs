@@ -93,13 +93,35 @@ fn contract_tables(tree: &BTreeMap<String, String>) -> Vec<String> {
     contract.tables.keys().cloned().collect()
 }
 
+/// The deploy job: the one whose tasks apply the DDL files (there is exactly one).
 fn the_job(bundle: &Value) -> (&String, &Value) {
     let jobs = bundle
         .pointer("/resources/jobs")
         .and_then(Value::as_object)
         .expect("resources.jobs");
-    assert_eq!(jobs.len(), 1, "one job: {jobs:?}");
-    jobs.iter().next().expect("a job")
+    let deploy: Vec<(&String, &Value)> = jobs
+        .iter()
+        .filter(|(_, j)| tasks(j).iter().any(|t| t.get("sql_task").is_some()))
+        .collect();
+    assert_eq!(deploy.len(), 1, "one deploy job: {jobs:?}");
+    deploy[0]
+}
+
+/// The quality job: the one that runs quality/run_checks.py.
+fn the_quality_job(bundle: &Value) -> &Value {
+    bundle
+        .pointer("/resources/jobs")
+        .and_then(Value::as_object)
+        .and_then(|jobs| {
+            jobs.values().find(|j| {
+                tasks(j).iter().any(|t| {
+                    t.pointer("/spark_python_task/python_file")
+                        .and_then(Value::as_str)
+                        == Some("./quality/run_checks.py")
+                })
+            })
+        })
+        .expect("a quality job")
 }
 
 fn tasks(job: &Value) -> &Vec<Value> {
@@ -315,35 +337,83 @@ fn the_job_applies_every_ddl_file_in_dependency_order_then_the_checks() {
             let before = pair[0]["task_key"].as_str().expect("task_key");
             assert_eq!(depends_on(&pair[1]), [before], "{label}: {:#}", pair[1]);
         }
-        let last = tasks.last().expect("tasks");
-        let runner = last
-            .pointer("/spark_python_task/python_file")
-            .and_then(Value::as_str)
-            .expect("the last task runs the quality checks in Python");
-        let runner = runner.trim_start_matches("./");
-        assert!(
-            tree.contains_key(runner),
-            "{label}: {runner} is not written"
-        );
-        assert!(
-            tree[runner].contains("import validation_rules"),
-            "{label}: the checks use the product's validation rules"
-        );
-        for t in tasks[..tasks.len() - 1]
-            .iter()
-            .filter(|t| t["task_key"] != "apply_checks")
-        {
+        for t in tasks.iter().filter(|t| t["task_key"] != "apply_checks") {
             assert_eq!(
                 t["sql_task"]["warehouse_id"], "${var.warehouse_id}",
                 "{label}"
             );
         }
+        // The deploy job runs once after a deploy: no schedule, no trigger.
+        assert!(job.get("schedule").is_none(), "{label}: {job:#}");
+        assert!(job.get("trigger").is_none(), "{label}: {job:#}");
+        // The quality checks are their own job, started when a table of the product changes,
+        // and apply no DDL.
+        let quality = the_quality_job(&bundle);
         assert!(
-            job.pointer("/schedule/quartz_cron_expression")
-                .and_then(Value::as_str)
-                .is_some_and(|c| c.split(' ').count() == 6),
-            "{label}: {job:#}"
+            quality["tasks"]
+                .as_array()
+                .expect("tasks")
+                .iter()
+                .all(|t| t.get("sql_task").is_none()),
+            "{label}: {quality:#}"
         );
+        let triggered: Vec<String> = quality
+            .pointer("/trigger/table_update/table_names")
+            .and_then(Value::as_array)
+            .expect("table_update")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        let schema = spec_of(&label, &tree).schema().to_string();
+        let want: Vec<String> = tables
+            .iter()
+            .map(|t| format!("${{var.catalog}}.{schema}.{t}"))
+            .collect();
+        let mut got = triggered.clone();
+        got.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want, "{label}");
+        let runner = "quality/run_checks.py";
+        assert!(
+            tree[runner].contains("import validation_rules"),
+            "{label}: the checks use the product's validation rules"
+        );
+    }
+}
+
+#[test]
+fn no_job_both_applies_ddl_and_runs_on_a_schedule() {
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        for (key, job) in bundle["resources"]["jobs"].as_object().expect("jobs") {
+            let applies_ddl = tasks(job).iter().any(|t| {
+                t.get("sql_task").is_some()
+                    || t.pointer("/spark_python_task/python_file")
+                        .and_then(Value::as_str)
+                        == Some("./schemas/apply_checks.py")
+            });
+            let scheduled = job.get("schedule").is_some() || job.get("trigger").is_some();
+            assert!(
+                !(applies_ddl && scheduled),
+                "{label}: job {key} applies DDL on a schedule"
+            );
+        }
+        // prod: its own root path, and the schema survives `bundle destroy`.
+        assert!(
+            bundle
+                .pointer("/targets/prod/workspace/root_path")
+                .is_some(),
+            "{label}"
+        );
+        for (key, schema) in bundle["resources"]["schemas"].as_object().expect("schemas") {
+            assert_eq!(
+                schema.pointer("/lifecycle/prevent_destroy"),
+                Some(&Value::Bool(true)),
+                "{label}: schema {key}"
+            );
+        }
     }
 }
 
