@@ -935,3 +935,65 @@ fn no_file_or_alert_query_a_job_runs_names_a_catalog() {
         );
     }
 }
+
+/// Each `databricks bundle <command> ...` in `text`, up to the end of its code span or line;
+/// `bundle schema` loads no bundle and needs no variables.
+fn documented_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("databricks bundle ") {
+            let command = rest[at..]
+                .split(['`', '#'])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            if !command.starts_with("databricks bundle schema") {
+                out.push(command);
+            }
+            rest = &rest[at + 1..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_documented_bundle_command_passes_the_variables_without_a_value() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let mut checked = 0;
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        let required: Vec<&String> = bundle["variables"]
+            .as_object()
+            .expect("variables")
+            .iter()
+            .filter(|(_, v)| v.get("default").is_none() && v.get("lookup").is_none())
+            .map(|(k, _)| k)
+            .collect();
+        let docs = tree
+            .iter()
+            .filter(|(p, _)| p.ends_with(".md") || p.as_str() == "databricks.yml")
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .chain([("README.md", readme.as_str())]);
+        for (path, text) in docs {
+            for command in documented_commands(text) {
+                for var in &required {
+                    assert!(
+                        command.contains(&format!("--var {var}=")),
+                        "{label}: {path}: `{command}` does not pass {var}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    // The test can fail: a command without the variable is caught.
+    assert_eq!(
+        documented_commands("run `databricks bundle run -t prod job` now"),
+        ["databricks bundle run -t prod job"]
+    );
+}
