@@ -268,7 +268,7 @@ impl State {
 
 /// The access rules the SQL `files` set up for each table of the spec.
 pub fn rules_from_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<TableRules> {
-    rules_from_statements(spec, &sql_files(files))
+    rules_from_statements(spec, &sql_files(spec, files))
 }
 
 /// As [`rules_from_sql`], with the SQL files already split.

@@ -326,7 +326,7 @@ pub fn check_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> 
     let Ok(expected) = super::of_spec(spec) else {
         return Vec::new();
     };
-    check_sql_parsed(spec, &expected, &sql_files(files))
+    check_sql_parsed(spec, &expected, &sql_files(spec, files))
 }
 
 /// As [`check_sql`], given the spec's own matrix and the SQL files already split.

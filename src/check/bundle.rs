@@ -187,8 +187,8 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
                     .help(regenerate),
                 ),
                 Some((key, r))
-                    if r.get("query_text").and_then(Value::as_str).map(literal).as_deref()
-                        != Some(query) =>
+                    if r.get("query_text").and_then(Value::as_str).map(str::to_string)
+                        != Some(crate::render::bundle::per_target_query(spec, query)) =>
                 {
                     out.push(
                         Diagnostic::new(
@@ -227,22 +227,45 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
             .help(regenerate),
         );
     }
+    // prod deploys to the spec's catalog; every other target to one of its own, because the
+    // job's SQL follows the target's `catalog` variable (`USE CATALOG IDENTIFIER(:catalog)`).
     let targets = bundle.get("targets").and_then(Value::as_object);
+    let catalog_of = |target: &str| {
+        targets
+            .and_then(|t| t.get(target))
+            .and_then(|b| b.pointer("/variables/catalog"))
+            .and_then(Value::as_str)
+    };
+    if let Some(catalog) = catalog_of("prod")
+        && catalog != spec.catalog()
+    {
+        out.push(
+            Diagnostic::new(
+                Code::Dpc056,
+                BUNDLE_FILE,
+                format!(
+                    "target prod deploys to catalog {catalog}, but product.yaml names {}",
+                    spec.catalog()
+                ),
+            )
+            .at("targets.prod.variables.catalog")
+            .help("change catalog_location.catalog in product.yaml and run `dpc generate`"),
+        );
+    }
     for (target, body) in targets.into_iter().flatten() {
-        if let Some(catalog) = body.pointer("/variables/catalog").and_then(Value::as_str)
-            && catalog != spec.catalog()
-        {
+        let catalog = body.pointer("/variables/catalog").and_then(Value::as_str);
+        if target != "prod" && catalog.is_some_and(|c| c == spec.catalog()) {
             out.push(
                 Diagnostic::new(
                     Code::Dpc056,
                     BUNDLE_FILE,
                     format!(
-                        "target {target} deploys to catalog {catalog}, but the DDL files name {}",
+                        "target {target} deploys to catalog {}, the production catalog: a run from {target} would change production tables",
                         spec.catalog()
                     ),
                 )
                 .at(format!("targets.{target}.variables.catalog"))
-                .help("change catalog_location.catalog in product.yaml and run `dpc generate`"),
+                .help("give the target a catalog of its own (dpc generates `<catalog>_dev` for dev)"),
             );
         }
     }

@@ -22,7 +22,7 @@ static GRANT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
-    check_parsed(spec, files, &sql_files(files))
+    check_parsed(spec, files, &sql_files(spec, files))
 }
 
 /// As [`check`], with the SQL files already split (`sql` holds the `.sql` files of `files`).

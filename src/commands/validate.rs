@@ -87,7 +87,7 @@ pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
                         },
                     ));
                     let on_disk = derived_on_disk(dir);
-                    let sql = crate::render::sql_files(&on_disk);
+                    let sql = crate::render::sql_files(spec, &on_disk);
                     diagnostics.extend(check::platform::check_parsed(spec, &on_disk, &sql));
                     diagnostics.extend(check::preflight::check_parsed(spec, &sql));
                     diagnostics.extend(bundle(dir, spec, &derived, &mut sources));

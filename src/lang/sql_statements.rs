@@ -22,16 +22,77 @@ pub struct SqlFile<'a> {
     pub statements: Vec<Statement>,
 }
 
-/// The `.sql` files among (path, text) pairs, each split once.
-pub fn sql_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SqlFile<'a>> {
+/// The `.sql` files among (path, text) pairs, each split once, with `:catalog` read as
+/// `catalog` (see [`resolve_catalog`]).
+pub fn sql_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    catalog: &str,
+    schema: &str,
+) -> Vec<SqlFile<'a>> {
     files
         .into_iter()
         .filter(|(path, _)| path.ends_with(".sql"))
         .map(|(path, text)| SqlFile {
             path,
-            statements: split(text),
+            statements: split(&resolve_catalog(text, catalog, schema)),
         })
         .collect()
+}
+
+/// The text as a job run with `catalog` for its `:catalog` parameter reads it, names
+/// qualified in full so that every check compares `catalog.schema.object`:
+/// `IDENTIFIER(:catalog)` becomes the catalog, and after `USE CATALOG IDENTIFIER(:catalog)`
+/// each `schema.object` and each `SCHEMA schema` gains the catalog in front. Only line-internal
+/// insertions, so statements keep their line numbers. A file without that USE is unchanged.
+pub fn resolve_catalog(sql: &str, catalog: &str, schema: &str) -> String {
+    let lexed = lex(sql);
+    let catalog_sql = crate::lang::escape::sql_identifier(catalog);
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut in_use = false;
+    for tokens in &lexed.statements {
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            if let Some(end) = catalog_parameter(tokens, i) {
+                if i >= 2 && tokens[i - 2].is_word("USE") && tokens[i - 1].is_word("CATALOG") {
+                    in_use = true;
+                }
+                edits.push((t.span.start..tokens[end].span.end, catalog_sql.clone()));
+                i = end + 1;
+                continue;
+            }
+            let names_schema = t.ident() == Some(schema) && !(i > 0 && tokens[i - 1].is_sym('.'));
+            let qualified = tokens.get(i + 1).is_some_and(|n| n.is_sym('.'))
+                || (i > 0 && tokens[i - 1].is_word("SCHEMA"))
+                || (i > 3 && tokens[i - 1].is_word("EXISTS") && tokens[i - 4].is_word("SCHEMA"));
+            if in_use && names_schema && qualified {
+                edits.push((t.span.start..t.span.start, format!("{catalog_sql}.")));
+            }
+            i += 1;
+        }
+    }
+    let mut out = String::with_capacity(sql.len() + edits.len() * (catalog_sql.len() + 1));
+    let mut at = 0;
+    for (range, with) in edits {
+        out.push_str(&sql[at..range.start]);
+        out.push_str(&with);
+        at = range.end;
+    }
+    out.push_str(&sql[at..]);
+    out
+}
+
+/// The index of the closing parenthesis when `IDENTIFIER(:catalog)` starts at `i`.
+fn catalog_parameter(tokens: &[crate::lang::sql_lexer::Token], i: usize) -> Option<usize> {
+    let [a, b, c, d, e] = tokens.get(i..i + 5)? else {
+        return None;
+    };
+    (a.is_word("IDENTIFIER")
+        && b.is_sym('(')
+        && c.is_sym(':')
+        && d.is_word("catalog")
+        && e.is_sym(')'))
+    .then_some(i + 4)
 }
 
 /// The statements of `sql`, read by the one SQL lexer. An unclosed string or comment runs to
@@ -131,6 +192,28 @@ mod tests {
         assert_eq!(s[0].code, "SELECT 1");
         assert_eq!(s[0].text, "SELECT   1");
         assert_eq!(s[0].line, 1);
+    }
+
+    #[test]
+    fn resolves_the_catalog_parameter() {
+        let sql = "CREATE TABLE s.t (a INT);\nUSE CATALOG IDENTIFIER(:catalog);\n\
+                   CREATE SCHEMA IF NOT EXISTS s COMMENT 's.t';\nGRANT SELECT ON TABLE s.t TO x;\n\
+                   ALTER TABLE s.t ALTER COLUMN a SET MASK s.m;";
+        let s = split(&resolve_catalog(sql, "prod cat", "s"));
+        // Before the USE, nothing is qualified: the statement names no catalog.
+        assert_eq!(s[0].code, "CREATE TABLE S.T (A INT)");
+        assert_eq!(s[1].code, "USE CATALOG `PROD CAT`");
+        assert_eq!(
+            s[2].code,
+            "CREATE SCHEMA IF NOT EXISTS `PROD CAT`.S COMMENT ''"
+        );
+        assert_eq!(s[2].literals, ["s.t"]);
+        assert_eq!(s[3].code, "GRANT SELECT ON TABLE `PROD CAT`.S.T TO X");
+        assert_eq!(
+            s[4].code,
+            "ALTER TABLE `PROD CAT`.S.T ALTER COLUMN A SET MASK `PROD CAT`.S.M"
+        );
+        assert_eq!(s[4].line, 5);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! lay these out.
 
 use super::model::{QualityCheckModel, ReaderModel, TableModel};
-use crate::lang::escape::sql_string;
+use crate::lang::escape::{sql_identifier, sql_string};
 use crate::spec::ProductSpec;
 use crate::spec::values::Severity;
 use serde::Serialize;
@@ -30,8 +30,11 @@ pub struct AlertModel {
     pub kind: &'static str,
     pub table: String,
     pub severity: Severity,
-    /// Databricks SQL returning one row with `column`.
+    /// Databricks SQL returning one row with `column`, naming the production tables (as
+    /// alerts.yaml documents them).
     pub query: String,
+    /// The same query as the bundle runs it: the catalog is `${var.catalog}`, the target's.
+    pub bundle_query: String,
     pub column: &'static str,
     /// `>` or `<`, as alerts.yaml writes it.
     pub operator: &'static str,
@@ -87,7 +90,10 @@ pub struct SchemaGrant {
 #[derive(Debug, Clone, Serialize)]
 pub struct BundleModel {
     pub name: String,
+    /// The production catalog (the `prod` target's), from product.yaml.
     pub catalog: String,
+    /// The `dev` target's catalog: never production's, so a run from dev cannot touch prod.
+    pub dev_catalog: String,
     pub schema: String,
     /// Key of the schema in `resources.schemas`.
     pub schema_key: String,
@@ -100,6 +106,13 @@ pub struct BundleModel {
     /// The DDL files in dependency order, each task waiting for the one before.
     pub ddl_tasks: Vec<DdlTask>,
     pub quality_task: String,
+    /// The job that runs the quality checks when a table changes (its own job: the deploy job
+    /// runs once after a deploy, never on a schedule).
+    pub quality_job_key: String,
+    /// `${var.catalog}.schema.table` of every table, for the quality job's `table_update`.
+    pub trigger_tables: Vec<String>,
+    /// `workspace.root_path` of the prod target (production mode wants one).
+    pub prod_root_path: String,
     pub quality_runner: &'static str,
     pub quality_depends_on: Option<String>,
     /// The task that applies CHECK constraints after the DDL files (None: no table has any).
@@ -253,9 +266,11 @@ pub fn alerts(
     let mut out = Vec::new();
     let mut push = |key: String, alert: AlertModel| {
         let key = unique(key, &mut taken);
+        let bundle_query = per_target_query(spec, &alert.query);
         out.push(AlertModel {
             subscriptions: subscriptions(&alert.notification_channels, owner_email),
             key,
+            bundle_query,
             ..alert
         });
     };
@@ -278,6 +293,7 @@ pub fn alerts(
                 table: t.full_name.clone(),
                 severity: severity(freshness_sla),
                 query,
+                bundle_query: String::new(),
                 column: "minutes_since_update",
                 operator: ">",
                 comparison: "GREATER_THAN",
@@ -302,6 +318,7 @@ pub fn alerts(
                 table: q.table.clone(),
                 severity: q.severity,
                 query: format!("SELECT {} AS failing_rows FROM {}", q.failing_sql, q.fqn),
+                bundle_query: String::new(),
                 column: "failing_rows",
                 operator: ">",
                 comparison: "GREATER_THAN",
@@ -347,6 +364,7 @@ pub fn alerts(
                         checks.len(),
                         t.fqn
                     ),
+                    bundle_query: String::new(),
                     column: "pass_rate_pct",
                     operator: "<",
                     comparison: "LESS_THAN",
@@ -361,7 +379,11 @@ pub fn alerts(
     }
     if let Some(sla) = sla_alert(spec, "availab", None) {
         let (failures, minutes) = availability_window(&sla.condition);
-        let schema = sql_string(&format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase());
+        let query = |like: String| {
+            format!(
+                "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {minutes} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {like}"
+            )
+        };
         let schedule = format!("Every {minutes} minutes");
         push(
             "availability".to_string(),
@@ -371,9 +393,10 @@ pub fn alerts(
                 kind: "availability",
                 table: format!("{}.{}", spec.catalog(), spec.schema()),
                 severity: sla.severity,
-                query: format!(
-                    "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {minutes} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {schema}"
-                ),
+                query: query(sql_string(
+                    &format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase(),
+                )),
+                bundle_query: String::new(),
                 column: "failed_queries",
                 operator: ">",
                 comparison: "GREATER_THAN",
@@ -386,6 +409,32 @@ pub fn alerts(
         );
     }
     out
+}
+
+/// An alert query of monitoring/alerts.yaml (production names) as the bundle writes it, for
+/// the `yaml` filter: the catalog is `${var.catalog}`, the target's, and every other `${` is
+/// written `$${`, which the CLI reads as a literal. Every table an alert reads is
+/// `catalog.schema.table`, and the availability alert matches `%catalog.schema%`; dpc's own SQL
+/// puts nothing else there.
+pub fn per_target_query(spec: &ProductSpec, query: &str) -> String {
+    let schema_sql = sql_identifier(spec.schema());
+    let prefix = format!("{}.{schema_sql}.", sql_identifier(spec.catalog()));
+    let like = sql_string(&format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase());
+    // lower(): the statement text it matches is lower-cased, the target's catalog may not be.
+    let per_target_like = format!(
+        "lower({})",
+        sql_string(&format!("%${{var.catalog}}.{}%", spec.schema()))
+    );
+    query
+        .replace("${", "$${")
+        .replace(&prefix, &format!("${{var.catalog}}.{schema_sql}."))
+        .replace(&like, &per_target_like)
+}
+
+/// The catalog of the `dev` target when nothing else is configured: production's name with
+/// `_dev`, so dev and prod never share a catalog.
+pub fn dev_catalog(catalog: &str) -> String {
+    format!("{catalog}_dev")
 }
 
 /// The bundle variable that holds the destination id of a non-email channel.
@@ -488,11 +537,12 @@ pub fn bundle(
     BundleModel {
         name: spec.name().to_string(),
         catalog: spec.catalog().to_string(),
+        dev_catalog: dev_catalog(spec.catalog()),
         schema_key: resource_key(&schema),
         schema,
         schema_grants,
         job_key: resource_key(&format!("{}_apply_and_check", spec.name())),
-        job_name: format!("{}: apply DDL, check quality", spec.name()),
+        job_name: format!("{}: apply DDL", spec.name()),
         job_cron: quartz_cron(target),
         job_schedule: format!("every {}", describe_minutes(target)),
         quality_depends_on: checks_task
@@ -503,6 +553,16 @@ pub fn bundle(
         run_as: super::deploy::quality_identity(spec).map(str::to_string),
         ddl_tasks,
         quality_task: QUALITY_TASK.to_string(),
+        quality_job_key: resource_key(&format!("{}_quality", spec.name())),
+        trigger_tables: tables
+            .iter()
+            // Unquoted, as full names are spelled in the Jobs API; `$${` keeps user text literal.
+            .map(|t| {
+                let name = format!("{}.{}", spec.schema(), t.name);
+                format!("${{var.catalog}}.{}", name.replace("${", "$${"))
+            })
+            .collect(),
+        prod_root_path: format!("/Workspace/Shared/.bundle/{}/prod", spec.name()),
         quality_runner: QUALITY_RUNNER,
         owner_group,
         owner_email: spec.product.product_metadata.owner.email.clone(),

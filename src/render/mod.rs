@@ -14,9 +14,17 @@ use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
-/// The `.sql` files of a rendered tree, each read into statements once.
-pub fn sql_files(files: &[RenderedFile]) -> Vec<crate::lang::sql_statements::SqlFile<'_>> {
-    crate::lang::sql_statements::sql_files(files.iter().map(|f| (f.path.as_str(), f.text.as_str())))
+/// The `.sql` files of a rendered tree, each read into statements once, as the job runs them
+/// with the spec's (production) catalog for `:catalog`.
+pub fn sql_files<'a>(
+    spec: &ProductSpec,
+    files: &'a [RenderedFile],
+) -> Vec<crate::lang::sql_statements::SqlFile<'a>> {
+    crate::lang::sql_statements::sql_files(
+        files.iter().map(|f| (f.path.as_str(), f.text.as_str())),
+        spec.catalog(),
+        spec.schema(),
+    )
 }
 
 /// One generated file, relative to the product directory.

@@ -41,7 +41,11 @@ pub struct Model<'a> {
     pub sla: &'a crate::spec::Sla,
     pub governance: &'a crate::spec::Governance,
     pub catalog_sql: Value,
+    /// `catalog.schema`, the production names, as the docs show them.
     pub schema_sql: Value,
+    /// The schema as the job's SQL names it: after `USE CATALOG IDENTIFIER(:catalog)`, so the
+    /// target's catalog, never a literal one, decides where it lands.
+    pub job_schema_sql: Value,
     pub owner_group_sql: Value,
     pub masking: &'static str,
     /// True when PII is hidden by column masks (false: by masked views).
@@ -104,6 +108,10 @@ pub struct TableModel {
     pub name: String,
     pub name_sql: Value,
     pub fqn: Value,
+    /// `schema.table`, as the job's SQL names it (the catalog comes from `:catalog`).
+    pub job_fqn: Value,
+    /// `schema.table` as text, for the job's Python (after `USE CATALOG`).
+    pub job_fqn_text: String,
     /// The table name as text (for `spark.table`, YAML), `catalog.schema.table` with quoting.
     pub fqn_text: String,
     /// `catalog.schema.table` unquoted, as system tables spell it.
@@ -149,8 +157,10 @@ pub struct TableModel {
 pub struct GrantModel {
     pub principal: String,
     pub principal_sql: Value,
-    /// `TABLE <fqn>` or `VIEW <fqn>`.
+    /// `TABLE <fqn>` or `VIEW <fqn>`, the production name (for revocations a person runs).
     pub object: Value,
+    /// The same object as the job's DDL names it (`schema.name`, catalog from `:catalog`).
+    pub job_object: Value,
     /// True when the grant is on the masked view rather than the table.
     pub on_view: bool,
 }
@@ -193,6 +203,8 @@ pub struct MaskModel {
 pub struct ViewModel {
     pub name: String,
     pub fqn: Value,
+    /// `schema.view`, as the job's SQL names it.
+    pub job_fqn: Value,
     /// One select-list item per column, masked where a rule applies.
     pub items: Vec<Value>,
 }
@@ -344,16 +356,20 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         .collect();
 
     for t in &mut tables {
-        let object = match &t.view {
-            Some(v) => format!("VIEW {}", v.fqn),
-            None => format!("TABLE {}", t.fqn),
+        let (granted, object) = match &t.view {
+            Some(v) => (format!("VIEW {}", v.fqn), format!("VIEW {}", v.job_fqn)),
+            None => (format!("TABLE {}", t.fqn), format!("TABLE {}", t.job_fqn)),
         };
         for r in &readers {
-            if r.grants.iter().any(|g| g.as_str() == Some(object.as_str())) {
+            if r.grants
+                .iter()
+                .any(|g| g.as_str() == Some(granted.as_str()))
+            {
                 t.grants.push(GrantModel {
                     principal: r.principal.clone(),
                     principal_sql: r.principal_sql.clone(),
-                    object: code(object.clone()),
+                    object: code(granted.clone()),
+                    job_object: code(object.clone()),
                     on_view: t.view.is_some(),
                 });
             }
@@ -428,7 +444,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
                         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) NORELY",
                         sql_identifier(&format!("fk_{}_{}", r.table, r.column)),
                         sql_identifier(&r.column),
-                        tables[parent].fqn,
+                        tables[parent].job_fqn,
                         sql_identifier(&r.parent_column)
                     )),
                 )
@@ -458,6 +474,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         governance: gov,
         catalog_sql: code(sql_identifier(catalog)),
         schema_sql: code(sql_qualified(&[catalog, schema])),
+        job_schema_sql: code(sql_identifier(schema)),
         owner_group_sql: code(sql_principal(owner_group)),
         masking: masking.as_str(),
         column_masks: masking == MaskingStrategy::ColumnMask,
@@ -525,7 +542,6 @@ fn build_table(
                 column: field.name.clone(),
                 column_sql: code(sql_identifier(&field.name)),
                 function_fqn: code(sql_qualified(&[
-                    catalog,
                     schema,
                     &format!("mask_{name}_{}", field.name),
                 ])),
@@ -637,6 +653,7 @@ fn build_table(
             .collect();
         ViewModel {
             fqn: code(sql_qualified(&[catalog, schema, &view_name])),
+            job_fqn: code(sql_qualified(&[schema, &view_name])),
             name: view_name,
             items,
         }
@@ -655,11 +672,7 @@ fn build_table(
             );
             let groups = admitted_groups(spec, &groups);
             RowFilterModel {
-                function_fqn: code(sql_qualified(&[
-                    catalog,
-                    schema,
-                    &format!("row_filter_{name}"),
-                ])),
+                function_fqn: code(sql_qualified(&[schema, &format!("row_filter_{name}")])),
                 column_sql: code(sql_identifier(&key.name)),
                 type_sql: code(sql_type(&key.data_type)),
                 test: code(admit_test(spec, &groups)),
@@ -739,6 +752,8 @@ fn build_table(
         fqn_text: fqn.clone(),
         full_name: format!("{catalog}.{schema}.{name}"),
         fqn: code(fqn),
+        job_fqn: code(sql_qualified(&[schema, name])),
+        job_fqn_text: sql_qualified(&[schema, name]),
         file: format!("schemas/{name}_v{version}.sql"),
         description: table.description.clone(),
         row_count: located.map(|t| t.row_count.clone()).unwrap_or_default(),

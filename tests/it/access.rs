@@ -2,7 +2,7 @@
 //! here with nothing from dpc but its statement splitter, and every cell is compared.
 
 use crate::common::{EXAMPLES, Scratch};
-use dpc::lang::sql_statements::{Statement, split};
+use dpc::lang::sql_statements::{Statement, resolve_catalog, split};
 use predicates::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -44,10 +44,11 @@ fn groups(s: &Statement, from: usize, to: usize) -> Vec<String> {
     out
 }
 
-fn read_sql(files: &[(String, String)]) -> Sql {
+/// The statements as the job runs them in `catalog` (the names qualified in full).
+fn read_sql(files: &[(String, String)], catalog: &str, schema: &str) -> Sql {
     let mut sql = Sql::default();
     for (_, text) in files {
-        for s in split(text) {
+        for s in split(&resolve_catalog(text, catalog, schema)) {
             let c = s.code.as_str();
             let word = |after: &str| {
                 c.split_once(after)
@@ -172,7 +173,7 @@ fn assert_matrix_matches_sql(s: &Scratch, dir: &Path, label: &str) -> usize {
             (p, text)
         })
         .collect();
-    let sql = read_sql(&files);
+    let sql = read_sql(&files, spec.catalog(), spec.schema());
     let prefix = format!("{}.{}.", spec.catalog(), spec.schema()).to_uppercase();
     let kinds: HashMap<String, String> = json["principals"]
         .as_array()

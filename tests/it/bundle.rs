@@ -55,6 +55,29 @@ fn all_products() -> Vec<(String, BTreeMap<String, String>)> {
         .collect()
 }
 
+fn spec_of(label: &str, tree: &BTreeMap<String, String>) -> dpc::spec::ProductSpec {
+    let texts = [
+        "product.yaml",
+        "contract.yaml",
+        "sla.yaml",
+        "governance.yaml",
+    ]
+    .map(|f| tree.get(f).map_or("", String::as_str));
+    dpc::spec::ProductSpec::parse(label, texts).expect("spec parses")
+}
+
+/// True when `text` names `catalog` as a catalog: followed by a dot, or alone in a string.
+fn names_catalog(text: &str, catalog: &str) -> bool {
+    let lower = text.to_lowercase();
+    [".", "`."].iter().any(|after| {
+        lower
+            .match_indices(&format!("{catalog}{after}"))
+            .any(|(at, _)| {
+                at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            })
+    })
+}
+
 fn bundle_of(tree: &BTreeMap<String, String>) -> Value {
     yaml(
         tree.get("databricks.yml")
@@ -70,13 +93,35 @@ fn contract_tables(tree: &BTreeMap<String, String>) -> Vec<String> {
     contract.tables.keys().cloned().collect()
 }
 
+/// The deploy job: the one whose tasks apply the DDL files (there is exactly one).
 fn the_job(bundle: &Value) -> (&String, &Value) {
     let jobs = bundle
         .pointer("/resources/jobs")
         .and_then(Value::as_object)
         .expect("resources.jobs");
-    assert_eq!(jobs.len(), 1, "one job: {jobs:?}");
-    jobs.iter().next().expect("a job")
+    let deploy: Vec<(&String, &Value)> = jobs
+        .iter()
+        .filter(|(_, j)| tasks(j).iter().any(|t| t.get("sql_task").is_some()))
+        .collect();
+    assert_eq!(deploy.len(), 1, "one deploy job: {jobs:?}");
+    deploy[0]
+}
+
+/// The quality job: the one that runs quality/run_checks.py.
+fn the_quality_job(bundle: &Value) -> &Value {
+    bundle
+        .pointer("/resources/jobs")
+        .and_then(Value::as_object)
+        .and_then(|jobs| {
+            jobs.values().find(|j| {
+                tasks(j).iter().any(|t| {
+                    t.pointer("/spark_python_task/python_file")
+                        .and_then(Value::as_str)
+                        == Some("./quality/run_checks.py")
+                })
+            })
+        })
+        .expect("a quality job")
 }
 
 fn tasks(job: &Value) -> &Vec<Value> {
@@ -176,13 +221,26 @@ fn every_bundle_validates_against_the_databricks_schema() {
             product.catalog_location.schema.as_str(),
             "{label}"
         );
-        for target in ["dev", "prod"] {
-            assert_eq!(
-                bundle["targets"][target]["variables"]["catalog"],
-                product.catalog_location.catalog.as_str(),
-                "{label}: {target}"
-            );
-        }
+        // prod deploys to the spec's catalog; dev to another one, and so does a run with no -t
+        // (the variable's default).
+        let prod = &product.catalog_location.catalog;
+        assert_eq!(
+            bundle["targets"]["prod"]["variables"]["catalog"],
+            prod.as_str(),
+            "{label}"
+        );
+        let dev = bundle["targets"]["dev"]["variables"]["catalog"].as_str();
+        assert!(
+            dev.is_some_and(|d| d != prod),
+            "{label}: dev catalog {dev:?}"
+        );
+        let default = bundle
+            .pointer("/variables/catalog/default")
+            .and_then(Value::as_str);
+        assert!(
+            default.is_some_and(|d| d != prod),
+            "{label}: default catalog {default:?}"
+        );
     }
 }
 
@@ -279,35 +337,83 @@ fn the_job_applies_every_ddl_file_in_dependency_order_then_the_checks() {
             let before = pair[0]["task_key"].as_str().expect("task_key");
             assert_eq!(depends_on(&pair[1]), [before], "{label}: {:#}", pair[1]);
         }
-        let last = tasks.last().expect("tasks");
-        let runner = last
-            .pointer("/spark_python_task/python_file")
-            .and_then(Value::as_str)
-            .expect("the last task runs the quality checks in Python");
-        let runner = runner.trim_start_matches("./");
-        assert!(
-            tree.contains_key(runner),
-            "{label}: {runner} is not written"
-        );
-        assert!(
-            tree[runner].contains("import validation_rules"),
-            "{label}: the checks use the product's validation rules"
-        );
-        for t in tasks[..tasks.len() - 1]
-            .iter()
-            .filter(|t| t["task_key"] != "apply_checks")
-        {
+        for t in tasks.iter().filter(|t| t["task_key"] != "apply_checks") {
             assert_eq!(
                 t["sql_task"]["warehouse_id"], "${var.warehouse_id}",
                 "{label}"
             );
         }
+        // The deploy job runs once after a deploy: no schedule, no trigger.
+        assert!(job.get("schedule").is_none(), "{label}: {job:#}");
+        assert!(job.get("trigger").is_none(), "{label}: {job:#}");
+        // The quality checks are their own job, started when a table of the product changes,
+        // and apply no DDL.
+        let quality = the_quality_job(&bundle);
         assert!(
-            job.pointer("/schedule/quartz_cron_expression")
-                .and_then(Value::as_str)
-                .is_some_and(|c| c.split(' ').count() == 6),
-            "{label}: {job:#}"
+            quality["tasks"]
+                .as_array()
+                .expect("tasks")
+                .iter()
+                .all(|t| t.get("sql_task").is_none()),
+            "{label}: {quality:#}"
         );
+        let triggered: Vec<String> = quality
+            .pointer("/trigger/table_update/table_names")
+            .and_then(Value::as_array)
+            .expect("table_update")
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        let schema = spec_of(&label, &tree).schema().to_string();
+        let want: Vec<String> = tables
+            .iter()
+            .map(|t| format!("${{var.catalog}}.{schema}.{t}"))
+            .collect();
+        let mut got = triggered.clone();
+        got.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want, "{label}");
+        let runner = "quality/run_checks.py";
+        assert!(
+            tree[runner].contains("import validation_rules"),
+            "{label}: the checks use the product's validation rules"
+        );
+    }
+}
+
+#[test]
+fn no_job_both_applies_ddl_and_runs_on_a_schedule() {
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        for (key, job) in bundle["resources"]["jobs"].as_object().expect("jobs") {
+            let applies_ddl = tasks(job).iter().any(|t| {
+                t.get("sql_task").is_some()
+                    || t.pointer("/spark_python_task/python_file")
+                        .and_then(Value::as_str)
+                        == Some("./schemas/apply_checks.py")
+            });
+            let scheduled = job.get("schedule").is_some() || job.get("trigger").is_some();
+            assert!(
+                !(applies_ddl && scheduled),
+                "{label}: job {key} applies DDL on a schedule"
+            );
+        }
+        // prod: its own root path, and the schema survives `bundle destroy`.
+        assert!(
+            bundle
+                .pointer("/targets/prod/workspace/root_path")
+                .is_some(),
+            "{label}"
+        );
+        for (key, schema) in bundle["resources"]["schemas"].as_object().expect("schemas") {
+            assert_eq!(
+                schema.pointer("/lifecycle/prevent_destroy"),
+                Some(&Value::Bool(true)),
+                "{label}: schema {key}"
+            );
+        }
     }
 }
 
@@ -334,13 +440,20 @@ fn alert_resources_are_the_alerts_of_monitoring_and_their_queries_parse() {
                         == Some(name)
                 })
                 .unwrap_or_else(|| panic!("{label}: no resource for alert {name}"));
-            // `$${` is how the bundle writes a literal `${`.
-            let query = resource["query_text"]
-                .as_str()
-                .expect("query_text")
-                .replace("$${", "${");
-            let query = query.as_str();
-            assert_eq!(alert["query"], query, "{label}: {name}");
+            // The bundle's query is alerts.yaml's with the target's catalog, `${var.catalog}`
+            // (`$${` is how the bundle writes a literal `${`).
+            let query_text = resource["query_text"].as_str().expect("query_text");
+            let documented = alert["query"].as_str().expect("query");
+            assert_eq!(
+                query_text,
+                dpc::render::bundle::per_target_query(&spec_of(&label, &tree), documented),
+                "{label}: {name}"
+            );
+            assert!(
+                !names_catalog(query_text, &spec_of(&label, &tree).catalog().to_lowercase()),
+                "{label}: {name} names the production catalog: {query_text}"
+            );
+            let query = documented;
             assert_eq!(resource["evaluation"]["source"]["name"], alert["column"]);
             assert_eq!(
                 resource["evaluation"]["threshold"]["value"]["double_value"].as_f64(),
@@ -760,4 +873,127 @@ fn the_rendered_bundle_passes_its_own_checks() {
         tree.get("monitoring/alerts.yaml").map(String::as_str),
     );
     assert!(found.iter().any(|d| d.code == "DPC051"), "{found:#?}");
+}
+
+#[test]
+fn no_file_or_alert_query_a_job_runs_names_a_catalog() {
+    for (label, tree) in all_products() {
+        let spec = spec_of(&label, &tree);
+        let catalog = spec.catalog().to_lowercase();
+        let bundle = bundle_of(&tree);
+        let mut run: Vec<String> = Vec::new();
+        for job in bundle["resources"]["jobs"]
+            .as_object()
+            .expect("jobs")
+            .values()
+        {
+            for t in job["tasks"].as_array().expect("tasks") {
+                for file in [
+                    t.pointer("/sql_task/file/path"),
+                    t.pointer("/spark_python_task/python_file"),
+                ]
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                {
+                    run.push(file.trim_start_matches("./").to_string());
+                }
+            }
+        }
+        run.extend(
+            tree.keys()
+                .filter(|p| p.starts_with("schemas/checks/"))
+                .cloned(),
+        );
+        assert!(run.iter().any(|p| p.ends_with(".sql")), "{label}: {run:?}");
+        for path in &run {
+            let text = tree
+                .get(path)
+                .unwrap_or_else(|| panic!("{label}: no {path}"));
+            assert!(
+                !names_catalog(text, &catalog),
+                "{label}: {path} names {catalog}"
+            );
+            if path.ends_with(".sql") {
+                assert!(
+                    text.contains("USE CATALOG IDENTIFIER(:catalog);"),
+                    "{label}: {path}"
+                );
+            }
+        }
+        for (key, alert) in bundle["resources"]["alerts"].as_object().expect("alerts") {
+            let query = alert["query_text"].as_str().expect("query_text");
+            assert!(
+                !names_catalog(query, &catalog),
+                "{label}: alert {key}: {query}"
+            );
+        }
+        // The test can fail: the documented queries do name the production catalog.
+        assert!(
+            names_catalog(&tree["monitoring/alerts.yaml"], &catalog),
+            "{label}"
+        );
+    }
+}
+
+/// Each `databricks bundle <command> ...` in `text`, up to the end of its code span or line;
+/// `bundle schema` loads no bundle and needs no variables.
+fn documented_commands(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("databricks bundle ") {
+            let command = rest[at..]
+                .split(['`', '#'])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            if !command.starts_with("databricks bundle schema") {
+                out.push(command);
+            }
+            rest = &rest[at + 1..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_documented_bundle_command_passes_the_variables_without_a_value() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let mut checked = 0;
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        let required: Vec<&String> = bundle["variables"]
+            .as_object()
+            .expect("variables")
+            .iter()
+            .filter(|(_, v)| v.get("default").is_none() && v.get("lookup").is_none())
+            .map(|(k, _)| k)
+            .collect();
+        let docs = tree
+            .iter()
+            .filter(|(p, _)| p.ends_with(".md") || p.as_str() == "databricks.yml")
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .chain([("README.md", readme.as_str())]);
+        for (path, text) in docs {
+            for command in documented_commands(text) {
+                for var in &required {
+                    assert!(
+                        command.contains(&format!("--var {var}=")),
+                        "{label}: {path}: `{command}` does not pass {var}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    // The test can fail: a command without the variable is caught.
+    assert_eq!(
+        documented_commands("run `databricks bundle run -t prod job` now"),
+        ["databricks bundle run -t prod job"]
+    );
 }

@@ -71,8 +71,8 @@ fn add_generate_validate_revoke_round_trip() {
             .contains("GRANT USE CATALOG ON CATALOG main_production TO `finance-analysts`;")
     );
     for grant in [
-        "GRANT USE SCHEMA ON SCHEMA main_production.p TO `finance-analysts`;",
-        "GRANT SELECT ON TABLE main_production.p.customers TO `finance-analysts`;",
+        "GRANT USE SCHEMA ON SCHEMA p TO `finance-analysts`;",
+        "GRANT SELECT ON TABLE p.customers TO `finance-analysts`;",
     ] {
         assert!(customers.contains(grant), "{grant}\n{customers}");
     }

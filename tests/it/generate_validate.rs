@@ -664,7 +664,7 @@ const CASES: &[Case] = &[
             "WHEN is_member('marketing-data-owners')",
         )],
         file: "schemas/customers_v1.sql",
-        at: Some("CREATE OR REPLACE FUNCTION main_production.customer_360.mask_customers_email"),
+        at: Some("CREATE OR REPLACE FUNCTION customer_360.mask_customers_email"),
     },
     // Masks test is_account_group_member(): a service principal named as an unmask group
     // never passes it.

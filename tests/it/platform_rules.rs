@@ -204,7 +204,7 @@ fn dpc015_pii_is_tagged_per_column() {
     edit(
         &mut files,
         CUSTOMERS,
-        "ALTER TABLE main_production.customer_360.customers ALTER COLUMN email SET TAGS ('pii' = 'email');\n",
+        "ALTER TABLE customer_360.customers ALTER COLUMN email SET TAGS ('pii' = 'email');\n",
         "",
     );
     assert_fires("DPC015", &spec, &files);
@@ -225,7 +225,7 @@ fn dpc016_readers_get_use_catalog_and_use_schema() {
     edit(
         &mut files,
         CUSTOMERS,
-        "GRANT USE SCHEMA ON SCHEMA main_production.customer_360 TO `marketing-analysts`;\n",
+        "GRANT USE SCHEMA ON SCHEMA customer_360 TO `marketing-analysts`;\n",
         "",
     );
     assert_fires("DPC016", &spec, &files);
@@ -249,7 +249,7 @@ fn dpc018_owner_is_set_with_set_owner() {
     edit(
         &mut files,
         CUSTOMERS,
-        "ALTER TABLE main_production.customer_360.customers SET OWNER TO `marketing-data-owners`;\n",
+        "ALTER TABLE customer_360.customers SET OWNER TO `marketing-data-owners`;\n",
         "",
     );
     assert_fires("DPC018", &spec, &files);
@@ -280,7 +280,7 @@ fn dpc019_primary_keys_rely_only_when_guaranteed() {
 fn dpc020_never_masks_and_a_masked_view() {
     let (spec, mut files) = masked_view();
     let file = files.iter_mut().find(|f| f.path == CUSTOMERS).expect("ddl");
-    file.text.push_str("ALTER TABLE main_production.customer_360.customers ALTER COLUMN email SET MASK main_production.customer_360.mask_customers_email;\n");
+    file.text.push_str("ALTER TABLE customer_360.customers ALTER COLUMN email SET MASK customer_360.mask_customers_email;\n");
     assert_fires("DPC020", &spec, &files);
 }
 
@@ -290,7 +290,7 @@ fn dpc021_every_pii_column_is_masked() {
     edit(
         &mut files,
         CUSTOMERS,
-        "ALTER TABLE main_production.customer_360.customers ALTER COLUMN phone_number SET MASK main_production.customer_360.mask_customers_phone_number;\n",
+        "ALTER TABLE customer_360.customers ALTER COLUMN phone_number SET MASK customer_360.mask_customers_phone_number;\n",
         "",
     );
     assert_fires("DPC021", &spec, &files);
@@ -315,7 +315,7 @@ fn dpc023_constraints_are_enforced_as_checks() {
     edit(
         &mut files,
         "schemas/checks/customers_v1.sql",
-        "ALTER TABLE main_production.customer_360.customers ADD CONSTRAINT country_allowed_values CHECK (country IN ('US', 'CA', 'UK', 'DE', 'FR', 'AU', 'JP'));\n",
+        "ALTER TABLE customer_360.customers ADD CONSTRAINT country_allowed_values CHECK (country IN ('US', 'CA', 'UK', 'DE', 'FR', 'AU', 'JP'));\n",
         "",
     );
     assert_fires("DPC023", &spec, &files);
@@ -325,9 +325,8 @@ fn dpc023_constraints_are_enforced_as_checks() {
 fn dpc024_masked_view_readers_do_not_get_the_table() {
     let (spec, mut files) = masked_view();
     let file = files.iter_mut().find(|f| f.path == CUSTOMERS).expect("ddl");
-    file.text.push_str(
-        "GRANT SELECT ON TABLE main_production.customer_360.customers TO `marketing-analysts`;\n",
-    );
+    file.text
+        .push_str("GRANT SELECT ON TABLE customer_360.customers TO `marketing-analysts`;\n");
     assert_fires("DPC024", &spec, &files);
 }
 

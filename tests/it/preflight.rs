@@ -6,7 +6,7 @@ use crate::common::{EXAMPLES, Scratch, VARIANTS};
 use serde_json::Value;
 use std::path::Path;
 
-const T: &str = "main_production.p.customers";
+const T: &str = "p.customers";
 
 fn validate(s: &Scratch, dir: &Path) -> (i32, Vec<Value>) {
     let out = s
@@ -131,7 +131,7 @@ fn a_check_beside_a_row_filter_is_refused() {
     append(
         &s.product("p"),
         file,
-        "ALTER TABLE main_production.p.fraud_scores ADD CONSTRAINT extra CHECK (transaction_id IS NOT NULL);\n",
+        "ALTER TABLE p.fraud_scores ADD CONSTRAINT extra CHECK (transaction_id IS NOT NULL);\n",
     );
     refused(&s, "DPC060", "");
     let (_, found) = validate(&s, &s.product("p"));
@@ -150,9 +150,7 @@ fn a_second_mask_on_a_column_is_refused() {
     append(
         &s.product("p"),
         "schemas/customers_v1.sql",
-        &format!(
-            "ALTER TABLE {T} ALTER COLUMN email SET MASK main_production.p.mask_customers_first_name;\n"
-        ),
+        &format!("ALTER TABLE {T} ALTER COLUMN email SET MASK p.mask_customers_first_name;\n"),
     );
     refused(&s, "DPC061", "MULTIPLE_MASKS");
 }
@@ -193,7 +191,7 @@ fn altering_a_table_after_its_ownership_moved_away_is_refused() {
         &s.product("p"),
         "schemas/customer_segments_v1.sql",
         "-- Classification tags",
-        "ALTER TABLE main_production.p.customer_segments SET OWNER TO `another-team`;\n-- Classification tags",
+        "ALTER TABLE p.customer_segments SET OWNER TO `another-team`;\n-- Classification tags",
     );
     let d = refused(&s, "DPC063", "INSUFFICIENT_PERMISSIONS");
     assert!(
@@ -232,7 +230,7 @@ fn identifier_limits_are_refused() {
     append(
         &s.product("p"),
         "schemas/customers_v1.sql",
-        "CREATE TABLE IF NOT EXISTS main_production.p.`bad name` (x INT);\n",
+        "CREATE TABLE IF NOT EXISTS p.`bad name` (x INT);\n",
     );
     refused(&s, "DPC065", "INVALID_PARAMETER_VALUE");
 }
@@ -259,7 +257,7 @@ fn dropping_and_re_adding_a_constraint_changes_the_second_run() {
     append(
         &s.product("p"),
         "schemas/customer_segments_v1.sql",
-        "ALTER TABLE main_production.p.customer_segments DROP CONSTRAINT IF EXISTS again;\nALTER TABLE main_production.p.customer_segments ADD CONSTRAINT again CHECK (segment_score >= 0);\n",
+        "ALTER TABLE p.customer_segments DROP CONSTRAINT IF EXISTS again;\nALTER TABLE p.customer_segments ADD CONSTRAINT again CHECK (segment_score >= 0);\n",
     );
     let (exit, found) = validate(&s, &s.product("p"));
     let d = found
@@ -279,7 +277,7 @@ fn adding_a_constraint_twice_is_refused_on_the_second_run() {
     append(
         &s.product("p"),
         "schemas/customer_segments_v1.sql",
-        "ALTER TABLE main_production.p.customer_segments ADD CONSTRAINT twice CHECK (segment_score >= 0);\n",
+        "ALTER TABLE p.customer_segments ADD CONSTRAINT twice CHECK (segment_score >= 0);\n",
     );
     let d = refused(&s, "DPC069", "DELTA_CONSTRAINT_ALREADY_EXISTS");
     assert!(
@@ -452,7 +450,7 @@ fn a_row_filter_set_after_a_check_is_refused() {
         &s.product("p"),
         "schemas/fraud_scores_v1.sql",
         "-- Classification tags",
-        "ALTER TABLE main_production.p.fraud_scores ADD CONSTRAINT early CHECK (transaction_id IS NOT NULL);\n-- Classification tags",
+        "ALTER TABLE p.fraud_scores ADD CONSTRAINT early CHECK (transaction_id IS NOT NULL);\n-- Classification tags",
     );
     refused(
         &s,
@@ -476,7 +474,7 @@ fn revoking_on_the_catalog_and_giving_away_a_table_owned_by_others_are_refused()
         &s.product("p"),
         "schemas/customer_segments_v1.sql",
         "-- Classification tags",
-        "ALTER TABLE main_production.p.customer_segments SET OWNER TO `another-team`;\nALTER TABLE main_production.p.customer_segments SET OWNER TO `marketing-data-owners`;\n-- Classification tags",
+        "ALTER TABLE p.customer_segments SET OWNER TO `another-team`;\nALTER TABLE p.customer_segments SET OWNER TO `marketing-data-owners`;\n-- Classification tags",
     );
     let d = refused(&s, "DPC063", "INSUFFICIENT_PERMISSIONS");
     assert!(

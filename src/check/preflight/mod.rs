@@ -40,7 +40,7 @@ struct Step<'a> {
 
 /// The pre-flight over rendered or on-disk files.
 pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
-    check_parsed(spec, &sql_files(files))
+    check_parsed(spec, &sql_files(spec, files))
 }
 
 /// As [`check`], with the SQL files already split.
