@@ -24,7 +24,7 @@ apt_install() {
 
 echo "--- spark: tools"
 command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
-java -version 2>&1 | head -1
+java -version 2>&1 | sed -n 1p
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 venv=${DPC_SPARK_VENV:-$target_dir/spark-venv}
 if [ ! -x "$venv/bin/python" ]; then
