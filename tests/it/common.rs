@@ -145,3 +145,37 @@ pub fn entries(dir: &Path) -> Vec<String> {
         .map(|e| e.path().display().to_string())
         .collect()
 }
+
+/// A scratch folder holding `customer-360` made with `--domain marketing`, and its path.
+pub fn marketing() -> (Scratch, PathBuf) {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let dir = s.product("customer-360");
+    (s, dir)
+}
+
+/// Replaces the first `from` in the file with `to`; the file must hold `from`.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// Replaces every `from` in the file with `to`; the file must hold `from`.
+pub fn edit_all(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).expect("write");
+}
+
+/// What a command printed, stdout then stderr.
+pub fn output(a: &assert_cmd::assert::Assert) -> String {
+    let o = a.get_output();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}

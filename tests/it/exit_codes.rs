@@ -1,7 +1,7 @@
 //! The README's table of exit codes holds: every command it lists runs on the same broken
 //! spec and on an unwritable output, and exits with the code the table gives.
 
-use crate::common::Scratch;
+use crate::common::{Scratch, edit};
 use std::path::{Path, PathBuf};
 
 /// (command as the README names it, broken-spec code, unwritable-output code).
@@ -33,12 +33,6 @@ fn marketing(s: &Scratch, name: &str) -> PathBuf {
         .assert()
         .success();
     s.product(name)
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
 }
 
 /// The arguments that run `command` on the product `p` (and write into `out` when it

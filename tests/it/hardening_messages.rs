@@ -2,33 +2,8 @@
 //! allowed (never the reader's internals), the real file is named, a FIFO is called what it
 //! is, an empty justification is called empty.
 
-use crate::common::Scratch;
+use crate::common::{Scratch, edit, marketing, output};
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
-
-fn marketing() -> (Scratch, PathBuf) {
-    let s = Scratch::new();
-    s.create("customer-360", &["--domain", "marketing"])
-        .assert()
-        .success();
-    let dir = s.product("customer-360");
-    (s, dir)
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
-}
-
-fn all(a: &assert_cmd::assert::Assert) -> String {
-    let o = a.get_output();
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn yaml_errors_name_file_line_key_path_and_what_is_allowed() {
@@ -52,7 +27,7 @@ fn yaml_errors_name_file_line_key_path_and_what_is_allowed() {
         std::fs::write(&contract, original.replacen(from, to, 1)).unwrap();
         for cmd in [&["validate"][..], &["export", "odcs"], &["generate"]] {
             let a = s.dpc().args(cmd).arg(&dir).assert().code(1);
-            let out = all(&a);
+            let out = output(&a);
             assert!(out.contains("contract.yaml:"), "{cmd:?}: {out}");
             assert!(out.contains(path), "{cmd:?}: {out}");
             assert!(
@@ -110,7 +85,7 @@ fn export_errors_name_the_spec_file() {
     let (s, dir) = marketing();
     edit(&dir.join("sla.yaml"), "sla_version:", "sla_version: [\n");
     let a = s.dpc().args(["export", "odps"]).arg(&dir).assert().code(1);
-    let out = all(&a);
+    let out = output(&a);
     assert!(out.contains("sla.yaml"), "{out}");
     assert!(!out.contains("<input>"), "{out}");
 }

@@ -3,39 +3,14 @@
 //! columns, line breaks in Markdown, git options in revisions, terminal escapes, and
 //! commands that must refuse a spec failing its own checks.
 
-use crate::common::Scratch;
+use crate::common::{edit_all, marketing, output};
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
-
-fn marketing() -> (Scratch, PathBuf) {
-    let s = Scratch::new();
-    s.create("customer-360", &["--domain", "marketing"])
-        .assert()
-        .success();
-    let dir = s.product("customer-360");
-    (s, dir)
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replace(from, to)).expect("write");
-}
-
-fn output(a: &assert_cmd::assert::Assert) -> String {
-    let o = a.get_output();
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn access_survives_a_name_over_65535_characters() {
     let (s, dir) = marketing();
     let long = "g".repeat(70_000);
-    edit(
+    edit_all(
         &dir.join("governance.yaml"),
         "principal: data-scientists",
         &format!("principal: {long}"),
@@ -54,7 +29,7 @@ fn patterns_java_reads_differently_are_refused_naming_the_construct() {
         ("^\\w+$", "`\\w`"),
     ] {
         let (s, dir) = marketing();
-        edit(
+        edit_all(
             &dir.join("contract.yaml"),
             "pattern: ^CUST-[0-9]{10}$",
             &format!("pattern: '{pattern}'"),
@@ -71,7 +46,7 @@ fn patterns_java_reads_differently_are_refused_naming_the_construct() {
 #[test]
 fn names_that_differ_only_in_case_and_reserved_names_are_refused() {
     let (s, dir) = marketing();
-    edit(
+    edit_all(
         &dir.join("contract.yaml"),
         "- name: first_name",
         "- name: COUNTRY",
@@ -84,7 +59,7 @@ fn names_that_differ_only_in_case_and_reserved_names_are_refused() {
         .stdout(predicate::str::contains("differ only in case"));
 
     let (s, dir) = marketing();
-    edit(
+    edit_all(
         &dir.join("contract.yaml"),
         "\n  customer_segments:\n",
         "\n  CUSTOMERS:\n",
@@ -108,7 +83,7 @@ fn names_that_differ_only_in_case_and_reserved_names_are_refused() {
 fn a_column_rename_refreshes_the_sample_data() {
     let (s, dir) = marketing();
     for f in ["contract.yaml", "governance.yaml", "product.yaml"] {
-        edit(&dir.join(f), "last_name", "surname");
+        edit_all(&dir.join(f), "last_name", "surname");
     }
     s.dpc()
         .arg("validate")
@@ -169,7 +144,7 @@ fn csv_headers_that_repeat_a_column_or_use_another_delimiter_are_refused() {
 #[test]
 fn a_lone_carriage_return_cannot_start_a_markdown_heading() {
     let (s, dir) = marketing();
-    edit(
+    edit_all(
         &dir.join("governance.yaml"),
         "workflow: owner-notification",
         "workflow: \"owner-notification\\r# Pwned\"",
@@ -257,7 +232,7 @@ fn terminal_escapes_from_data_and_spec_are_never_echoed_raw() {
     );
     serde_json::from_str::<serde_json::Value>(&stdout).expect("still JSON");
 
-    edit(
+    edit_all(
         &dir.join("contract.yaml"),
         "contract_version: \"1.0.0\"",
         "contract_version: \"1.0.0\"\nbogus: x # \u{1b}[2J\u{1b}]0;pwned\u{7}",
@@ -272,7 +247,7 @@ fn terminal_escapes_from_data_and_spec_are_never_echoed_raw() {
 fn commands_refuse_a_spec_that_fails_its_own_checks() {
     let (s, dir) = marketing();
     // Platinum needs SLA high or critical (DPC101).
-    edit(&dir.join("product.yaml"), "tier: gold", "tier: platinum");
+    edit_all(&dir.join("product.yaml"), "tier: gold", "tier: platinum");
     for cmd in [
         &["export", "odcs"][..],
         &["export", "odps"],
@@ -338,7 +313,7 @@ fn diff_shows_escape_sequences_in_spec_text_escaped() {
     ] {
         std::fs::copy(dir.join(f), old.join(f)).unwrap();
     }
-    edit(
+    edit_all(
         &dir.join("contract.yaml"),
         "description: Core customer demographic and account information",
         "description: \"Core\\e]0;pwned\\a\\e[2J customers\"",

@@ -2,25 +2,10 @@
 //! names, `--force` over things that are not products, concurrent writers, a run killed
 //! mid-swap, links and special files inside a product, spec files that are not files.
 
-use crate::common::Scratch;
+use crate::common::{Scratch, edit, marketing};
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-
-fn marketing() -> (Scratch, PathBuf) {
-    let s = Scratch::new();
-    s.create("customer-360", &["--domain", "marketing"])
-        .assert()
-        .success();
-    let dir = s.product("customer-360");
-    (s, dir)
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).expect("read");
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
-}
 
 #[cfg(unix)]
 fn mkfifo(path: &Path) {
