@@ -21,6 +21,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the platform settings (`dpc.yaml`) every product in a folder deploys with.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
     /// Create a new data product: the four spec files and everything derived from them.
     #[command(after_help = CREATE_EXAMPLES)]
     Create(CreateArgs),
@@ -328,6 +331,52 @@ later) on PATH and a configured workspace. Deploy with `databricks bundle deploy
 Exit codes: 0 the bundle is valid; 1 the Databricks CLI reports errors; 2 no CLI, no bundle,
 or a usage error.";
 
+const INIT_EXAMPLES: &str = "\
+Examples:
+  dpc init                                        # data-products/dpc.yaml
+  dpc init examples --prod-host https://adb-1.2.azuredatabricks.net --prod-catalog main_production
+
+Every key of the file is optional and documented in it (and in DIR/_schemas/dpc.schema.json);
+`dpc create` takes its defaults from it and `dpc validate` checks each product against it.
+Without the file dev deploys to <catalog>_dev and prod as whoever deploys.
+
+Exit codes: 0 written; 2 the file exists already or a flag is malformed.";
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Folder that holds (or will hold) the data products.
+    #[arg(value_name = "DIR", default_value = "data-products")]
+    pub dir: PathBuf,
+
+    /// Workspace URL of the dev target.
+    #[arg(long, value_name = "URL")]
+    pub dev_host: Option<String>,
+
+    /// Workspace URL of the prod target.
+    #[arg(long, value_name = "URL")]
+    pub prod_host: Option<String>,
+
+    /// Catalog dev deploys to [default: each product's catalog with `_dev` appended].
+    #[arg(long, value_name = "CATALOG")]
+    pub dev_catalog: Option<String>,
+
+    /// Catalog prod deploys to; every product's catalog_location.catalog must be it.
+    #[arg(long, value_name = "CATALOG")]
+    pub prod_catalog: Option<String>,
+
+    /// SQL warehouse (display name) of both targets; the bundle looks its ID up.
+    #[arg(long, value_name = "NAME")]
+    pub warehouse: Option<String>,
+
+    /// Service principal (display name) that deploys prod and that prod's jobs run as.
+    #[arg(long, value_name = "NAME")]
+    pub deploy_service_principal: Option<String>,
+
+    /// Application ID of the service principal the quality checks run as.
+    #[arg(long, value_name = "UUID")]
+    pub quality_identity: Option<String>,
+}
+
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
   dpc schema contract
@@ -335,7 +384,8 @@ Examples:
   dpc schema governance | jq '.[\"$defs\"] | keys'
 
 `dpc create` writes all four to DIR/_schemas/ and points each spec file at its schema with a
-`# yaml-language-server: $schema=...` first line.";
+`# yaml-language-server: $schema=...` first line; `dpc schema dpc` is the platform settings'
+(dpc.yaml, written there as dpc.schema.json).";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -355,15 +405,19 @@ pub enum SchemaKind {
     Sla,
     /// governance.yaml: the governance policies.
     Governance,
+    /// dpc.yaml: the platform settings beside the products.
+    Dpc,
 }
 
-impl From<SchemaKind> for SpecFile {
-    fn from(k: SchemaKind) -> Self {
-        match k {
-            SchemaKind::Product => SpecFile::Product,
-            SchemaKind::Contract => SpecFile::Contract,
-            SchemaKind::Sla => SpecFile::Sla,
-            SchemaKind::Governance => SpecFile::Governance,
+impl SchemaKind {
+    /// The spec file it names; None for the settings file.
+    pub fn spec_file(self) -> Option<SpecFile> {
+        match self {
+            SchemaKind::Product => Some(SpecFile::Product),
+            SchemaKind::Contract => Some(SpecFile::Contract),
+            SchemaKind::Sla => Some(SpecFile::Sla),
+            SchemaKind::Governance => Some(SpecFile::Governance),
+            SchemaKind::Dpc => None,
         }
     }
 }

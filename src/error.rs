@@ -127,6 +127,12 @@ then `databricks auth login --host <workspace-url>`"
     /// `dpc import odcs`: a document that is not ODCS 3.x, or answers dpc refuses.
     #[error("{0}")]
     Odcs(#[from] crate::interop::odcs::OdcsError),
+    /// `dpc.yaml` beside the products cannot be read or holds a value dpc refuses.
+    #[error("the platform settings cannot be used:\n{}", crate::diagnostic::render_text(.0))]
+    Settings(Vec<Diagnostic>),
+    /// `dpc init`: the settings file exists already.
+    #[error("{} already exists; edit it, or delete it and run `dpc init` again", path.display())]
+    SettingsExist { path: PathBuf },
     /// Another dpc command is writing the product (or its lock cannot be taken).
     #[error("{0}")]
     Lock(#[from] crate::write::lock::LockError),
@@ -151,6 +157,8 @@ impl DpcError {
             | DpcError::Import(_)
             | DpcError::AnswersFile(_)
             | DpcError::Odcs(_)
+            | DpcError::Settings(_)
+            | DpcError::SettingsExist { .. }
             | DpcError::Write(WriteError::NotProduct { .. })
             | DpcError::Consumers(ConsumerError::Argument { .. } | ConsumerError::Spec(_)) => 2,
             DpcError::Catalog(crate::catalog::site::SiteError::NotACatalog { .. })

@@ -57,6 +57,7 @@ pub fn main_exit_code() -> i32 {
         cli::Command::Validate(args) => commands::validate::run(args),
         cli::Command::Bundle(cmd) => commands::bundle::run(cmd),
         cli::Command::Schema(args) => commands::schema::run(args),
+        cli::Command::Init(args) => commands::init::run(args),
         cli::Command::Completions(args) => commands::completions::run(args),
         cli::Command::Sample(args) => commands::sample::run(args),
         cli::Command::Test(args) => commands::test::run(args),

@@ -24,6 +24,11 @@ pub fn spec(spec: &ProductSpec) -> Vec<Diagnostic> {
 pub fn spec_with(spec: &ProductSpec, matrix: Option<&crate::access::Matrix>) -> Vec<Diagnostic> {
     let mut out = spec_rules::check(spec);
     out.extend(principals::check(spec));
+    out.extend(crate::spec::settings::check(
+        &spec.settings,
+        spec,
+        crate::spec::settings::FROM_PRODUCT,
+    ));
     if let Some(matrix) = matrix {
         out.extend(crate::access::policy_check::check_matrix(spec, matrix));
     }

@@ -12,6 +12,7 @@ use crate::lang::date::Date;
 use crate::render::{RenderedFile, Renderer};
 use crate::spec::ProductSpec;
 use crate::spec::schema::{SCHEMA_DIR, SpecFile};
+use crate::spec::settings::{self, Settings};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -137,6 +138,50 @@ pub fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// The JSON Schema of `dpc.yaml`, beside the spec files' schemas.
+pub fn settings_schema_file(output_dir: &Path) -> (PathBuf, String) {
+    (
+        output_dir.join(SCHEMA_DIR).join(settings::SCHEMA_FILE),
+        Settings::json_schema_text(),
+    )
+}
+
+/// The platform settings of the folder a product is created in (`DIR/dpc.yaml`), defaults
+/// without one. A broken file stops the command before anything is asked or written.
+pub fn platform_settings(output_dir: &Path) -> Result<Settings, DpcError> {
+    Settings::read_in(output_dir)
+        .map(|s| s.map(|(_, s)| s).unwrap_or_default())
+        .map_err(|d| DpcError::Settings(vec![*d]))
+}
+
+/// A new product under `settings`: its prod catalog and quality identity come from them when
+/// the answers left the defaults; the notes say what was taken.
+pub fn under_settings(
+    spec: ProductSpec,
+    settings: Settings,
+    notes: &mut Vec<String>,
+) -> ProductSpec {
+    let mut spec = spec;
+    if spec.governance.access_policy.quality_identity.is_none()
+        && let Some(id) = &settings.quality_identity
+    {
+        spec.governance.access_policy.quality_identity = Some(id.clone());
+        notes.push(format!(
+            "quality_identity {id} from {}: the masks admit it and the quality job runs as it",
+            settings::SETTINGS_FILE
+        ));
+    }
+    if !settings.from_file {
+        notes.push(format!(
+            "no {} beside the products: dev deploys to {}, prod to {} as whoever deploys, to the CLI profile's workspace; `dpc init` writes the settings (hosts, identities, warehouse)",
+            settings::SETTINGS_FILE,
+            settings.dev_catalog(spec.catalog()),
+            spec.catalog()
+        ));
+    }
+    spec.with_settings(settings)
+}
+
 /// Refuses an existing product before any question is asked (and again once the name is).
 fn refuse_existing(args: &CreateArgs, name: Option<&str>) -> Result<(), DpcError> {
     let Some(name) = name else { return Ok(()) };
@@ -180,9 +225,13 @@ pub fn write_product(target: &Path, files: &[RenderedFile], force: bool) -> Resu
 
 pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     // Flags win over the answers file; the questionnaire asks what neither gives.
+    let settings = platform_settings(&args.output_dir)?;
     let mut draft = draft_from_flags(args);
     if let Some(path) = &args.answers {
         draft = draft.or(AnswersFile::load(path)?);
+    }
+    if draft.catalog.is_none() {
+        draft.catalog = settings.targets.prod.catalog.clone();
     }
     refuse_existing(args, draft.name.as_deref())?;
     let mut terminal = questionnaire::may_prompt(args.no_input).then(Terminal::new);
@@ -197,6 +246,7 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     let today = Date::today().map_err(DpcError::Clock)?;
     let (spec, built) = answers::build_spec(&answers, today)?;
     notes.extend(built.0);
+    let spec = under_settings(spec, settings, &mut notes);
     let (files, warnings) = product_tree(&spec)?;
     notes.extend(warnings);
     if let Ok(model) = crate::render::model::build(&spec) {
@@ -209,7 +259,8 @@ pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
     notes.push(format!(
         "sample_data/: {rows} rows per table (seed {seed}) that keep every rule of the contract, read by tests/; `dpc sample` makes more, `dpc test` checks real data"
     ));
-    let schemas = schema_files(&args.output_dir);
+    let mut schemas = schema_files(&args.output_dir);
+    schemas.push(settings_schema_file(&args.output_dir));
     let mut summary =
         Summary::new(&spec, &files, &target, args.dry_run, notes).with_schemas(&schemas);
     let mut save_answers = None;

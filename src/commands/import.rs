@@ -62,6 +62,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
             path: args.file.clone(),
             source,
         })?;
+    let settings = crate::commands::create::platform_settings(&args.output_dir)?;
     let doc = crate::interop::odcs::parse(&file, &text)?;
     let today = Date::today().map_err(DpcError::Clock)?;
     let Imported {
@@ -76,6 +77,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
         today,
         &default_owner,
     )?;
+    let spec = crate::commands::create::under_settings(spec, settings, &mut notes);
     let target: PathBuf = args.output_dir.join(spec.name());
     crate::commands::create::refuse_target(&target, args.force, args.dry_run)?;
     if restored {
@@ -87,7 +89,10 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     // The same tree as `create` writes, sample rows included.
     let (files, warnings) = product_tree(&spec)?;
     notes.extend(warnings);
-    let schemas = schema_files(&args.output_dir);
+    let mut schemas = schema_files(&args.output_dir);
+    schemas.push(crate::commands::create::settings_schema_file(
+        &args.output_dir,
+    ));
     let summary = Summary::new(&spec, &files, &target, args.dry_run, notes).with_schemas(&schemas);
     if !args.dry_run {
         crate::commands::create::write_product(&target, &files, args.force)?;

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod init;
 pub mod sample;
 pub mod schema;
 pub mod summary;

@@ -1,10 +1,13 @@
-//! `dpc schema FILE`: prints the JSON Schema of one spec file.
+//! `dpc schema FILE`: prints the JSON Schema of one spec file, or of the settings file.
 
 use crate::cli::SchemaArgs;
 use crate::error::DpcError;
-use crate::spec::schema::SpecFile;
 
 pub fn run(args: &SchemaArgs) -> Result<(), DpcError> {
-    crate::commands::summary::print_out(&SpecFile::from(args.kind).json_schema_text());
+    let text = match args.kind.spec_file() {
+        Some(file) => file.json_schema_text(),
+        None => crate::spec::settings::Settings::json_schema_text(),
+    };
+    crate::commands::summary::print_out(&text);
     Ok(())
 }

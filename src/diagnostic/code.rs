@@ -12,15 +12,17 @@ pub enum Section {
     Derived,
     Platform,
     Bundle,
+    Settings,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Reading,
         Section::Meaning,
         Section::Derived,
         Section::Platform,
         Section::Bundle,
+        Section::Settings,
     ];
 
     pub fn title(self) -> &'static str {
@@ -30,6 +32,7 @@ impl Section {
             Section::Derived => "Derived files",
             Section::Platform => "Databricks rules the output obeys",
             Section::Bundle => "The asset bundle (`databricks.yml`) against the spec",
+            Section::Settings => "The platform settings (`dpc.yaml` beside the products)",
         }
     }
 }
@@ -152,6 +155,12 @@ codes! {
     Dpc054 = "DPC054", Bundle, r#"an alert of `monitoring/alerts.yaml` has no alert resource"#;
     Dpc055 = "DPC055", Bundle, r#"an alert resource runs a different query than `monitoring/alerts.yaml`"#;
     Dpc056 = "DPC056", Bundle, r#"no schema resource for the product's schema, or a target deploys to another catalog"#;
+    Dpc160 = "DPC160", Settings, r#"dev and prod deploy a product to one catalog (dev's catalog is the product's production catalog)"#;
+    Dpc161 = "DPC161", Settings, r#"a product's `catalog_location.catalog` is not the catalog `dpc.yaml` deploys prod to"#;
+    Dpc162 = "DPC162", Settings, r#"a malformed setting: a host that is not an https workspace URL, a bad catalog name, an empty warehouse or destination name, a malformed application ID or email"#;
+    Dpc163 = "DPC163", Settings, r#"`access_policy.quality_identity` differs from `dpc.yaml`'s `quality_identity`"#;
+    Dpc164 = "DPC164", Settings, r#"a table tag sets a governed tag to a value the organisation does not allow"#;
+    Dpc165 = "DPC165", Settings, r#"(warning) `dpc.yaml` gives prod no host or no deploy identity"#;
 }
 
 impl std::fmt::Display for Code {

@@ -400,6 +400,7 @@ pub fn build_spec_from(
             contract,
             sla,
             governance,
+            settings: crate::spec::settings::Settings::default(),
         },
         notes,
     ))

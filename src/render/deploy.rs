@@ -6,13 +6,6 @@
 use super::table_rules::ReferenceModel;
 use crate::spec::ProductSpec;
 use crate::spec::governance::{Consumer, PrincipalType};
-use regex::Regex;
-use std::sync::LazyLock;
-
-static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-        .expect("constant regex")
-});
 
 /// Where the job applies CHECK constraints, one file per table; not table DDL (the job's
 /// `apply_checks` task adds each only when it is missing or its expression changed).
@@ -22,10 +15,7 @@ pub const CHECKS_RUNNER: &str = "schemas/apply_checks.py";
 /// Catalog-level grants, addressed to the catalog's owner; the job never runs this file.
 pub const CATALOG_GRANTS: &str = "schemas/catalog/grants.sql";
 
-/// A service principal's application ID: a UUID that is not all zeros (a placeholder).
-pub fn is_application_id(s: &str) -> bool {
-    UUID.is_match(s) && s.chars().any(|c| c.is_ascii_hexdigit() && c != '0')
-}
+pub use crate::spec::name::is_application_id;
 
 /// The name Unity Catalog knows a consumer by in GRANT: a service principal's application
 /// ID, anyone else's name; None for a service principal without a usable application ID.

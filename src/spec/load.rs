@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
+use crate::spec::settings::{self, Settings};
 use crate::spec::{self, ProductSpec, SPEC_FILES};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -67,12 +68,18 @@ pub fn load(dir: &Path) -> Loaded {
     let governance = parse::<spec::Governance>(&loaded, spec::GOVERNANCE_FILE);
     match (product, contract, sla, governance) {
         (Ok(product), Ok(contract), Ok(sla), Ok(governance)) => {
-            loaded.spec = Some(ProductSpec {
-                product,
-                contract,
-                sla,
-                governance,
-            });
+            match read_settings(dir, &mut loaded) {
+                Ok(settings) => {
+                    loaded.spec = Some(ProductSpec {
+                        product,
+                        contract,
+                        sla,
+                        governance,
+                        settings,
+                    });
+                }
+                Err(d) => loaded.diagnostics.push(*d),
+            }
         }
         (p, c, s, g) => {
             loaded.diagnostics.extend(
@@ -84,6 +91,29 @@ pub fn load(dir: &Path) -> Loaded {
         }
     }
     loaded
+}
+
+/// The platform settings beside the product (`../dpc.yaml`), defaults when there are none;
+/// their text joins the others so diagnostics show its lines.
+fn read_settings(dir: &Path, loaded: &mut Loaded) -> Result<Settings, Box<Diagnostic>> {
+    let folder = settings::folder_of(dir);
+    if std::fs::symlink_metadata(folder.join(settings::SETTINGS_FILE)).is_err() {
+        return Ok(Settings::default());
+    }
+    let text = crate::files::safe_read::read_text(
+        &folder.join(settings::SETTINGS_FILE),
+        crate::files::safe_read::TEXT_CAP,
+    )
+    .map_err(|e| {
+        Box::new(Diagnostic::new(
+            Code::Dpc006,
+            settings::FROM_PRODUCT,
+            format!("cannot read the platform settings: {e}"),
+        ))
+    })?;
+    let parsed = Settings::parse(settings::FROM_PRODUCT, &text);
+    loaded.texts.push((settings::FROM_PRODUCT, text));
+    parsed
 }
 
 fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, Box<Diagnostic>> {

@@ -12,6 +12,7 @@ pub mod name;
 pub mod policy;
 pub mod product;
 pub mod schema;
+pub mod settings;
 pub mod sla;
 pub mod values;
 pub mod yaml_error;
@@ -31,13 +32,15 @@ pub const GOVERNANCE_FILE: &str = "governance.yaml";
 /// The source of truth; every other file of a product derives from these.
 pub const SPEC_FILES: [&str; 4] = [PRODUCT_FILE, CONTRACT_FILE, SLA_FILE, GOVERNANCE_FILE];
 
-/// A whole data product: the four spec files, typed.
+/// A whole data product: the four spec files, typed, and the platform settings it deploys
+/// with (`dpc.yaml` beside the products; defaults without one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductSpec {
     pub product: ProductManifest,
     pub contract: Contract,
     pub sla: Sla,
     pub governance: Governance,
+    pub settings: settings::Settings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +90,7 @@ impl ProductSpec {
             contract: parse_yaml(&label(CONTRACT_FILE), texts[1])?,
             sla: parse_yaml(&label(SLA_FILE), texts[2])?,
             governance: parse_yaml(&label(GOVERNANCE_FILE), texts[3])?,
+            settings: settings::Settings::default(),
         })
     }
 
@@ -98,6 +102,12 @@ impl ProductSpec {
             to_yaml(SLA_FILE, &self.sla)?,
             to_yaml(GOVERNANCE_FILE, &self.governance)?,
         ])
+    }
+
+    /// The same product deployed with `settings`.
+    pub fn with_settings(mut self, settings: settings::Settings) -> Self {
+        self.settings = settings;
+        self
     }
 
     pub fn name(&self) -> &str {

@@ -107,6 +107,18 @@ pub fn check_principal(what: &str, name: &str) -> Result<(), String> {
     Ok(())
 }
 
+static APPLICATION_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    )
+    .expect("constant regex")
+});
+
+/// A service principal's application ID: a UUID that is not all zeros (a placeholder).
+pub fn is_application_id(s: &str) -> bool {
+    APPLICATION_ID.is_match(s) && s.chars().any(|c| c.is_ascii_hexdigit() && c != '0')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

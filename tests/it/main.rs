@@ -30,5 +30,6 @@ mod odcs;
 mod platform_rules;
 mod preflight;
 mod questionnaire;
+mod settings;
 mod spec_schemas;
 mod sql_oracle;

@@ -94,6 +94,7 @@ fn dry_run_lists_the_schemas_and_writes_nothing() {
             "data-products/_schemas/contract.schema.json",
             "data-products/_schemas/sla.schema.json",
             "data-products/_schemas/governance.schema.json",
+            "data-products/_schemas/dpc.schema.json",
         ]
     );
     assert!(crate::common::entries(s.path()).is_empty());

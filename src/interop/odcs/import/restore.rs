@@ -88,6 +88,7 @@ pub(super) fn restore_spec(
         contract,
         sla,
         governance,
+        settings: crate::spec::settings::Settings::default(),
     })
 }
 

@@ -1,0 +1,229 @@
+//! The platform settings (`data-products/dpc.yaml`): `dpc init` writes them, `create` takes
+//! its defaults from them, `validate` checks every product against them, and a broken file
+//! is one clear message with nothing written.
+
+use crate::common::{Scratch, edit, output};
+
+const HOST: &str = "https://dbc-prod-example.cloud.databricks.com";
+const QUALITY_ID: &str = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f";
+
+fn settings(s: &Scratch, text: &str) {
+    std::fs::create_dir_all(s.path().join("data-products")).expect("mkdir");
+    std::fs::write(s.path().join("data-products/dpc.yaml"), text).expect("write");
+}
+
+#[test]
+fn init_writes_settings_that_read_back_and_refuses_to_overwrite() {
+    let s = Scratch::new();
+    s.dpc()
+        .args([
+            "init",
+            "--prod-host",
+            HOST,
+            "--prod-catalog",
+            "main_production",
+        ])
+        .args([
+            "--warehouse",
+            "Shared WH",
+            "--deploy-service-principal",
+            "deployer",
+        ])
+        .args(["--quality-identity", QUALITY_ID])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(s.path().join("data-products/dpc.yaml")).expect("written");
+    let back = dpc::spec::settings::Settings::parse("dpc.yaml", &text).expect("reads back");
+    assert_eq!(back.targets.prod.host.as_deref(), Some(HOST));
+    assert_eq!(
+        back.targets.prod.catalog.as_deref(),
+        Some("main_production")
+    );
+    assert_eq!(back.targets.dev.warehouse.as_deref(), Some("Shared WH"));
+    assert_eq!(back.quality_identity.as_deref(), Some(QUALITY_ID));
+    assert!(
+        s.path()
+            .join("data-products/_schemas/dpc.schema.json")
+            .is_file()
+    );
+    let again = s.dpc().arg("init").assert().code(2);
+    assert!(
+        output(&again).contains("already exists"),
+        "{}",
+        output(&again)
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("data-products/dpc.yaml")).expect("kept"),
+        text
+    );
+}
+
+#[test]
+fn init_refuses_a_malformed_host_and_writes_nothing() {
+    let s = Scratch::new();
+    let out = s
+        .dpc()
+        .args(["init", "--prod-host", "http://insecure.example.com"])
+        .assert()
+        .code(2);
+    let text = output(&out);
+    assert!(
+        text.contains("DPC162") && text.contains("targets.prod.host"),
+        "{text}"
+    );
+    assert!(!s.path().join("data-products/dpc.yaml").exists());
+}
+
+#[test]
+fn an_init_file_left_as_written_reads_with_every_target_empty() {
+    let s = Scratch::new();
+    s.dpc().arg("init").assert().success();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    // A settings file without host or identity is complete enough to use, but says so.
+    let out = s
+        .dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .success();
+    assert!(output(&out).contains("DPC165"), "{}", output(&out));
+}
+
+#[test]
+fn validate_rejects_settings_that_put_dev_and_prod_in_one_catalog() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    settings(
+        &s,
+        "targets:\n  dev:\n    catalog: main_production\n  prod:\n    catalog: main_production\n",
+    );
+    let out = s
+        .dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .code(1);
+    let text = output(&out);
+    assert!(text.contains("error[DPC160]"), "{text}");
+    assert!(
+        text.contains("dev and prod both deploy customer-360 to catalog \"main_production\""),
+        "{text}"
+    );
+    assert!(text.contains("dpc.yaml:3:"), "points at the line: {text}");
+    assert!(text.contains("targets.dev.catalog"), "{text}");
+}
+
+#[test]
+fn validate_rejects_a_product_outside_the_settings_prod_catalog() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    settings(&s, "targets:\n  prod:\n    catalog: analytics\n");
+    let out = s
+        .dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .code(1);
+    let text = output(&out);
+    assert!(text.contains("error[DPC161]"), "{text}");
+    assert!(text.contains("product.yaml"), "{text}");
+}
+
+#[test]
+fn a_broken_settings_file_is_named_with_its_line_and_nothing_is_written() {
+    let s = Scratch::new();
+    settings(&s, "targets:\n  prod:\n    hots: https://x.example.com\n");
+    let out = s
+        .create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .code(2);
+    let text = output(&out);
+    assert!(text.contains("dpc.yaml:3"), "{text}");
+    assert!(text.contains("hots"), "{text}");
+    assert!(!s.product("customer-360").exists());
+}
+
+#[test]
+fn create_takes_the_catalog_and_quality_identity_from_the_settings() {
+    let s = Scratch::new();
+    settings(
+        &s,
+        &format!("targets:\n  prod:\n    catalog: analytics\nquality_identity: {QUALITY_ID}\n"),
+    );
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let product = std::fs::read_to_string(s.product("customer-360").join("product.yaml"))
+        .expect("product.yaml");
+    assert!(product.contains("catalog: analytics"), "{product}");
+    let governance = std::fs::read_to_string(s.product("customer-360").join("governance.yaml"))
+        .expect("governance.yaml");
+    assert!(
+        governance.contains(&format!("quality_identity: {QUALITY_ID}")),
+        "{governance}"
+    );
+    s.dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .success();
+    // Renaming the quality identity in one place only is caught.
+    edit(
+        &s.path().join("data-products/dpc.yaml"),
+        QUALITY_ID,
+        "7f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+    );
+    let out = s
+        .dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .code(1);
+    assert!(output(&out).contains("DPC163"), "{}", output(&out));
+}
+
+#[test]
+fn without_settings_dev_never_shares_the_production_catalog() {
+    let s = Scratch::new();
+    let out = s
+        .create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    assert!(
+        output(&out)
+            .contains("no dpc.yaml beside the products: dev deploys to main_production_dev"),
+        "{}",
+        output(&out)
+    );
+}
+
+#[test]
+fn a_governed_tag_refuses_a_value_the_organisation_does_not_allow() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    settings(
+        &s,
+        "governed_tags:\n  sensitivity:\n    key: data_classification\n    allowed_values: [Public, Internal]\n",
+    );
+    let out = s
+        .dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .code(1);
+    let text = output(&out);
+    assert!(text.contains("error[DPC164]"), "{text}");
+    assert!(text.contains("data_classification"), "{text}");
+    // Mapping dpc's value onto the organisation's makes it pass.
+    settings(
+        &s,
+        "governed_tags:\n  sensitivity:\n    key: data_classification\n    values: {internal: Internal}\n    allowed_values: [Public, Internal]\n",
+    );
+    let out = s
+        .dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert();
+    assert!(!output(&out).contains("DPC164"), "{}", output(&out));
+}
