@@ -67,6 +67,9 @@ fn sql_file_tasks(bundle: &Value) -> Vec<SqlFileTask> {
     out
 }
 
+/// Help for a bundle that disagrees with the spec.
+const REGENERATE: &str = "run `dpc generate` to write databricks.yml from the spec";
+
 /// Diagnostics for `databricks.yml` (`bundle`) and `monitoring/alerts.yaml` (`alerts`) as
 /// found on disk; a missing file is left to the staleness check (DPC040).
 pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> Vec<Diagnostic> {
@@ -86,11 +89,20 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
             ];
         }
     };
-    let mut out = Vec::new();
-    let regenerate = "run `dpc generate` to write databricks.yml from the spec";
+    let mut out = ddl_tasks(spec, &bundle);
+    if let Some(alerts) = alerts.and_then(|text| parse(text).ok()) {
+        out.extend(alert_resources(spec, &bundle, &alerts));
+    }
+    out.extend(schema_resource(spec, &bundle));
+    out.extend(target_catalogs(spec, &bundle));
+    out
+}
 
-    // Every table's DDL file is a SQL file task, in contract order.
-    let tasks = sql_file_tasks(&bundle);
+/// Every table's DDL file is a SQL file task, each waiting for the one before in job order,
+/// and no task applies a DDL file of a table the contract does not have.
+fn ddl_tasks(spec: &ProductSpec, bundle: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let tasks = sql_file_tasks(bundle);
     let major = spec.major_version();
     // Job order: contract order, a referenced table before those that reference it.
     let names: Vec<&str> = spec.contract.tables.keys().map(String::as_str).collect();
@@ -112,7 +124,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
                     format!("no job task applies {file}, the DDL of table {table}"),
                 )
                 .at("resources.jobs")
-                .help(regenerate),
+                .help(REGENERATE),
             );
         }
     }
@@ -134,7 +146,7 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
                     ),
                 )
                 .at(format!("resources.jobs.{}.tasks[{}]", then.job, then.index))
-                .help(regenerate),
+                .help(REGENERATE),
             );
         }
     }
@@ -152,83 +164,93 @@ pub fn check(spec: &ProductSpec, bundle: Option<&str>, alerts: Option<&str>) -> 
                 ),
             )
             .at(format!("resources.jobs.{}.tasks[{}]", t.job, t.index))
-            .help(regenerate),
+            .help(REGENERATE),
         );
     }
+    out
+}
 
-    // Every alert of monitoring/alerts.yaml is an alert resource with the same query.
+/// Every alert of monitoring/alerts.yaml is an alert resource with the same query.
+fn alert_resources(spec: &ProductSpec, bundle: &Value, alerts: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let resources: Vec<(&String, &Value)> = bundle
         .pointer("/resources/alerts")
         .and_then(Value::as_object)
         .map(|m| m.iter().collect())
         .unwrap_or_default();
-    if let Some(alerts) = alerts.and_then(|text| parse(text).ok()) {
-        let listed = alerts.get("alerts").and_then(Value::as_array);
-        for (i, alert) in listed.into_iter().flatten().enumerate() {
-            let name = alert
-                .get("name")
+    let listed = alerts.get("alerts").and_then(Value::as_array);
+    for (i, alert) in listed.into_iter().flatten().enumerate() {
+        let name = alert
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let query = alert
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match resources.iter().find(|(_, r)| {
+            r.get("display_name")
                 .and_then(Value::as_str)
-                .unwrap_or_default();
-            let query = alert
-                .get("query")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            match resources
-                .iter()
-                .find(|(_, r)| r.get("display_name").and_then(Value::as_str).map(literal).as_deref() == Some(name))
+                .map(literal)
+                .as_deref()
+                == Some(name)
+        }) {
+            None => out.push(
+                Diagnostic::new(
+                    Code::Dpc054,
+                    BUNDLE_FILE,
+                    format!("alert {name:?} of {ALERTS_FILE} has no alert resource"),
+                )
+                .at("resources.alerts")
+                .help(REGENERATE),
+            ),
+            Some((key, r))
+                if r.get("query_text").and_then(Value::as_str).map(str::to_string)
+                    != Some(crate::render::bundle::per_target_query(spec, query)) =>
             {
-                None => out.push(
+                out.push(
                     Diagnostic::new(
-                        Code::Dpc054,
+                        Code::Dpc055,
                         BUNDLE_FILE,
-                        format!("alert {name:?} of {ALERTS_FILE} has no alert resource"),
+                        format!(
+                            "alert {key} runs a different query than {name:?} in {ALERTS_FILE} (alerts[{i}])"
+                        ),
                     )
-                    .at("resources.alerts")
-                    .help(regenerate),
-                ),
-                Some((key, r))
-                    if r.get("query_text").and_then(Value::as_str).map(str::to_string)
-                        != Some(crate::render::bundle::per_target_query(spec, query)) =>
-                {
-                    out.push(
-                        Diagnostic::new(
-                            Code::Dpc055,
-                            BUNDLE_FILE,
-                            format!(
-                                "alert {key} runs a different query than {name:?} in {ALERTS_FILE} (alerts[{i}])"
-                            ),
-                        )
-                        .at(format!("resources.alerts.{key}.query_text"))
-                        .help(regenerate),
-                    )
-                }
-                Some(_) => {}
+                    .at(format!("resources.alerts.{key}.query_text"))
+                    .help(REGENERATE),
+                )
             }
+            Some(_) => {}
         }
     }
+    out
+}
 
-    // The schema resource is the product's schema.
+/// The schema resource is the product's schema.
+fn schema_resource(spec: &ProductSpec, bundle: &Value) -> Option<Diagnostic> {
     let schemas: Vec<(&String, &Value)> = bundle
         .pointer("/resources/schemas")
         .and_then(Value::as_object)
         .map(|m| m.iter().collect())
         .unwrap_or_default();
-    if !schemas
+    let found = schemas
         .iter()
-        .any(|(_, s)| s.get("name").and_then(Value::as_str) == Some(spec.schema()))
-    {
-        out.push(
-            Diagnostic::new(
-                Code::Dpc056,
-                BUNDLE_FILE,
-                format!("no schema resource creates schema {}", spec.schema()),
-            )
-            .at("resources")
-            .help(regenerate),
-        );
-    }
-    // prod deploys to the spec's catalog; every other target to one of its own, because the
-    // job's SQL follows the target's `catalog` variable (`USE CATALOG IDENTIFIER(:catalog)`).
+        .any(|(_, s)| s.get("name").and_then(Value::as_str) == Some(spec.schema()));
+    (!found).then(|| {
+        Diagnostic::new(
+            Code::Dpc056,
+            BUNDLE_FILE,
+            format!("no schema resource creates schema {}", spec.schema()),
+        )
+        .at("resources")
+        .help(REGENERATE)
+    })
+}
+
+/// prod deploys to the spec's catalog; every other target to one of its own, because the
+/// job's SQL follows the target's `catalog` variable (`USE CATALOG IDENTIFIER(:catalog)`).
+fn target_catalogs(spec: &ProductSpec, bundle: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let targets = bundle.get("targets").and_then(Value::as_object);
     let catalog_of = |target: &str| {
         targets

@@ -6,6 +6,7 @@
 use super::model::{QualityCheckModel, ReaderModel, TableModel};
 use crate::lang::escape::{sql_identifier, sql_string};
 use crate::spec::ProductSpec;
+use crate::spec::sla::{Alert, FreshnessMetric};
 use crate::spec::values::Severity;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -199,11 +200,7 @@ fn cron_of(text: &str) -> String {
 }
 
 /// The SLA alert whose name mentions `word`, else the one at `fallback`.
-fn sla_alert<'a>(
-    spec: &'a ProductSpec,
-    word: &str,
-    fallback: Option<usize>,
-) -> Option<&'a crate::spec::sla::Alert> {
+fn sla_alert<'a>(spec: &'a ProductSpec, word: &str, fallback: Option<usize>) -> Option<&'a Alert> {
     let alerts = &spec.sla.monitoring.alerts;
     alerts
         .iter()
@@ -242,56 +239,88 @@ pub fn freshness_query(table: &TableModel) -> Option<String> {
     })
 }
 
+/// What every alert of a product shares: the product's name, the SLA alerts that set severity
+/// and channels, and the schedule used where a table names none.
+struct AlertContext<'a> {
+    product: &'a str,
+    freshness_sla: Option<&'a Alert>,
+    quality_sla: Option<&'a Alert>,
+    metrics: &'a [FreshnessMetric],
+    first_frequency: &'a str,
+}
+
+impl<'a> AlertContext<'a> {
+    fn new(spec: &'a ProductSpec) -> Self {
+        let metrics = &spec.sla.freshness.metrics;
+        AlertContext {
+            product: spec.name(),
+            freshness_sla: sla_alert(spec, "fresh", Some(0)),
+            quality_sla: sla_alert(spec, "quality", Some(1)),
+            metrics,
+            first_frequency: metrics
+                .first()
+                .map_or(DEFAULT_FREQUENCY, |m| m.measurement_frequency.as_str()),
+        }
+    }
+}
+
+/// The channels of an SLA alert; email when the SLA has no such alert.
+fn channels(sla: Option<&Alert>) -> Vec<String> {
+    sla.map(|a| a.notification_channels.clone())
+        .unwrap_or_else(|| vec!["email".to_string()])
+}
+
+/// The severity of an SLA alert; high when the SLA has no such alert.
+fn severity(sla: Option<&Alert>) -> Severity {
+    sla.map_or(Severity::High, |a| a.severity)
+}
+
 /// Everything the alerts of a product need, in the order alerts.yaml lists them.
 pub fn alerts(
     spec: &ProductSpec,
     tables: &[TableModel],
     quality_checks: &[QualityCheckModel],
 ) -> Vec<AlertModel> {
-    let product = spec.name();
     let owner_email = &spec.product.product_metadata.owner.email;
-    let freshness_sla = sla_alert(spec, "fresh", Some(0));
-    let quality_sla = sla_alert(spec, "quality", Some(1));
-    let channels = |a: Option<&crate::spec::sla::Alert>| {
-        a.map(|a| a.notification_channels.clone())
-            .unwrap_or_else(|| vec!["email".to_string()])
-    };
-    let severity = |a: Option<&crate::spec::sla::Alert>| a.map_or(Severity::High, |a| a.severity);
-    let metrics = &spec.sla.freshness.metrics;
-    let first_frequency = metrics
-        .first()
-        .map_or(DEFAULT_FREQUENCY, |m| m.measurement_frequency.as_str());
-
+    let ctx = AlertContext::new(spec);
+    let drafts = freshness_alerts(&ctx, tables)
+        .into_iter()
+        .chain(critical_check_alerts(&ctx, quality_checks))
+        .chain(quality_score_alerts(spec, &ctx, tables, quality_checks))
+        .chain(availability_alert(spec));
+    // Keys are made unique in list order, so an earlier alert keeps the plain key.
     let mut taken = Vec::new();
-    let mut out = Vec::new();
-    let mut push = |key: String, alert: AlertModel| {
-        let key = unique(key, &mut taken);
-        let bundle_query = per_target_query(spec, &alert.query);
-        out.push(AlertModel {
+    drafts
+        .map(|(key, alert)| AlertModel {
+            key: unique(key, &mut taken),
+            bundle_query: per_target_query(spec, &alert.query),
             subscriptions: subscriptions(&alert.notification_channels, owner_email),
-            key,
-            bundle_query,
             ..alert
-        });
-    };
+        })
+        .collect()
+}
 
+/// One freshness alert per table with a freshness target: minutes since the newest record.
+fn freshness_alerts(ctx: &AlertContext, tables: &[TableModel]) -> Vec<(String, AlertModel)> {
+    let mut out = Vec::new();
     for t in tables {
         let Some(query) = freshness_query(t) else {
             continue;
         };
         let threshold = t.freshness.as_ref().map_or(0, |f| f.breach_minutes);
-        let schedule = metrics
+        let schedule = ctx
+            .metrics
             .iter()
             .find(|m| m.table == t.name)
-            .map_or(first_frequency, |m| m.measurement_frequency.as_str());
-        push(
+            .map_or(ctx.first_frequency, |m| m.measurement_frequency.as_str());
+        out.push((
             resource_key(&format!("freshness_{}", t.name)),
             AlertModel {
                 key: String::new(),
-                name: format!("{product} {} freshness breach", t.name),
+                name: format!("{} {} freshness breach", ctx.product, t.name),
                 kind: "freshness",
                 table: t.full_name.clone(),
-                severity: severity(freshness_sla),
+                severity: severity(ctx.freshness_sla),
                 query,
                 bundle_query: String::new(),
                 column: "minutes_since_update",
@@ -300,115 +329,132 @@ pub fn alerts(
                 threshold: Threshold::Count(threshold),
                 cron: cron_of(schedule),
                 schedule: schedule.to_string(),
-                notification_channels: channels(freshness_sla),
+                notification_channels: channels(ctx.freshness_sla),
                 subscriptions: Vec::new(),
             },
-        );
-    }
-    for q in quality_checks
-        .iter()
-        .filter(|q| q.severity == Severity::Critical)
-    {
-        push(
-            resource_key(&format!("quality_{}_{}", q.table, q.expectation)),
-            AlertModel {
-                key: String::new(),
-                name: format!("{product} {} {}", q.table, q.expectation),
-                kind: "quality",
-                table: q.table.clone(),
-                severity: q.severity,
-                query: format!("SELECT {} AS failing_rows FROM {}", q.failing_sql, q.fqn),
-                bundle_query: String::new(),
-                column: "failing_rows",
-                operator: ">",
-                comparison: "GREATER_THAN",
-                threshold: Threshold::Count(0),
-                cron: cron_of(first_frequency),
-                schedule: first_frequency.to_string(),
-                notification_channels: channels(quality_sla),
-                subscriptions: Vec::new(),
-            },
-        );
-    }
-    let accuracy = spec
-        .sla
-        .quality
-        .metrics
-        .iter()
-        .find(|m| m.name == "accuracy")
-        .or_else(|| spec.sla.quality.metrics.first());
-    if let Some(metric) = accuracy {
-        for t in tables {
-            let checks: Vec<&QualityCheckModel> = quality_checks
-                .iter()
-                .filter(|q| q.table == t.name)
-                .collect();
-            if checks.is_empty() {
-                continue;
-            }
-            let failing: Vec<String> = checks
-                .iter()
-                .map(|q| format!("({})", q.failing_sql))
-                .collect();
-            push(
-                resource_key(&format!("quality_score_{}", t.name)),
-                AlertModel {
-                    key: String::new(),
-                    name: format!("{product} {} quality score", t.name),
-                    kind: "quality_score",
-                    table: t.full_name.clone(),
-                    severity: severity(quality_sla),
-                    query: format!(
-                        "SELECT round(100.0 * (1 - ({}) / nullif(count(*) * {}, 0)), 3) AS pass_rate_pct FROM {}",
-                        failing.join(" + "),
-                        checks.len(),
-                        t.fqn
-                    ),
-                    bundle_query: String::new(),
-                    column: "pass_rate_pct",
-                    operator: "<",
-                    comparison: "LESS_THAN",
-                    threshold: Threshold::Percent(metric.breach_threshold.0),
-                    cron: cron_of(first_frequency),
-                    schedule: first_frequency.to_string(),
-                    notification_channels: channels(quality_sla),
-                    subscriptions: Vec::new(),
-                },
-            );
-        }
-    }
-    if let Some(sla) = sla_alert(spec, "availab", None) {
-        let (failures, minutes) = availability_window(&sla.condition);
-        let query = |like: String| {
-            format!(
-                "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {minutes} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {like}"
-            )
-        };
-        let schedule = format!("Every {minutes} minutes");
-        push(
-            "availability".to_string(),
-            AlertModel {
-                key: String::new(),
-                name: format!("{product} availability"),
-                kind: "availability",
-                table: format!("{}.{}", spec.catalog(), spec.schema()),
-                severity: sla.severity,
-                query: query(sql_string(
-                    &format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase(),
-                )),
-                bundle_query: String::new(),
-                column: "failed_queries",
-                operator: ">",
-                comparison: "GREATER_THAN",
-                threshold: Threshold::Count(failures),
-                cron: quartz_cron(minutes),
-                schedule,
-                notification_channels: sla.notification_channels.clone(),
-                subscriptions: Vec::new(),
-            },
-        );
+        ));
     }
     out
+}
+
+/// One alert per critical quality check: it fires on any failing row.
+fn critical_check_alerts(
+    ctx: &AlertContext,
+    quality_checks: &[QualityCheckModel],
+) -> Vec<(String, AlertModel)> {
+    quality_checks
+        .iter()
+        .filter(|q| q.severity == Severity::Critical)
+        .map(|q| {
+            (
+                resource_key(&format!("quality_{}_{}", q.table, q.expectation)),
+                AlertModel {
+                    key: String::new(),
+                    name: format!("{} {} {}", ctx.product, q.table, q.expectation),
+                    kind: "quality",
+                    table: q.table.clone(),
+                    severity: q.severity,
+                    query: format!("SELECT {} AS failing_rows FROM {}", q.failing_sql, q.fqn),
+                    bundle_query: String::new(),
+                    column: "failing_rows",
+                    operator: ">",
+                    comparison: "GREATER_THAN",
+                    threshold: Threshold::Count(0),
+                    cron: cron_of(ctx.first_frequency),
+                    schedule: ctx.first_frequency.to_string(),
+                    notification_channels: channels(ctx.quality_sla),
+                    subscriptions: Vec::new(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// One alert per table with quality checks, when the SLA sets a quality metric: the share of
+/// passing checks falls below the metric's breach threshold (accuracy's, else the first).
+fn quality_score_alerts(
+    spec: &ProductSpec,
+    ctx: &AlertContext,
+    tables: &[TableModel],
+    quality_checks: &[QualityCheckModel],
+) -> Vec<(String, AlertModel)> {
+    let metrics = &spec.sla.quality.metrics;
+    let Some(metric) = metrics
+        .iter()
+        .find(|m| m.name == "accuracy")
+        .or_else(|| metrics.first())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for t in tables {
+        let checks: Vec<&QualityCheckModel> = quality_checks
+            .iter()
+            .filter(|q| q.table == t.name)
+            .collect();
+        if checks.is_empty() {
+            continue;
+        }
+        let failing: Vec<String> = checks
+            .iter()
+            .map(|q| format!("({})", q.failing_sql))
+            .collect();
+        out.push((
+            resource_key(&format!("quality_score_{}", t.name)),
+            AlertModel {
+                key: String::new(),
+                name: format!("{} {} quality score", ctx.product, t.name),
+                kind: "quality_score",
+                table: t.full_name.clone(),
+                severity: severity(ctx.quality_sla),
+                query: format!(
+                    "SELECT round(100.0 * (1 - ({}) / nullif(count(*) * {}, 0)), 3) AS pass_rate_pct FROM {}",
+                    failing.join(" + "),
+                    checks.len(),
+                    t.fqn
+                ),
+                bundle_query: String::new(),
+                column: "pass_rate_pct",
+                operator: "<",
+                comparison: "LESS_THAN",
+                threshold: Threshold::Percent(metric.breach_threshold.0),
+                cron: cron_of(ctx.first_frequency),
+                schedule: ctx.first_frequency.to_string(),
+                notification_channels: channels(ctx.quality_sla),
+                subscriptions: Vec::new(),
+            },
+        ));
+    }
+    out
+}
+
+/// The availability alert, when the SLA has one: failed queries on the schema within its window.
+fn availability_alert(spec: &ProductSpec) -> Option<(String, AlertModel)> {
+    let sla = sla_alert(spec, "availab", None)?;
+    let (failures, minutes) = availability_window(&sla.condition);
+    let like = sql_string(&format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase());
+    Some((
+        "availability".to_string(),
+        AlertModel {
+            key: String::new(),
+            name: format!("{} availability", spec.name()),
+            kind: "availability",
+            table: format!("{}.{}", spec.catalog(), spec.schema()),
+            severity: sla.severity,
+            query: format!(
+                "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {minutes} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {like}"
+            ),
+            bundle_query: String::new(),
+            column: "failed_queries",
+            operator: ">",
+            comparison: "GREATER_THAN",
+            threshold: Threshold::Count(failures),
+            cron: quartz_cron(minutes),
+            schedule: format!("Every {minutes} minutes"),
+            notification_channels: sla.notification_channels.clone(),
+            subscriptions: Vec::new(),
+        },
+    ))
 }
 
 /// An alert query of monitoring/alerts.yaml (production names) as the bundle writes it, for
@@ -473,35 +519,8 @@ pub fn bundle(
     let schema = spec.schema().to_string();
     let owner_group = spec.governance.access_policy.owner_group.clone();
 
-    let mut schema_grants = vec![SchemaGrant {
-        principal: owner_group.clone(),
-        privileges: vec!["ALL_PRIVILEGES"],
-    }];
-    for r in readers.iter().filter(|r| !r.grants.is_empty()) {
-        match schema_grants.iter_mut().find(|g| g.principal == r.grantee) {
-            Some(g) if !g.privileges.contains(&"ALL_PRIVILEGES") => g.privileges.push("USE_SCHEMA"),
-            Some(_) => {}
-            None => schema_grants.push(SchemaGrant {
-                principal: r.grantee.clone(),
-                privileges: vec!["USE_SCHEMA"],
-            }),
-        }
-    }
-
-    // Every DDL file creates the schema if needed and touches only its own table, its masks
-    // and its view, so contract order is a dependency order; the chain keeps runs serial.
-    let mut taken = vec![QUALITY_TASK.to_string(), CHECKS_TASK.to_string()];
-    let mut ddl_tasks: Vec<DdlTask> = Vec::new();
-    for t in tables {
-        let key = unique(resource_key(&format!("ddl_{}", t.name)), &mut taken);
-        ddl_tasks.push(DdlTask {
-            depends_on: ddl_tasks.last().map(|p| p.key.clone()),
-            key,
-            table: t.name.clone(),
-            file: t.file.clone(),
-        });
-    }
-
+    let schema_grants = schema_grants(&owner_group, readers);
+    let ddl_tasks = ddl_tasks(tables);
     let checks_task = tables
         .iter()
         .any(|t| t.checks_file.is_some())
@@ -517,22 +536,6 @@ pub fn bundle(
         .filter_map(|t| t.freshness.as_ref().map(|f| f.target_minutes))
         .min()
         .unwrap_or(1440);
-
-    let mut destination_variables: Vec<DestinationVariable> = Vec::new();
-    for a in alerts {
-        for channel in &a.notification_channels {
-            if channel.eq_ignore_ascii_case("email") {
-                continue;
-            }
-            let name = destination_variable(channel);
-            if !destination_variables.iter().any(|d| d.name == name) {
-                destination_variables.push(DestinationVariable {
-                    name,
-                    channel: channel.clone(),
-                });
-            }
-        }
-    }
 
     BundleModel {
         name: spec.name().to_string(),
@@ -566,8 +569,63 @@ pub fn bundle(
         quality_runner: QUALITY_RUNNER,
         owner_group,
         owner_email: spec.product.product_metadata.owner.email.clone(),
-        destination_variables,
+        destination_variables: destination_variables(alerts),
     }
+}
+
+/// The owner group holds everything on the schema; every reader with a grant may use it.
+fn schema_grants(owner_group: &str, readers: &[ReaderModel]) -> Vec<SchemaGrant> {
+    let mut grants = vec![SchemaGrant {
+        principal: owner_group.to_string(),
+        privileges: vec!["ALL_PRIVILEGES"],
+    }];
+    for r in readers.iter().filter(|r| !r.grants.is_empty()) {
+        match grants.iter_mut().find(|g| g.principal == r.grantee) {
+            Some(g) if !g.privileges.contains(&"ALL_PRIVILEGES") => g.privileges.push("USE_SCHEMA"),
+            Some(_) => {}
+            None => grants.push(SchemaGrant {
+                principal: r.grantee.clone(),
+                privileges: vec!["USE_SCHEMA"],
+            }),
+        }
+    }
+    grants
+}
+
+/// One task per DDL file, each waiting for the one before.
+fn ddl_tasks(tables: &[&TableModel]) -> Vec<DdlTask> {
+    // Every DDL file creates the schema if needed and touches only its own table, its masks
+    // and its view, so contract order is a dependency order; the chain keeps runs serial.
+    let mut taken = vec![QUALITY_TASK.to_string(), CHECKS_TASK.to_string()];
+    let mut tasks: Vec<DdlTask> = Vec::new();
+    for t in tables {
+        let key = unique(resource_key(&format!("ddl_{}", t.name)), &mut taken);
+        tasks.push(DdlTask {
+            depends_on: tasks.last().map(|p| p.key.clone()),
+            key,
+            table: t.name.clone(),
+            file: t.file.clone(),
+        });
+    }
+    tasks
+}
+
+/// One bundle variable per non-email channel any alert notifies, in first-use order.
+fn destination_variables(alerts: &[AlertModel]) -> Vec<DestinationVariable> {
+    let mut out: Vec<DestinationVariable> = Vec::new();
+    for channel in alerts.iter().flat_map(|a| &a.notification_channels) {
+        if channel.eq_ignore_ascii_case("email") {
+            continue;
+        }
+        let name = destination_variable(channel);
+        if !out.iter().any(|d| d.name == name) {
+            out.push(DestinationVariable {
+                name,
+                channel: channel.clone(),
+            });
+        }
+    }
+    out
 }
 
 fn describe_minutes(m: u64) -> String {
