@@ -5,10 +5,10 @@
 
 use crate::lang::escape::{sql_identifier, sql_principal, sql_qualified};
 use crate::spec::ProductSpec;
-use crate::spec::contract::{ExpectationKind, Table};
+use crate::spec::contract::{ExpectationKind, Field, Table};
 use crate::spec::contract_sql::{self, Check};
 use crate::spec::data_type::DataType;
-use crate::spec::governance::{DefaultAccess, MaskingStrategy, PrincipalType};
+use crate::spec::governance::{DefaultAccess, MaskRule, MaskingStrategy, PrincipalType};
 use crate::spec::policy;
 use crate::spec::values::Severity;
 use minijinja::Value;
@@ -280,11 +280,61 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     let gov = &spec.governance;
     let tier = policy::tier(spec.product.product_metadata.tier);
     let masking = gov.masking.strategy;
-    let version = spec.major_version();
     let owner_group = &gov.access_policy.owner_group;
 
-    let consumers: Vec<ConsumerModel> = gov
-        .approved_consumers
+    let mut tables = Vec::new();
+    for (name, table) in &spec.contract.tables {
+        tables.push(build_table(spec, name, table)?);
+    }
+    let readers = readers(spec, &tables);
+    add_table_grants(&mut tables, &readers);
+    let quality_checks = quality_checks(&tables);
+    let references = super::table_rules::references(&spec.contract);
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    let order = super::deploy::job_order(&names, &references);
+    add_foreign_keys(spec, &mut tables, &references, &order);
+
+    let alerts = super::bundle::alerts(spec, &tables, &quality_checks);
+    let ordered: Vec<&TableModel> = order.iter().filter_map(|i| tables.get(*i)).collect();
+    let bundle = super::bundle::bundle(spec, &ordered, &readers, &alerts);
+    Ok(Model {
+        catalog_grants: catalog_grants(catalog, owner_group, &readers),
+        catalog_grants_file: super::deploy::CATALOG_GRANTS,
+        checks_runner: super::deploy::CHECKS_RUNNER,
+        ungranted: gov
+            .approved_consumers
+            .iter()
+            .filter(|c| super::deploy::grantee(c).is_none())
+            .map(|c| c.principal.clone())
+            .collect(),
+        alerts,
+        bundle,
+        quality_checks,
+        references,
+        generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
+        product: &spec.product,
+        contract: &spec.contract,
+        sla: &spec.sla,
+        governance: gov,
+        catalog_sql: code(sql_identifier(catalog)),
+        schema_sql: code(sql_qualified(&[catalog, schema])),
+        job_schema_sql: code(sql_identifier(schema)),
+        owner_group_sql: code(sql_principal(owner_group)),
+        masking: masking.as_str(),
+        column_masks: masking == MaskingStrategy::ColumnMask,
+        critical_action: action_for(Severity::Critical, tier.critical_fails_pipeline),
+        expectation_count: tables.iter().map(|t| t.expectations.len()).sum(),
+        pii_count: gov.pii_fields.len(),
+        tables,
+        consumers: consumers(spec),
+        readers,
+    })
+}
+
+/// The approved consumers, each with whether a masking rule shows it clear values.
+fn consumers(spec: &ProductSpec) -> Vec<ConsumerModel> {
+    let gov = &spec.governance;
+    gov.approved_consumers
         .iter()
         .map(|c| ConsumerModel {
             principal: c.principal.clone(),
@@ -296,23 +346,13 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
                 .any(|r| r.unmask_groups.contains(&c.principal)),
             tables: c.tables.clone(),
         })
-        .collect();
+        .collect()
+}
 
-    let mut tables = Vec::new();
-    let mut expectation_count = 0;
-    for (name, table) in &spec.contract.tables {
-        let t = build_table(
-            spec,
-            name,
-            table,
-            version,
-            masking,
-            tier.critical_fails_pipeline,
-        )?;
-        expectation_count += t.expectations.len();
-        tables.push(t);
-    }
-
+/// Every reader with the objects it may select: approved consumers (their tables, or all),
+/// then `account users` when access is public.
+fn readers(spec: &ProductSpec, tables: &[TableModel]) -> Vec<ReaderModel> {
+    let gov = &spec.governance;
     let public = gov.access_policy.default_access == DefaultAccess::AccountUsers;
     let mut reader_names: Vec<String> = gov
         .approved_consumers
@@ -322,7 +362,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     if public && !reader_names.iter().any(|r| r == policy::ACCOUNT_USERS) {
         reader_names.push(policy::ACCOUNT_USERS.to_string());
     }
-    let readers: Vec<ReaderModel> = reader_names
+    reader_names
         .into_iter()
         .map(|principal| {
             let allowed: Vec<&String> = gov
@@ -353,14 +393,18 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
                 principal,
             }
         })
-        .collect();
+        .collect()
+}
 
-    for t in &mut tables {
+/// Gives each table the SELECT grants of the readers that may read it (on its masked view
+/// where it has one).
+fn add_table_grants(tables: &mut [TableModel], readers: &[ReaderModel]) {
+    for t in tables {
         let (granted, object) = match &t.view {
             Some(v) => (format!("VIEW {}", v.fqn), format!("VIEW {}", v.job_fqn)),
             None => (format!("TABLE {}", t.fqn), format!("TABLE {}", t.job_fqn)),
         };
-        for r in &readers {
+        for r in readers {
             if r.grants
                 .iter()
                 .any(|g| g.as_str() == Some(granted.as_str()))
@@ -375,8 +419,11 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
             }
         }
     }
+}
 
-    let quality_checks: Vec<QualityCheckModel> = tables
+/// Every expectation of every table with the aggregate that counts its failures.
+fn quality_checks(tables: &[TableModel]) -> Vec<QualityCheckModel> {
+    tables
         .iter()
         .flat_map(|t| {
             t.expectations.iter().map(move |e| {
@@ -396,37 +443,43 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
                 }
             })
         })
-        .collect();
+        .collect()
+}
 
-    let ungranted: Vec<String> = gov
-        .approved_consumers
-        .iter()
-        .filter(|c| super::deploy::grantee(c).is_none())
-        .map(|c| c.principal.clone())
-        .collect();
-    let mut catalog_grants = vec![code(format!(
-        "GRANT USE CATALOG ON CATALOG {} TO {}",
-        sql_identifier(catalog),
-        sql_principal(owner_group)
-    ))];
-    catalog_grants.push(code(format!(
-        "GRANT CREATE SCHEMA ON CATALOG {} TO {}",
-        sql_identifier(catalog),
-        sql_principal(owner_group)
-    )));
+/// The owner group may use the catalog and create the schema; every other granted reader
+/// may use the catalog.
+fn catalog_grants(catalog: &str, owner_group: &str, readers: &[ReaderModel]) -> Vec<Value> {
+    let catalog = sql_identifier(catalog);
+    let mut grants = vec![
+        code(format!(
+            "GRANT USE CATALOG ON CATALOG {catalog} TO {}",
+            sql_principal(owner_group)
+        )),
+        code(format!(
+            "GRANT CREATE SCHEMA ON CATALOG {catalog} TO {}",
+            sql_principal(owner_group)
+        )),
+    ];
     for r in readers.iter().filter(|r| !r.grants.is_empty()) {
-        if r.grantee != *owner_group {
-            catalog_grants.push(code(format!(
-                "GRANT USE CATALOG ON CATALOG {} TO {}",
-                sql_identifier(catalog),
+        if r.grantee != owner_group {
+            grants.push(code(format!(
+                "GRANT USE CATALOG ON CATALOG {catalog} TO {}",
                 r.principal_sql
             )));
         }
     }
+    grants
+}
 
-    let references = super::table_rules::references(&spec.contract);
+/// Adds an informational FOREIGN KEY to each table for the references whose parent the job
+/// creates earlier and keys by the referenced column alone.
+fn add_foreign_keys(
+    spec: &ProductSpec,
+    tables: &mut [TableModel],
+    references: &[super::table_rules::ReferenceModel],
+    order: &[usize],
+) {
     let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-    let order = super::deploy::job_order(&names, &references);
     let fks: Vec<(usize, Value)> = references
         .iter()
         .filter_map(|r| {
@@ -454,51 +507,14 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     for (child, fk) in fks {
         tables[child].foreign_keys_sql.push(fk);
     }
-
-    let alerts = super::bundle::alerts(spec, &tables, &quality_checks);
-    let ordered: Vec<&TableModel> = order.iter().filter_map(|i| tables.get(*i)).collect();
-    let bundle = super::bundle::bundle(spec, &ordered, &readers, &alerts);
-    Ok(Model {
-        catalog_grants,
-        catalog_grants_file: super::deploy::CATALOG_GRANTS,
-        checks_runner: super::deploy::CHECKS_RUNNER,
-        ungranted,
-        alerts,
-        bundle,
-        quality_checks,
-        references,
-        generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
-        product: &spec.product,
-        contract: &spec.contract,
-        sla: &spec.sla,
-        governance: gov,
-        catalog_sql: code(sql_identifier(catalog)),
-        schema_sql: code(sql_qualified(&[catalog, schema])),
-        job_schema_sql: code(sql_identifier(schema)),
-        owner_group_sql: code(sql_principal(owner_group)),
-        masking: masking.as_str(),
-        column_masks: masking == MaskingStrategy::ColumnMask,
-        critical_action: action_for(Severity::Critical, tier.critical_fails_pipeline),
-        expectation_count,
-        pii_count: gov.pii_fields.len(),
-        tables,
-        consumers,
-        readers,
-    })
 }
 
-fn build_table(
-    spec: &ProductSpec,
-    name: &str,
-    table: &Table,
-    version: &str,
-    masking: MaskingStrategy,
-    critical_fails: bool,
-) -> Result<TableModel, ModelError> {
+fn build_table(spec: &ProductSpec, name: &str, table: &Table) -> Result<TableModel, ModelError> {
     let catalog = spec.catalog();
     let schema = spec.schema();
-    let gov = &spec.governance;
-    let tier = policy::tier(spec.product.product_metadata.tier);
+    let version = spec.major_version();
+    let masking = spec.governance.masking.strategy;
+    let critical_fails = policy::tier(spec.product.product_metadata.tier).critical_fails_pipeline;
     let fqn = sql_qualified(&[catalog, schema, name]);
     let located = spec
         .product
@@ -506,7 +522,8 @@ fn build_table(
         .tables
         .iter()
         .find(|t| t.name == name);
-    let rules: Vec<_> = gov
+    let rules: Vec<&MaskRule> = spec
+        .governance
         .masking
         .rules
         .iter()
@@ -517,234 +534,29 @@ fn build_table(
     let mut checks = Vec::new();
     let mut masks = Vec::new();
     for field in &table.schema.fields {
-        let at = |m: String| contract_error(format!("table {name}, column {}: {m}", field.name));
-        let default_sql = field
-            .default
-            .as_ref()
-            .map(|d| contract_sql::literal(&field.data_type, d).map(code))
-            .transpose()
-            .map_err(at)?;
-        for Check {
-            name: check_name,
-            expr,
-        } in contract_sql::field_checks(field).map_err(at)?
-        {
-            checks.push(CheckModel {
-                name: check_name.clone(),
-                name_sql: code(sql_identifier(&check_name)),
-                expr: code(expr),
-            });
-        }
-        let rule = rules.iter().find(|r| r.column == field.name);
-        if let Some(rule) = rule {
-            let unmask_groups = admitted_groups(spec, &rule.unmask_groups);
-            masks.push(MaskModel {
-                column: field.name.clone(),
-                column_sql: code(sql_identifier(&field.name)),
-                function_fqn: code(sql_qualified(&[
-                    schema,
-                    &format!("mask_{name}_{}", field.name),
-                ])),
-                type_sql: code(sql_type(&field.data_type)),
-                method: rule.method.as_str().to_string(),
-                unmasked_test: code(admit_test(spec, &unmask_groups)),
-                unmask_groups,
-                masked_expr: code(contract_sql::masked_value(
-                    rule.method,
-                    &field.name,
-                    &field.data_type,
-                )),
-            });
-        }
-        columns.push(ColumnModel {
-            name: field.name.clone(),
-            name_sql: code(sql_identifier(&field.name)),
-            type_sql: code(sql_type(&field.data_type)),
-            type_text: field.data_type.to_string(),
-            nullable: field.nullable,
-            description: field.description.clone(),
-            pii: field.pii,
-            pii_category: gov
-                .pii_fields
-                .iter()
-                .find(|p| p.table == name && p.column == field.name)
-                .map(|p| p.category.clone()),
-            default_sql,
-            masked: rule.is_some(),
-            constraints_text: constraint_texts(field),
-        });
+        let rule = rules.iter().find(|r| r.column == field.name).copied();
+        columns.push(column_model(spec, name, field, rule)?);
+        checks.extend(field_checks(name, field)?);
+        masks.extend(rule.map(|rule| mask_model(spec, name, field, rule)));
     }
-
     let has_defaults = columns.iter().any(|c| c.default_sql.is_some());
-    let mut properties = Vec::new();
-    if tier.change_data_feed {
-        properties.push(("delta.enableChangeDataFeed".into(), "true".into()));
-    }
-    properties.push(("delta.columnMapping.mode".into(), "name".into()));
-    if has_defaults {
-        properties.push((
-            "delta.feature.allowColumnDefaults".into(),
-            "supported".into(),
-        ));
-    }
-    properties.push(("data_product".into(), spec.name().to_string()));
-    properties.push((
-        "data_product_version".into(),
-        spec.product.product_metadata.version.clone(),
-    ));
-
-    let mut table_tags: Vec<(String, String)> = gov
-        .classification
-        .table_tags
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    table_tags.push((
-        "contains_pii".into(),
-        (!rules.is_empty() || table.pii_fields().next().is_some()).to_string(),
-    ));
-
-    let idents = |cols: &[String]| {
-        cols.iter()
-            .map(|c| sql_identifier(c))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    // RELY lets the optimizer drop joins and DISTINCTs: only for a key the producer guarantees.
-    let primary_key_sql = (!table.primary_key.is_empty()).then(|| {
-        code(format!(
-            "CONSTRAINT {} PRIMARY KEY ({}) {}",
-            sql_identifier(&format!("pk_{name}")),
-            idents(&table.primary_key),
-            if table.primary_key_guaranteed {
-                "RELY"
-            } else {
-                "NORELY"
-            }
-        ))
-    });
-    let partition_by_sql = (!table.partitioned_by.is_empty()).then(|| {
-        code(format!(
-            "PARTITIONED BY ({})",
-            idents(&table.partitioned_by)
-        ))
-    });
-    let cluster_by_sql = if table.partitioned_by.is_empty() {
-        Some(code(if table.clustered_by.is_empty() {
-            "CLUSTER BY AUTO".to_string()
-        } else {
-            format!("CLUSTER BY ({})", idents(&table.clustered_by))
-        }))
-    } else {
-        None
-    };
-
-    let view = (masking == MaskingStrategy::MaskedView && !masks.is_empty()).then(|| {
-        let view_name = format!("{name}_masked");
-        let items = columns
-            .iter()
-            .map(|c| match masks.iter().find(|m| m.column == c.name) {
-                Some(m) => code(format!(
-                    "CASE WHEN {} THEN {} ELSE {} END AS {}",
-                    m.unmasked_test, c.name_sql, m.masked_expr, c.name_sql
-                )),
-                None => c.name_sql.clone(),
-            })
-            .collect();
-        ViewModel {
-            fqn: code(sql_qualified(&[catalog, schema, &view_name])),
-            job_fqn: code(sql_qualified(&[schema, &view_name])),
-            name: view_name,
-            items,
-        }
-    });
-
-    let row_filter = (gov.access_policy.row_filter)
-        .then(|| table.primary_key.first().and_then(|k| table.field(k)))
-        .flatten()
-        .map(|key| {
-            let mut groups = vec![gov.access_policy.owner_group.clone()];
-            groups.extend(
-                gov.approved_consumers
-                    .iter()
-                    .filter(|c| c.principal_type == PrincipalType::Group)
-                    .map(|c| c.principal.clone()),
-            );
-            let groups = admitted_groups(spec, &groups);
-            RowFilterModel {
-                function_fqn: code(sql_qualified(&[schema, &format!("row_filter_{name}")])),
-                column_sql: code(sql_identifier(&key.name)),
-                type_sql: code(sql_type(&key.data_type)),
-                test: code(admit_test(spec, &groups)),
-                groups,
-            }
-        });
-
+    let view = (masking == MaskingStrategy::MaskedView && !masks.is_empty())
+        .then(|| masked_view(spec, name, &columns, &masks));
+    let row_filter = row_filter(spec, name, table);
     // Unity Catalog refuses CHECK constraints on a table with a column mask or row filter; a
     // masked view leaves the base table unmasked, so it keeps them.
-    let masked_here = masking == MaskingStrategy::ColumnMask && !masks.is_empty();
     let checks_refused_by = if checks.is_empty() {
         None
-    } else if masked_here {
+    } else if masking == MaskingStrategy::ColumnMask && !masks.is_empty() {
         Some("a column mask")
     } else if row_filter.is_some() {
         Some("a row filter")
     } else {
         None
     };
-    let checks_file = (!checks.is_empty() && checks_refused_by.is_none())
-        .then(|| format!("{}/{name}_v{version}.sql", super::deploy::CHECKS_DIR));
-
-    let mut expectations = Vec::new();
-    for e in &table.quality_expectations {
-        let expr = contract_sql::expectation_expr(table, e)
-            .map_err(|m| contract_error(format!("table {name}: {m}")))?;
-        // A table-level rule cannot drop single rows; it warns unless it must fail.
-        let action = match action_for(e.severity, critical_fails) {
-            "drop" if expr.is_none() => "warn",
-            a => a,
-        };
-        expectations.push(ExpectationModel {
-            name: e.name.clone(),
-            kind: expectation_kind(e.kind),
-            column: e.column.clone(),
-            severity: e.severity,
-            action,
-            expr: expr.map(code),
-        });
-    }
-    let rules = super::table_rules::table_rules(table, &expectations, name, critical_fails)
+    let expectations = expectations(name, table, critical_fails)?;
+    let rules_model = super::table_rules::table_rules(table, &expectations, name, critical_fails)
         .map_err(|m| contract_error(format!("table {name}: {m}")))?;
-    let mut unique_columns: Vec<String> = table
-        .quality_expectations
-        .iter()
-        .filter(|e| e.kind == ExpectationKind::Unique)
-        .map(|e| e.column.clone())
-        .collect();
-    for f in &table.schema.fields {
-        if f.constraints
-            .iter()
-            .any(|c| c.kind == crate::spec::contract::ConstraintKind::Unique)
-            && !unique_columns.contains(&f.name)
-        {
-            unique_columns.push(f.name.clone());
-        }
-    }
-
-    let freshness = crate::spec::contract::freshness_column(table).map(|col| {
-        let metric = spec.sla.freshness.metrics.iter().find(|m| m.table == name);
-        let level = policy::sla(spec.sla.level);
-        FreshnessModel {
-            column: col.to_string(),
-            column_sql: code(sql_identifier(col)),
-            target_minutes: metric.map_or(level.freshness_target.as_minutes(), |m| {
-                m.target_latency.as_minutes()
-            }),
-            breach_minutes: metric.map_or(level.freshness_breach.as_minutes(), |m| {
-                m.breach_threshold.as_minutes()
-            }),
-        }
-    });
 
     Ok(TableModel {
         name: name.to_string(),
@@ -770,29 +582,299 @@ fn build_table(
             .collect(),
         primary_key: table.primary_key.clone(),
         columns,
-        primary_key_sql,
+        primary_key_sql: primary_key_sql(name, table),
         primary_key_guaranteed: table.primary_key_guaranteed,
         foreign_keys_sql: Vec::new(),
-        cluster_by_sql,
-        partition_by_sql,
-        properties,
-        table_tags,
+        cluster_by_sql: cluster_by_sql(table),
+        partition_by_sql: (!table.partitioned_by.is_empty()).then(|| {
+            code(format!(
+                "PARTITIONED BY ({})",
+                idents(&table.partitioned_by)
+            ))
+        }),
+        properties: table_properties(spec, has_defaults),
+        table_tags: table_tags(spec, table, !rules.is_empty()),
+        checks_file: (!checks.is_empty() && checks_refused_by.is_none())
+            .then(|| format!("{}/{name}_v{version}.sql", super::deploy::CHECKS_DIR)),
         checks,
-        checks_file,
         checks_refused_by,
         masks,
         view,
         row_filter,
         expectations,
-        rules,
-        unique_columns,
-        freshness,
+        rules: rules_model,
+        unique_columns: unique_columns(table),
+        freshness: freshness(spec, name, table),
         grants: Vec::new(),
     })
 }
 
+/// One column as the DDL and the data dictionary show it.
+fn column_model(
+    spec: &ProductSpec,
+    table: &str,
+    field: &Field,
+    rule: Option<&MaskRule>,
+) -> Result<ColumnModel, ModelError> {
+    let default_sql = field
+        .default
+        .as_ref()
+        .map(|d| contract_sql::literal(&field.data_type, d).map(code))
+        .transpose()
+        .map_err(|m| column_error(table, field, m))?;
+    Ok(ColumnModel {
+        name: field.name.clone(),
+        name_sql: code(sql_identifier(&field.name)),
+        type_sql: code(sql_type(&field.data_type)),
+        type_text: field.data_type.to_string(),
+        nullable: field.nullable,
+        description: field.description.clone(),
+        pii: field.pii,
+        pii_category: spec
+            .governance
+            .pii_fields
+            .iter()
+            .find(|p| p.table == table && p.column == field.name)
+            .map(|p| p.category.clone()),
+        default_sql,
+        masked: rule.is_some(),
+        constraints_text: constraint_texts(field),
+    })
+}
+
+fn column_error(table: &str, field: &Field, message: String) -> ModelError {
+    contract_error(format!("table {table}, column {}: {message}", field.name))
+}
+
+/// The CHECK constraints a column's contract constraints become.
+fn field_checks(table: &str, field: &Field) -> Result<Vec<CheckModel>, ModelError> {
+    let checks = contract_sql::field_checks(field).map_err(|m| column_error(table, field, m))?;
+    Ok(checks
+        .into_iter()
+        .map(|Check { name, expr }| CheckModel {
+            name_sql: code(sql_identifier(&name)),
+            name,
+            expr: code(expr),
+        })
+        .collect())
+}
+
+/// The mask function of a column a masking rule covers.
+fn mask_model(spec: &ProductSpec, table: &str, field: &Field, rule: &MaskRule) -> MaskModel {
+    let unmask_groups = admitted_groups(spec, &rule.unmask_groups);
+    MaskModel {
+        column: field.name.clone(),
+        column_sql: code(sql_identifier(&field.name)),
+        function_fqn: code(sql_qualified(&[
+            spec.schema(),
+            &format!("mask_{table}_{}", field.name),
+        ])),
+        type_sql: code(sql_type(&field.data_type)),
+        method: rule.method.as_str().to_string(),
+        unmasked_test: code(admit_test(spec, &unmask_groups)),
+        unmask_groups,
+        masked_expr: code(contract_sql::masked_value(
+            rule.method,
+            &field.name,
+            &field.data_type,
+        )),
+    }
+}
+
+/// The view readers get instead of the table when PII is hidden by masked views: each masked
+/// column is its clear value for admitted groups, the masked value for everyone else.
+fn masked_view(
+    spec: &ProductSpec,
+    table: &str,
+    columns: &[ColumnModel],
+    masks: &[MaskModel],
+) -> ViewModel {
+    let view_name = format!("{table}_masked");
+    let items = columns
+        .iter()
+        .map(|c| match masks.iter().find(|m| m.column == c.name) {
+            Some(m) => code(format!(
+                "CASE WHEN {} THEN {} ELSE {} END AS {}",
+                m.unmasked_test, c.name_sql, m.masked_expr, c.name_sql
+            )),
+            None => c.name_sql.clone(),
+        })
+        .collect();
+    ViewModel {
+        fqn: code(sql_qualified(&[spec.catalog(), spec.schema(), &view_name])),
+        job_fqn: code(sql_qualified(&[spec.schema(), &view_name])),
+        name: view_name,
+        items,
+    }
+}
+
+/// The row filter on the table's first key column, when the access policy asks for one: the
+/// owner group and approved consumer groups see rows.
+fn row_filter(spec: &ProductSpec, name: &str, table: &Table) -> Option<RowFilterModel> {
+    let gov = &spec.governance;
+    let key = (gov.access_policy.row_filter)
+        .then(|| table.primary_key.first().and_then(|k| table.field(k)))
+        .flatten()?;
+    let mut groups = vec![gov.access_policy.owner_group.clone()];
+    groups.extend(
+        gov.approved_consumers
+            .iter()
+            .filter(|c| c.principal_type == PrincipalType::Group)
+            .map(|c| c.principal.clone()),
+    );
+    let groups = admitted_groups(spec, &groups);
+    Some(RowFilterModel {
+        function_fqn: code(sql_qualified(&[
+            spec.schema(),
+            &format!("row_filter_{name}"),
+        ])),
+        column_sql: code(sql_identifier(&key.name)),
+        type_sql: code(sql_type(&key.data_type)),
+        test: code(admit_test(spec, &groups)),
+        groups,
+    })
+}
+
+/// Quoted column names, comma separated.
+fn idents(cols: &[String]) -> String {
+    cols.iter()
+        .map(|c| sql_identifier(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn primary_key_sql(name: &str, table: &Table) -> Option<Value> {
+    // RELY lets the optimizer drop joins and DISTINCTs: only for a key the producer guarantees.
+    (!table.primary_key.is_empty()).then(|| {
+        code(format!(
+            "CONSTRAINT {} PRIMARY KEY ({}) {}",
+            sql_identifier(&format!("pk_{name}")),
+            idents(&table.primary_key),
+            if table.primary_key_guaranteed {
+                "RELY"
+            } else {
+                "NORELY"
+            }
+        ))
+    })
+}
+
+/// Liquid clustering unless the table is partitioned: on the named columns, else automatic.
+fn cluster_by_sql(table: &Table) -> Option<Value> {
+    table.partitioned_by.is_empty().then(|| {
+        code(if table.clustered_by.is_empty() {
+            "CLUSTER BY AUTO".to_string()
+        } else {
+            format!("CLUSTER BY ({})", idents(&table.clustered_by))
+        })
+    })
+}
+
+/// TBLPROPERTIES: change data feed where the tier wants it, column mapping, column defaults
+/// when a column has one, and the product's name and version.
+fn table_properties(spec: &ProductSpec, has_defaults: bool) -> Vec<(String, String)> {
+    let mut properties = Vec::new();
+    if policy::tier(spec.product.product_metadata.tier).change_data_feed {
+        properties.push(("delta.enableChangeDataFeed".into(), "true".into()));
+    }
+    properties.push(("delta.columnMapping.mode".into(), "name".into()));
+    if has_defaults {
+        properties.push((
+            "delta.feature.allowColumnDefaults".into(),
+            "supported".into(),
+        ));
+    }
+    properties.push(("data_product".into(), spec.name().to_string()));
+    properties.push((
+        "data_product_version".into(),
+        spec.product.product_metadata.version.clone(),
+    ));
+    properties
+}
+
+/// The classification's table tags plus `contains_pii`.
+fn table_tags(spec: &ProductSpec, table: &Table, has_mask_rules: bool) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = spec
+        .governance
+        .classification
+        .table_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    tags.push((
+        "contains_pii".into(),
+        (has_mask_rules || table.pii_fields().next().is_some()).to_string(),
+    ));
+    tags
+}
+
+/// The table's quality expectations with their SQL and what a violation does.
+fn expectations(
+    name: &str,
+    table: &Table,
+    critical_fails: bool,
+) -> Result<Vec<ExpectationModel>, ModelError> {
+    let mut out = Vec::new();
+    for e in &table.quality_expectations {
+        let expr = contract_sql::expectation_expr(table, e)
+            .map_err(|m| contract_error(format!("table {name}: {m}")))?;
+        // A table-level rule cannot drop single rows; it warns unless it must fail.
+        let action = match action_for(e.severity, critical_fails) {
+            "drop" if expr.is_none() => "warn",
+            a => a,
+        };
+        out.push(ExpectationModel {
+            name: e.name.clone(),
+            kind: expectation_kind(e.kind),
+            column: e.column.clone(),
+            severity: e.severity,
+            action,
+            expr: expr.map(code),
+        });
+    }
+    Ok(out)
+}
+
+/// Columns that must be unique: by a uniqueness expectation, then by a column constraint.
+fn unique_columns(table: &Table) -> Vec<String> {
+    let mut out: Vec<String> = table
+        .quality_expectations
+        .iter()
+        .filter(|e| e.kind == ExpectationKind::Unique)
+        .map(|e| e.column.clone())
+        .collect();
+    for f in &table.schema.fields {
+        if f.constraints
+            .iter()
+            .any(|c| c.kind == crate::spec::contract::ConstraintKind::Unique)
+            && !out.contains(&f.name)
+        {
+            out.push(f.name.clone());
+        }
+    }
+    out
+}
+
+/// The freshness column and its targets: the SLA's metric for the table, else the level's.
+fn freshness(spec: &ProductSpec, name: &str, table: &Table) -> Option<FreshnessModel> {
+    crate::spec::contract::freshness_column(table).map(|col| {
+        let metric = spec.sla.freshness.metrics.iter().find(|m| m.table == name);
+        let level = policy::sla(spec.sla.level);
+        FreshnessModel {
+            column: col.to_string(),
+            column_sql: code(sql_identifier(col)),
+            target_minutes: metric.map_or(level.freshness_target.as_minutes(), |m| {
+                m.target_latency.as_minutes()
+            }),
+            breach_minutes: metric.map_or(level.freshness_breach.as_minutes(), |m| {
+                m.breach_threshold.as_minutes()
+            }),
+        }
+    })
+}
+
 /// Human-readable constraint summaries for the data dictionary.
-fn constraint_texts(field: &crate::spec::contract::Field) -> Vec<String> {
+fn constraint_texts(field: &Field) -> Vec<String> {
     use crate::spec::contract::ConstraintKind;
     field
         .constraints
