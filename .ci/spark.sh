@@ -50,6 +50,8 @@ examples=(customer-360 real-time-fraud-detection sales-analytics)
 flags_customer_360=(--domain marketing)
 flags_real_time_fraud_detection=(--domain finance --tier platinum --sla critical --sensitivity confidential)
 flags_sales_analytics=(--domain sales --owner sales-team@company.com --sla high)
+mkdir -p "$work/valid/data-products"
+cp "$root/examples/dpc.yaml" "$work/valid/data-products/dpc.yaml"
 for name in "${examples[@]}"; do
   var="flags_${name//-/_}[@]"
   (

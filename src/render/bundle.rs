@@ -29,6 +29,8 @@ pub struct AlertModel {
     pub name: String,
     /// `freshness`, `quality`, `quality_score` or `availability`.
     pub kind: &'static str,
+    /// Reads the product's tables (runs as the quality identity, whom the masks admit).
+    pub reads_product_tables: bool,
     pub table: String,
     pub severity: Severity,
     /// Databricks SQL returning one row with `column`, naming the production tables (as
@@ -70,6 +72,9 @@ pub struct Subscription {
 pub struct DestinationVariable {
     pub name: String,
     pub channel: String,
+    /// The destination's display name the bundle looks up: the settings' name for the
+    /// channel, else the channel itself.
+    pub lookup: String,
 }
 
 /// One SQL file task of the job.
@@ -112,14 +117,19 @@ pub struct BundleModel {
     pub quality_job_key: String,
     /// `${var.catalog}.schema.table` of every table, for the quality job's `table_update`.
     pub trigger_tables: Vec<String>,
-    /// `workspace.root_path` of the prod target (production mode wants one).
-    pub prod_root_path: String,
+    /// The targets (dev, prod) with their hosts, catalogs, identities and lookups.
+    pub targets: Vec<super::targets::TargetModel>,
+    /// A target names its deploy identity by display name: the variable is declared.
+    pub run_as_variable: bool,
+    /// `--var ...` the documented prod commands pass (variables prod cannot look up).
+    pub prod_pass: String,
     pub quality_runner: &'static str,
     pub quality_depends_on: Option<String>,
     /// The task that applies CHECK constraints after the DDL files (None: no table has any).
     pub checks_task: Option<DdlTask>,
-    /// The service principal prod runs the job as: the quality identity the masks admit.
-    pub run_as: Option<String>,
+    /// The service principal the quality job and the quality alerts run as: the quality
+    /// identity the masks admit (None: whoever the target runs as).
+    pub quality_run_as: Option<String>,
     pub owner_group: String,
     pub owner_email: String,
     pub destination_variables: Vec<DestinationVariable>,
@@ -319,6 +329,7 @@ fn freshness_alerts(ctx: &AlertContext, tables: &[TableModel]) -> Vec<(String, A
                 key: String::new(),
                 name: format!("{} {} freshness breach", ctx.product, t.name),
                 kind: "freshness",
+                reads_product_tables: true,
                 table: t.full_name.clone(),
                 severity: severity(ctx.freshness_sla),
                 query,
@@ -352,6 +363,7 @@ fn critical_check_alerts(
                     key: String::new(),
                     name: format!("{} {} {}", ctx.product, q.table, q.expectation),
                     kind: "quality",
+                    reads_product_tables: true,
                     table: q.table.clone(),
                     severity: q.severity,
                     query: format!("SELECT {} AS failing_rows FROM {}", q.failing_sql, q.fqn),
@@ -405,6 +417,7 @@ fn quality_score_alerts(
                 key: String::new(),
                 name: format!("{} {} quality score", ctx.product, t.name),
                 kind: "quality_score",
+                reads_product_tables: true,
                 table: t.full_name.clone(),
                 severity: severity(ctx.quality_sla),
                 query: format!(
@@ -428,10 +441,15 @@ fn quality_score_alerts(
     out
 }
 
+/// How late rows reach `system.query.history` at most: the availability alert looks at the
+/// window that ended this long ago, which is complete, so it can fire (an hour late).
+pub const QUERY_HISTORY_LAG_MINUTES: u64 = 60;
+
 /// The availability alert, when the SLA has one: failed queries on the schema within its window.
 fn availability_alert(spec: &ProductSpec) -> Option<(String, AlertModel)> {
     let sla = sla_alert(spec, "availab", None)?;
     let (failures, minutes) = availability_window(&sla.condition);
+    let from = minutes + QUERY_HISTORY_LAG_MINUTES;
     let like = sql_string(&format!("%{}.{}%", spec.catalog(), spec.schema()).to_lowercase());
     Some((
         "availability".to_string(),
@@ -439,10 +457,11 @@ fn availability_alert(spec: &ProductSpec) -> Option<(String, AlertModel)> {
             key: String::new(),
             name: format!("{} availability", spec.name()),
             kind: "availability",
+            reads_product_tables: false,
             table: format!("{}.{}", spec.catalog(), spec.schema()),
             severity: sla.severity,
             query: format!(
-                "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {minutes} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {like}"
+                "SELECT count(*) AS failed_queries FROM system.query.history WHERE execution_status = 'FAILED' AND start_time >= current_timestamp() - INTERVAL {from} MINUTES AND start_time < current_timestamp() - INTERVAL {QUERY_HISTORY_LAG_MINUTES} MINUTES AND lower(replace(statement_text, '`', '')) LIKE {like}"
             ),
             bundle_query: String::new(),
             column: "failed_queries",
@@ -475,12 +494,6 @@ pub fn per_target_query(spec: &ProductSpec, query: &str) -> String {
         .replace("${", "$${")
         .replace(&prefix, &format!("${{var.catalog}}.{schema_sql}."))
         .replace(&like, &per_target_like)
-}
-
-/// The catalog of the `dev` target when nothing else is configured: production's name with
-/// `_dev`, so dev and prod never share a catalog.
-pub fn dev_catalog(catalog: &str) -> String {
-    format!("{catalog}_dev")
 }
 
 /// The bundle variable that holds the destination id of a non-email channel.
@@ -536,11 +549,12 @@ pub fn bundle(
         .filter_map(|t| t.freshness.as_ref().map(|f| f.target_minutes))
         .min()
         .unwrap_or(1440);
+    let targets = super::targets::targets(spec);
 
     BundleModel {
         name: spec.name().to_string(),
         catalog: spec.catalog().to_string(),
-        dev_catalog: dev_catalog(spec.catalog()),
+        dev_catalog: spec.settings.dev_catalog(spec.catalog()),
         schema_key: resource_key(&schema),
         schema,
         schema_grants,
@@ -553,7 +567,7 @@ pub fn bundle(
             .or(ddl_tasks.last())
             .map(|t| t.key.clone()),
         checks_task,
-        run_as: super::deploy::quality_identity(spec).map(str::to_string),
+        quality_run_as: super::deploy::quality_identity(spec).map(str::to_string),
         ddl_tasks,
         quality_task: QUALITY_TASK.to_string(),
         quality_job_key: resource_key(&format!("{}_quality", spec.name())),
@@ -565,11 +579,17 @@ pub fn bundle(
                 format!("${{var.catalog}}.{}", name.replace("${", "$${"))
             })
             .collect(),
-        prod_root_path: format!("/Workspace/Shared/.bundle/{}/prod", spec.name()),
+        run_as_variable: super::targets::uses_run_as_variable(&targets),
+        prod_pass: targets
+            .iter()
+            .find(|t| t.production)
+            .map(|t| t.pass.clone())
+            .unwrap_or_default(),
+        targets,
         quality_runner: QUALITY_RUNNER,
         owner_group,
         owner_email: spec.product.product_metadata.owner.email.clone(),
-        destination_variables: destination_variables(alerts),
+        destination_variables: destination_variables(spec, alerts),
     }
 }
 
@@ -611,7 +631,7 @@ fn ddl_tasks(tables: &[&TableModel]) -> Vec<DdlTask> {
 }
 
 /// One bundle variable per non-email channel any alert notifies, in first-use order.
-fn destination_variables(alerts: &[AlertModel]) -> Vec<DestinationVariable> {
+fn destination_variables(spec: &ProductSpec, alerts: &[AlertModel]) -> Vec<DestinationVariable> {
     let mut out: Vec<DestinationVariable> = Vec::new();
     for channel in alerts.iter().flat_map(|a| &a.notification_channels) {
         if channel.eq_ignore_ascii_case("email") {
@@ -622,6 +642,12 @@ fn destination_variables(alerts: &[AlertModel]) -> Vec<DestinationVariable> {
             out.push(DestinationVariable {
                 name,
                 channel: channel.clone(),
+                lookup: spec
+                    .settings
+                    .notification_destinations
+                    .get(channel.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| channel.clone()),
             });
         }
     }

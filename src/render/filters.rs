@@ -101,6 +101,10 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("sql_comment", |v: Value| {
         text_of(&v).map(|t| safe(escape::sql_comment(&t)))
     });
+    // A `#` comment line in YAML or Python: the same one-line text as an SQL comment.
+    env.add_filter("comment", |v: Value| {
+        text_of(&v).map(|t| safe(escape::sql_comment(&t)))
+    });
     env.add_filter("md", |v: Value| {
         text_of(&v).map(|t| safe(escape::markdown(&t)))
     });

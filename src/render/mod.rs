@@ -8,6 +8,7 @@ pub mod filters;
 pub mod header;
 pub mod model;
 pub mod table_rules;
+pub mod targets;
 
 use crate::spec::{self, ProductSpec};
 use minijinja::value::{Value, ValueKind};

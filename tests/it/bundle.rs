@@ -37,12 +37,29 @@ fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// A product made beside the examples' platform settings (`examples/dpc.yaml`); one given its
+/// own `--catalog` is made under settings that do not pin prod's catalog.
 fn product(name: &str, flags: &[&str]) -> BTreeMap<String, String> {
+    let s = Scratch::with_example_settings();
+    if flags.contains(&"--catalog") {
+        let path = s.path().join("data-products/dpc.yaml");
+        let text = std::fs::read_to_string(&path).expect("settings");
+        let pinned = "    catalog: \"main_production\"\n";
+        assert!(text.contains(pinned), "examples/dpc.yaml pins prod's catalog");
+        std::fs::write(&path, text.replace(pinned, "")).expect("settings");
+    }
+    s.create(name, flags).assert().success();
+    read_tree(&s.product(name))
+}
+
+/// A product made in a folder without `dpc.yaml`: dpc's safe defaults.
+fn product_without_settings(name: &str, flags: &[&str]) -> BTreeMap<String, String> {
     let s = Scratch::new();
     s.create(name, flags).assert().success();
     read_tree(&s.product(name))
 }
 
+/// The examples and variants under the examples' settings, then the examples without any.
 fn all_products() -> Vec<(String, BTreeMap<String, String>)> {
     EXAMPLES
         .iter()
@@ -52,8 +69,17 @@ fn all_products() -> Vec<(String, BTreeMap<String, String>)> {
                 .iter()
                 .map(|(label, f)| (label.to_string(), product("p", f))),
         )
+        .chain(EXAMPLES.iter().map(|(n, f)| {
+            (
+                format!("{n} {WITHOUT_SETTINGS}"),
+                product_without_settings(n, f),
+            )
+        }))
         .collect()
 }
+
+/// Marks the products of [`all_products`] made without `dpc.yaml`.
+const WITHOUT_SETTINGS: &str = "(no dpc.yaml)";
 
 fn spec_of(label: &str, tree: &BTreeMap<String, String>) -> dpc::spec::ProductSpec {
     let texts = [
@@ -199,9 +225,14 @@ fn every_bundle_validates_against_the_databricks_schema() {
         let bundle = bundle_of(&tree);
         let errors = schema_errors(&validator, &bundle);
         assert!(errors.is_empty(), "{label}: {errors:#?}");
+        // dev is the product's shared test environment, not development mode (which would
+        // rename the schema away from the name the SQL files use), with its triggers paused.
+        assert_eq!(bundle.pointer("/targets/dev/mode"), None, "{label}");
         assert_eq!(
-            bundle.pointer("/targets/dev/mode").and_then(Value::as_str),
-            Some("development"),
+            bundle
+                .pointer("/targets/dev/presets/trigger_pause_status")
+                .and_then(Value::as_str),
+            Some("PAUSED"),
             "{label}"
         );
         assert_eq!(
@@ -209,6 +240,34 @@ fn every_bundle_validates_against_the_databricks_schema() {
             Some("production"),
             "{label}"
         );
+        for target in ["dev", "prod"] {
+            let root = bundle
+                .pointer(&format!("/targets/{target}/workspace/root_path"))
+                .and_then(Value::as_str);
+            assert!(
+                root.is_some_and(|r| r.starts_with("/Workspace/Shared/.bundle/")
+                    && r.ends_with(&format!("/{target}"))),
+                "{label}: {target} root_path {root:?}"
+            );
+        }
+        // With the platform settings, prod deploys to its own workspace as its own identity.
+        if !label.ends_with(WITHOUT_SETTINGS) {
+            for pointer in [
+                "/targets/prod/workspace/host",
+                "/targets/prod/run_as/service_principal_name",
+                "/targets/dev/workspace/host",
+            ] {
+                assert!(
+                    bundle.pointer(pointer).and_then(Value::as_str).is_some(),
+                    "{label}: no {pointer}"
+                );
+            }
+            assert_ne!(
+                bundle.pointer("/targets/prod/workspace/host"),
+                bundle.pointer("/targets/dev/workspace/host"),
+                "{label}"
+            );
+        }
         let schemas = bundle
             .pointer("/resources/schemas")
             .and_then(Value::as_object)
@@ -966,13 +1025,31 @@ fn every_documented_bundle_command_passes_the_variables_without_a_value() {
     let mut checked = 0;
     for (label, tree) in all_products() {
         let bundle = bundle_of(&tree);
-        let required: Vec<&String> = bundle["variables"]
+        // A variable has a value in a target when it has a default or lookup, at the top or
+        // in that target's `variables` (the CLI merges the two).
+        let required = |target: &str| -> Vec<String> {
+            bundle["variables"]
+                .as_object()
+                .expect("variables")
+                .iter()
+                .filter(|(k, v)| {
+                    let in_target = bundle
+                        .pointer(&format!("/targets/{target}/variables/{k}"))
+                        .is_some_and(|t| {
+                            t.is_string() || t.get("default").is_some() || t.get("lookup").is_some()
+                        });
+                    v.get("default").is_none() && v.get("lookup").is_none() && !in_target
+                })
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        let default_target = bundle["targets"]
             .as_object()
-            .expect("variables")
+            .expect("targets")
             .iter()
-            .filter(|(_, v)| v.get("default").is_none() && v.get("lookup").is_none())
-            .map(|(k, _)| k)
-            .collect();
+            .find(|(_, t)| t.get("default").and_then(Value::as_bool) == Some(true))
+            .map(|(k, _)| k.clone())
+            .expect("a default target");
         let docs = tree
             .iter()
             .filter(|(p, _)| p.ends_with(".md") || p.as_str() == "databricks.yml")
@@ -980,7 +1057,12 @@ fn every_documented_bundle_command_passes_the_variables_without_a_value() {
             .chain([("README.md", readme.as_str())]);
         for (path, text) in docs {
             for command in documented_commands(text) {
-                for var in &required {
+                let target = command
+                    .split_whitespace()
+                    .skip_while(|w| *w != "-t" && *w != "--target")
+                    .nth(1)
+                    .map_or(default_target.clone(), str::to_string);
+                for var in &required(&target) {
                     assert!(
                         command.contains(&format!("--var {var}=")),
                         "{label}: {path}: `{command}` does not pass {var}"

@@ -112,6 +112,17 @@ impl Scratch {
         cmd
     }
 
+    /// A scratch folder whose `data-products/dpc.yaml` is the examples' platform settings
+    /// (`examples/dpc.yaml`: hosts, warehouses, identities, destinations).
+    pub fn with_example_settings() -> Self {
+        let s = Scratch::new();
+        let settings = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dpc.yaml");
+        std::fs::create_dir_all(s.path().join("data-products")).expect("mkdir");
+        std::fs::copy(settings, s.path().join("data-products/dpc.yaml"))
+            .expect("examples/dpc.yaml");
+        s
+    }
+
     pub fn product(&self, name: &str) -> PathBuf {
         self.path().join("data-products").join(name)
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn generate(name: &str, flags: &[&str]) -> BTreeMap<String, String> {
-    let s = Scratch::new();
+    let s = Scratch::with_example_settings();
     s.create(name, flags).assert().success();
     read_tree(&s.product(name))
 }
@@ -96,7 +96,7 @@ fn examples_match_the_committed_trees() {
 fn example_schemas_match_the_committed_ones() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/_schemas");
     let update = std::env::var_os("DPC_UPDATE_EXAMPLES").is_some();
-    let s = Scratch::new();
+    let s = Scratch::with_example_settings();
     let (name, flags) = EXAMPLES[0];
     s.create(name, flags).assert().success();
     let written = read_tree(&s.path().join("data-products/_schemas"));
