@@ -792,20 +792,18 @@ fn table_properties(spec: &ProductSpec, has_defaults: bool) -> Vec<(String, Stri
     properties
 }
 
-/// The classification's table tags plus `contains_pii`.
+/// The classification's table tags plus `contains_pii`, each as the organisation's governed
+/// tag when `dpc.yaml` maps it (key and value).
 fn table_tags(spec: &ProductSpec, table: &Table, has_mask_rules: bool) -> Vec<(String, String)> {
-    let mut tags: Vec<(String, String)> = spec
-        .governance
+    let contains_pii = (has_mask_rules || table.pii_fields().next().is_some()).to_string();
+    spec.governance
         .classification
         .table_tags
         .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    tags.push((
-        "contains_pii".into(),
-        (has_mask_rules || table.pii_fields().next().is_some()).to_string(),
-    ));
-    tags
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([("contains_pii", contains_pii.as_str())])
+        .map(|(k, v)| spec.settings.governed_tag(k, v))
+        .collect()
 }
 
 /// The table's quality expectations with their SQL and what a violation does.

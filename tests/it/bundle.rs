@@ -45,7 +45,10 @@ fn product(name: &str, flags: &[&str]) -> BTreeMap<String, String> {
         let path = s.path().join("data-products/dpc.yaml");
         let text = std::fs::read_to_string(&path).expect("settings");
         let pinned = "    catalog: \"main_production\"\n";
-        assert!(text.contains(pinned), "examples/dpc.yaml pins prod's catalog");
+        assert!(
+            text.contains(pinned),
+            "examples/dpc.yaml pins prod's catalog"
+        );
         std::fs::write(&path, text.replace(pinned, "")).expect("settings");
     }
     s.create(name, flags).assert().success();

@@ -227,3 +227,23 @@ fn a_governed_tag_refuses_a_value_the_organisation_does_not_allow() {
         .assert();
     assert!(!output(&out).contains("DPC164"), "{}", output(&out));
 }
+
+#[test]
+fn governed_tags_are_what_the_ddl_sets() {
+    let s = Scratch::new();
+    settings(
+        &s,
+        "governed_tags:\n  sensitivity:\n    key: data_classification\n    values: {internal: Internal}\n    allowed_values: [Public, Internal]\n",
+    );
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let ddl = std::fs::read_to_string(s.product("customer-360").join("schemas/customers_v1.sql"))
+        .expect("ddl");
+    assert!(ddl.contains("'data_classification' = 'Internal'"), "{ddl}");
+    assert!(!ddl.contains("'sensitivity' ="), "{ddl}");
+    s.dpc()
+        .args(["validate", "data-products/customer-360"])
+        .assert()
+        .success();
+}
