@@ -654,16 +654,32 @@ fn destination_variables(spec: &ProductSpec, alerts: &[AlertModel]) -> Vec<Desti
     out
 }
 
-fn describe_minutes(m: u64) -> String {
-    let (n, unit) = if m >= 1440 && m.is_multiple_of(1440) {
+/// A number of minutes as the largest whole unit: `(2, "day")`, `(90, "minute")`.
+fn whole_units(m: u64) -> (u64, &'static str) {
+    if m >= 1440 && m.is_multiple_of(1440) {
         (m / 1440, "day")
     } else if m >= 60 && m.is_multiple_of(60) {
         (m / 60, "hour")
     } else {
         (m, "minute")
-    };
+    }
+}
+
+/// A schedule's interval after "every": `day`, `4 hours`.
+fn describe_minutes(m: u64) -> String {
+    let (n, unit) = whole_units(m);
     if n == 1 {
         unit.to_string()
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// A duration in words, as the docs give SLA targets: `1 day`, `4 hours`, `90 minutes`.
+pub fn duration_text(m: u64) -> String {
+    let (n, unit) = whole_units(m);
+    if n == 1 {
+        format!("1 {unit}")
     } else {
         format!("{n} {unit}s")
     }
@@ -694,6 +710,18 @@ mod tests {
         assert_eq!(resource_key("360-view"), "x_360_view");
         let mut taken = vec!["a".to_string()];
         assert_eq!(unique("a".into(), &mut taken), "a_2");
+    }
+
+    #[test]
+    fn durations_are_worded_in_whole_units() {
+        assert_eq!(duration_text(1), "1 minute");
+        assert_eq!(duration_text(90), "90 minutes");
+        assert_eq!(duration_text(60), "1 hour");
+        assert_eq!(duration_text(1500), "25 hours");
+        assert_eq!(duration_text(1440), "1 day");
+        assert_eq!(duration_text(2880), "2 days");
+        assert_eq!(describe_minutes(1440), "day");
+        assert_eq!(describe_minutes(240), "4 hours");
     }
 
     #[test]

@@ -8,7 +8,9 @@ use crate::spec::ProductSpec;
 use crate::spec::contract::{ExpectationKind, Field, Table};
 use crate::spec::contract_sql::{self, Check};
 use crate::spec::data_type::DataType;
-use crate::spec::governance::{DefaultAccess, MaskRule, MaskingStrategy, PrincipalType};
+use crate::spec::governance::{
+    DefaultAccess, MaskMethod, MaskRule, MaskingStrategy, PrincipalType,
+};
 use crate::spec::policy;
 use crate::spec::values::Severity;
 use minijinja::Value;
@@ -47,9 +49,21 @@ pub struct Model<'a> {
     /// target's catalog, never a literal one, decides where it lands.
     pub job_schema_sql: Value,
     pub owner_group_sql: Value,
-    pub masking: &'static str,
-    /// True when PII is hidden by column masks (false: by masked views).
+    /// True when PII is hidden by column masks.
     pub column_masks: bool,
+    /// True when PII is hidden by `<table>_masked` views that readers are granted instead.
+    pub masked_views: bool,
+    /// True when every account user may read (`default_access: ACCOUNT_USERS`).
+    pub public_access: bool,
+    /// Who may read by default, in words.
+    pub access_text: &'static str,
+    /// True when the contract's versions are semantic (`MAJOR.MINOR.PATCH`).
+    pub semantic_versioning: bool,
+    /// Every masking rule on a column the contract has, in rule order, with what a reader
+    /// outside its unmask groups sees.
+    pub masked_columns: Vec<MaskedColumnModel>,
+    /// The unmask groups of every masking rule, each once, in rule order.
+    pub unmask_groups: Vec<String>,
     pub critical_action: &'static str,
     pub tables: Vec<TableModel>,
     pub consumers: Vec<ConsumerModel>,
@@ -73,6 +87,16 @@ pub struct Model<'a> {
     /// Service principals that get no grant because the spec has no application ID for them
     /// (the consumer guide lists them).
     pub ungranted: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct MaskedColumnModel {
+    pub table: String,
+    pub column: String,
+    /// What a reader outside the unmask groups sees, as Markdown (already escaped).
+    pub others_see: Value,
+    /// The rule's unmask groups as the spec names them.
+    pub unmask_groups: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -147,10 +171,18 @@ pub struct TableModel {
     pub rules: Vec<super::table_rules::RuleModel>,
     pub unique_columns: Vec<String>,
     pub required_columns: Vec<String>,
+    /// The column the sample queries count rows by, if any suits.
+    pub group_by: Option<GroupByModel>,
     pub freshness: Option<FreshnessModel>,
     pub has_pii: bool,
     /// SELECT grants on this table (or its masked view), one per reader.
     pub grants: Vec<GrantModel>,
+}
+
+#[derive(Serialize)]
+pub struct GroupByModel {
+    pub name: String,
+    pub name_sql: Value,
 }
 
 #[derive(Serialize)]
@@ -237,6 +269,10 @@ pub struct FreshnessModel {
     pub column_sql: Value,
     pub target_minutes: u64,
     pub breach_minutes: u64,
+    /// The target in words (`30 minutes`, `1 hour`, `2 days`).
+    pub target_text: String,
+    /// The breach threshold in words.
+    pub breach_text: String,
 }
 
 /// The SQL spelling of a type; STRUCT field names are identifiers and get quoted.
@@ -320,8 +356,13 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         schema_sql: code(sql_qualified(&[catalog, schema])),
         job_schema_sql: code(sql_identifier(schema)),
         owner_group_sql: code(sql_principal(owner_group)),
-        masking: masking.as_str(),
         column_masks: masking == MaskingStrategy::ColumnMask,
+        masked_views: masking == MaskingStrategy::MaskedView,
+        public_access: gov.access_policy.default_access == DefaultAccess::AccountUsers,
+        access_text: access_text(gov.access_policy.default_access),
+        semantic_versioning: spec.contract.versioning.strategy == "semantic",
+        masked_columns: masked_columns(spec),
+        unmask_groups: unmask_groups(spec),
         critical_action: action_for(Severity::Critical, tier.critical_fails_pipeline),
         expectation_count: tables.iter().map(|t| t.expectations.len()).sum(),
         pii_count: gov.pii_fields.len(),
@@ -329,6 +370,65 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         consumers: consumers(spec),
         readers,
     })
+}
+
+/// Who may read by default, as the README says it.
+fn access_text(access: DefaultAccess) -> &'static str {
+    match access {
+        DefaultAccess::AccountUsers => "every account user may read",
+        DefaultAccess::ApprovedConsumers => "approved consumers only",
+        DefaultAccess::Deny => "denied by default; approved consumers only",
+    }
+}
+
+/// The masking rules on a column the contract has, in rule order (validate reports a rule
+/// on any other).
+fn masked_columns(spec: &ProductSpec) -> Vec<MaskedColumnModel> {
+    spec.governance
+        .masking
+        .rules
+        .iter()
+        .filter_map(|r| {
+            let table = spec.contract.tables.get(&r.table)?;
+            let field = table.field(&r.column)?;
+            Some(MaskedColumnModel {
+                table: r.table.clone(),
+                column: r.column.clone(),
+                others_see: code(others_see(r.method, &field.data_type)),
+                unmask_groups: r.unmask_groups.clone(),
+            })
+        })
+        .collect()
+}
+
+/// What a reader outside the unmask groups sees, in Markdown: the words for the value
+/// `contract_sql::masked_value` computes.
+fn others_see(method: MaskMethod, t: &DataType) -> &'static str {
+    match (method, t) {
+        (MaskMethod::Nullify, _) => "NULL",
+        (_, t) if *t != DataType::String => "NULL",
+        (MaskMethod::PartialEmail, _) => r"the first three characters, then \*\*\*\@\*\*\*",
+        (MaskMethod::Last4, _) => r"\*\*\*\* and the last four characters",
+        (MaskMethod::Truncate, _) => r"at most the first three characters, then \*\*\*",
+        (MaskMethod::Redact, _) => r"\*\*\*\*",
+    }
+}
+
+/// The unmask groups of every masking rule, each once, in rule order.
+fn unmask_groups(spec: &ProductSpec) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in spec
+        .governance
+        .masking
+        .rules
+        .iter()
+        .flat_map(|r| &r.unmask_groups)
+    {
+        if !out.contains(g) {
+            out.push(g.clone());
+        }
+    }
+    out
 }
 
 /// The approved consumers, each with whether a masking rule shows it clear values.
@@ -604,6 +704,7 @@ fn build_table(spec: &ProductSpec, name: &str, table: &Table) -> Result<TableMod
         expectations,
         rules: rules_model,
         unique_columns: unique_columns(table),
+        group_by: group_by(table),
         freshness: freshness(spec, name, table),
         grants: Vec::new(),
     })
@@ -853,20 +954,49 @@ fn unique_columns(table: &Table) -> Vec<String> {
     out
 }
 
+/// The column the sample queries count rows by: the first with an enum constraint, else the
+/// first clustering column that is neither a key nor a date or time.
+fn group_by(table: &Table) -> Option<GroupByModel> {
+    use crate::spec::contract::ConstraintKind;
+    let enumerated = table
+        .schema
+        .fields
+        .iter()
+        .find(|f| f.constraints.iter().any(|c| c.kind == ConstraintKind::Enum));
+    let clustered = || {
+        table.clustered_by.iter().find_map(|name| {
+            let f = table.field(name)?;
+            let temporal = matches!(
+                f.data_type,
+                DataType::Date | DataType::Timestamp | DataType::TimestampNtz
+            );
+            (!table.primary_key.contains(name) && !temporal).then_some(f)
+        })
+    };
+    enumerated.or_else(clustered).map(|f| GroupByModel {
+        name: f.name.clone(),
+        name_sql: code(sql_identifier(&f.name)),
+    })
+}
+
 /// The freshness column and its targets: the SLA's metric for the table, else the level's.
 fn freshness(spec: &ProductSpec, name: &str, table: &Table) -> Option<FreshnessModel> {
     crate::spec::contract::freshness_column(table).map(|col| {
         let metric = spec.sla.freshness.metrics.iter().find(|m| m.table == name);
         let level = policy::sla(spec.sla.level);
+        let target_minutes = metric.map_or(level.freshness_target.as_minutes(), |m| {
+            m.target_latency.as_minutes()
+        });
+        let breach_minutes = metric.map_or(level.freshness_breach.as_minutes(), |m| {
+            m.breach_threshold.as_minutes()
+        });
         FreshnessModel {
             column: col.to_string(),
             column_sql: code(sql_identifier(col)),
-            target_minutes: metric.map_or(level.freshness_target.as_minutes(), |m| {
-                m.target_latency.as_minutes()
-            }),
-            breach_minutes: metric.map_or(level.freshness_breach.as_minutes(), |m| {
-                m.breach_threshold.as_minutes()
-            }),
+            target_minutes,
+            breach_minutes,
+            target_text: super::bundle::duration_text(target_minutes),
+            breach_text: super::bundle::duration_text(breach_minutes),
         }
     })
 }
@@ -919,5 +1049,23 @@ fn admit_test(spec: &ProductSpec, groups: &[String]) -> String {
             crate::lang::escape::sql_string(id)
         ),
         None => groups,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mask_that_cannot_keep_the_type_shows_null() {
+        assert_eq!(others_see(MaskMethod::Nullify, &DataType::String), "NULL");
+        assert_eq!(
+            others_see(MaskMethod::PartialEmail, &DataType::Date),
+            "NULL"
+        );
+        assert_eq!(
+            others_see(MaskMethod::Last4, &DataType::String),
+            r"\*\*\*\* and the last four characters"
+        );
     }
 }
