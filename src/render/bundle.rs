@@ -121,6 +121,8 @@ pub struct BundleModel {
     pub targets: Vec<super::targets::TargetModel>,
     /// A target names its deploy identity by display name: the variable is declared.
     pub run_as_variable: bool,
+    /// The SLA has an availability alert (read from `system.query.history`, an hour late).
+    pub availability_alert: bool,
     /// `--var ...` the documented prod commands pass (variables prod cannot look up).
     pub prod_pass: String,
     pub quality_runner: &'static str,
@@ -580,6 +582,7 @@ pub fn bundle(
             })
             .collect(),
         run_as_variable: super::targets::uses_run_as_variable(&targets),
+        availability_alert: alerts.iter().any(|a| !a.reads_product_tables),
         prod_pass: targets
             .iter()
             .find(|t| t.production)

@@ -34,6 +34,8 @@ pub struct RunAsModel {
     pub field: &'static str,
     /// An application ID, an email, or `${var.run_as_service_principal}`.
     pub value: String,
+    /// How the docs name the identity.
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,15 +85,18 @@ fn target(spec: &ProductSpec, name: TargetName) -> TargetModel {
                 RunAsModel {
                     field: "service_principal_name",
                     value: format!("${{var.{RUN_AS_VARIABLE}}}"),
+                    label: format!("service principal {display_name}"),
                 }
             }
             Identity::ApplicationId(id) => RunAsModel {
                 field: "service_principal_name",
                 value: id.clone(),
+                label: format!("service principal {id}"),
             },
             Identity::User(email) => RunAsModel {
                 field: "user_name",
                 value: email.clone(),
+                label: email.clone(),
             },
         });
     let pass = if settings.warehouse.is_some() {

@@ -1082,3 +1082,29 @@ fn every_documented_bundle_command_passes_the_variables_without_a_value() {
         ["databricks bundle run -t prod job"]
     );
 }
+
+#[test]
+fn the_consumer_guide_is_for_consumers_and_the_runbook_is_in_the_readme() {
+    for (label, tree) in all_products() {
+        let guide = &tree["docs/consumer-guide.md"];
+        assert!(
+            !guide.contains("databricks bundle"),
+            "{label}: the consumer guide holds deployment steps"
+        );
+        // `SHOW GRANTS ON <object>` needs the owner's rights; a consumer asks for a principal.
+        assert!(
+            !guide.contains("SHOW GRANTS ON"),
+            "{label}: the consumer guide needs owner rights"
+        );
+        assert!(
+            guide.contains("information_schema.table_privileges"),
+            "{label}"
+        );
+        let readme = &tree["docs/README.md"];
+        assert!(
+            readme.contains("## Deploying (owners)")
+                && readme.contains("databricks bundle deploy -t prod"),
+            "{label}: no runbook in docs/README.md"
+        );
+    }
+}

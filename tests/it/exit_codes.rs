@@ -42,6 +42,7 @@ fn args(command: &str, p: &Path, out: &Path, odcs: &Path) -> Vec<String> {
     let out = out.display().to_string();
     let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect();
     match command {
+        "dpc init" => v(&["init", &out]),
         "dpc create" => v(&["create", "fresh", "--no-input", "--output-dir", &out]),
         "dpc import odcs" => v(&[
             "import",
