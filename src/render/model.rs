@@ -64,6 +64,8 @@ pub struct Model<'a> {
     pub masked_columns: Vec<MaskedColumnModel>,
     /// The unmask groups of every masking rule, each once, in rule order.
     pub unmask_groups: Vec<String>,
+    /// The sample query joining the first table to the others that hold its key, if any do.
+    pub sample_join: Option<SampleJoinModel>,
     pub critical_action: &'static str,
     pub tables: Vec<TableModel>,
     pub consumers: Vec<ConsumerModel>,
@@ -87,6 +89,29 @@ pub struct Model<'a> {
     /// Service principals that get no grant because the spec has no application ID for them
     /// (the consumer guide lists them).
     pub ungranted: Vec<String>,
+}
+
+/// The first table left-joined to every other table that has a column named like its first
+/// key column.
+#[derive(Serialize)]
+pub struct SampleJoinModel {
+    pub key: String,
+    pub key_sql: Value,
+    pub first: String,
+    /// What readers query for the first table (its `read_fqn`).
+    pub first_source: Value,
+    pub joined: Vec<JoinedTableModel>,
+    /// The select list: three columns of the first table (`t0`), then two of each joined
+    /// table besides the key.
+    pub select: Vec<Value>,
+}
+
+#[derive(Serialize)]
+pub struct JoinedTableModel {
+    pub name: String,
+    pub source: Value,
+    /// `t1`, `t2`, ...: the name the select list and the join condition use.
+    pub alias: Value,
 }
 
 #[derive(Serialize)]
@@ -140,6 +165,8 @@ pub struct TableModel {
     pub fqn_text: String,
     /// `catalog.schema.table` unquoted, as system tables spell it.
     pub full_name: String,
+    /// What readers query: the masked view where the table has one, else the table.
+    pub read_fqn: Value,
     pub file: String,
     pub description: String,
     pub row_count: String,
@@ -363,6 +390,7 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
         semantic_versioning: spec.contract.versioning.strategy == "semantic",
         masked_columns: masked_columns(spec),
         unmask_groups: unmask_groups(spec),
+        sample_join: sample_join(&tables),
         critical_action: action_for(Severity::Critical, tier.critical_fails_pipeline),
         expectation_count: tables.iter().map(|t| t.expectations.len()).sum(),
         pii_count: gov.pii_fields.len(),
@@ -429,6 +457,47 @@ fn unmask_groups(spec: &ProductSpec) -> Vec<String> {
         }
     }
     out
+}
+
+/// The sample join: the first table, keyed, with every later table that has its first key
+/// column; None when no other table has it.
+fn sample_join(tables: &[TableModel]) -> Option<SampleJoinModel> {
+    let (first, rest) = tables.split_first()?;
+    let key_name = first.primary_key.first()?;
+    let key = first.columns.iter().find(|c| &c.name == key_name)?;
+    let joined: Vec<&TableModel> = rest
+        .iter()
+        .filter(|t| t.columns.iter().any(|c| c.name == key.name))
+        .collect();
+    if joined.is_empty() {
+        return None;
+    }
+    let mut select: Vec<Value> = first
+        .columns
+        .iter()
+        .take(3)
+        .map(|c| code(format!("t0.{}", c.name_sql)))
+        .collect();
+    for (i, t) in joined.iter().enumerate() {
+        let others = t.columns.iter().filter(|c| c.name != key.name).take(2);
+        select.extend(others.map(|c| code(format!("t{}.{}", i + 1, c.name_sql))));
+    }
+    Some(SampleJoinModel {
+        key: key.name.clone(),
+        key_sql: key.name_sql.clone(),
+        first: first.name.clone(),
+        first_source: first.read_fqn.clone(),
+        joined: joined
+            .iter()
+            .enumerate()
+            .map(|(i, t)| JoinedTableModel {
+                name: t.name.clone(),
+                source: t.read_fqn.clone(),
+                alias: code(format!("t{}", i + 1)),
+            })
+            .collect(),
+        select,
+    })
 }
 
 /// The approved consumers, each with whether a masking rule shows it clear values.
@@ -663,6 +732,9 @@ fn build_table(spec: &ProductSpec, name: &str, table: &Table) -> Result<TableMod
         name_sql: code(sql_identifier(name)),
         fqn_text: fqn.clone(),
         full_name: format!("{catalog}.{schema}.{name}"),
+        read_fqn: view
+            .as_ref()
+            .map_or_else(|| code(fqn.clone()), |v| v.fqn.clone()),
         fqn: code(fqn),
         job_fqn: code(sql_qualified(&[schema, name])),
         job_fqn_text: sql_qualified(&[schema, name]),

@@ -56,6 +56,12 @@ fn validate_json(s: &Scratch, product: &Path) -> (i32, serde_json::Value) {
 
 #[test]
 fn examples_validate_clean() {
+    // `DPC_UPDATE_EXAMPLES=1 cargo test --test it examples` rewrites examples/ in another test
+    // of the same run, so what this one reads may be half-written; the next run checks it.
+    if std::env::var_os("DPC_UPDATE_EXAMPLES").is_some() {
+        eprintln!("examples/ is being rewritten (DPC_UPDATE_EXAMPLES); not validated in this run");
+        return;
+    }
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     Scratch::new()
         .dpc()
