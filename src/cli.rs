@@ -273,6 +273,10 @@ Examples:
   dpc test data-products/customer-360 --data exports/customers.parquet
   dpc test data-products/customer-360 --data /tmp/bad --format json     # in CI
 
+Rules are named by id: <product>/<table>/<rule>@<contract version>. The quality score is the
+SLA's: the percentage of rows that pass every rule (a row sharing a unique or primary key with
+another row, holding an unparsable value or malformed fails), as quality/run_checks.py computes it.
+
 Exit codes: 0 the data meets the contract; 1 a critical rule fails or the quality score is
 below the SLA breach threshold; 2 a usage or input error.";
 

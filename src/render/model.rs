@@ -713,7 +713,7 @@ fn build_table(
             expr: expr.map(code),
         });
     }
-    let rules = super::table_rules::table_rules(table, &expectations, name, critical_fails)
+    let rules = super::table_rules::table_rules(spec, table, &expectations, name, critical_fails)
         .map_err(|m| contract_error(format!("table {name}: {m}")))?;
     let mut unique_columns: Vec<String> = table
         .quality_expectations
