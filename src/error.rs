@@ -127,6 +127,9 @@ then `databricks auth login --host <workspace-url>`"
     /// `dpc import odcs`: a document that is not ODCS 3.x, or answers dpc refuses.
     #[error("{0}")]
     Odcs(#[from] crate::interop::odcs::OdcsError),
+    /// `dpc export dqx`: `--out` exists and is not a folder.
+    #[error("--out {}: not a folder; dpc export dqx writes one <table>.yaml per table into a folder", out.display())]
+    OutNotAFolder { out: PathBuf },
     /// Another dpc command is writing the product (or its lock cannot be taken).
     #[error("{0}")]
     Lock(#[from] crate::write::lock::LockError),
@@ -154,7 +157,8 @@ impl DpcError {
             | DpcError::Write(WriteError::NotProduct { .. })
             | DpcError::Consumers(ConsumerError::Argument { .. } | ConsumerError::Spec(_)) => 2,
             DpcError::Catalog(crate::catalog::site::SiteError::NotACatalog { .. })
-            | DpcError::OutHoldsProducts { .. } => 2,
+            | DpcError::OutHoldsProducts { .. }
+            | DpcError::OutNotAFolder { .. } => 2,
             DpcError::NoBundle { .. }
             | DpcError::NoDatabricksCli
             | DpcError::BadVar(_)
