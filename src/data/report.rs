@@ -7,6 +7,7 @@ use super::compile::{Source, TableRules};
 use super::eval::{Outcome, Sample};
 use super::read::Layout;
 use crate::spec::Sla;
+use crate::spec::sla::QUALITY_SCORE_DEFINITION;
 use crate::spec::values::Severity;
 use serde::Serialize;
 use std::fmt::Write;
@@ -56,9 +57,9 @@ pub struct TableReport {
 pub struct Quality {
     /// The SLA quality metric compared (`accuracy`: records passing validation rules).
     pub metric: String,
-    /// Percentage of rows, over all tested tables, that pass every rule ([`SCORE_DEFINITION`]).
+    /// Percentage of rows, over all tested tables, that pass every rule ([`QUALITY_SCORE_DEFINITION`]).
     pub score: Option<f64>,
-    /// How the score is computed, in words ([`SCORE_DEFINITION`]).
+    /// How the score is computed, in words ([`QUALITY_SCORE_DEFINITION`]).
     pub definition: &'static str,
     pub target: Option<f64>,
     pub breach_threshold: Option<f64>,
@@ -80,11 +81,6 @@ pub struct Report {
     pub failures: Vec<String>,
     pub passed: bool,
 }
-
-/// The SLA's quality metric ("percentage of records passing all quality checks") as every
-/// engine computes it: `dpc test`, `validation_rules.quality_score` and `run_checks.py`
-/// (`QUALITY_SCORE_DEFINITION` there says the same).
-pub const SCORE_DEFINITION: &str = "percentage of rows passing every rule; a row fails a table-level rule when it breaks it: it shares a unique or primary key with another row, holds a value that does not parse as its column's type, or is a malformed record";
 
 fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
@@ -224,7 +220,7 @@ impl Report {
             quality: Quality {
                 metric: metric.map_or_else(|| "accuracy".to_string(), |m| m.name.clone()),
                 score,
-                definition: SCORE_DEFINITION,
+                definition: QUALITY_SCORE_DEFINITION,
                 target,
                 breach_threshold: breach,
                 status,
