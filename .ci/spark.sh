@@ -2,7 +2,9 @@
 # The generated Python on Apache Spark: creates the three example products, runs each one's
 # own pytest suite (tests/) on a local Spark 4 session against its sample data, which must
 # pass, then against data broken with `dpc sample --invalid-rate`, which must fail and name
-# exactly the broken rules (checked by .ci/check_invalid_run.py). ruff checks the generated
+# exactly the broken rules (checked by .ci/check_invalid_run.py); then runs the quality job's
+# quality/run_checks.py --data on the same files and compares its score and failing rule ids
+# with `dpc test --format json` (.ci/compare_engines.py). ruff checks the generated
 # Python with its default rules. Self-sufficient on a clean clone: installs a JRE when `java`
 # is missing and pyspark, pytest and ruff into a virtual environment under target/.
 #
@@ -111,6 +113,39 @@ for name in "${examples[@]}"; do
     grep -E "^(FAILED|ERROR)" "$log-invalid.log" >&2 || true
     failed=1
   fi
+done
+echo "--- spark: one score: dpc test and quality/run_checks.py --data on the same files"
+# The SLA's score and the failing rule ids, from the binary and from the generated Python on
+# Spark, for each example's sample data and its broken copy (.ci/compare_engines.py).
+run_both() { # kind name dir
+  local log=$work/logs/$2-$1
+  set +e
+  "$dpc" test "$3" --data "$3/sample_data" --format json >"$log-dpc.json" 2>"$log-dpc.err"
+  echo $? >"$log-dpc.rc"
+  (cd "$3" && PYTHONDONTWRITEBYTECODE=1 timeout 900 python quality/run_checks.py \
+    --data sample_data --json "$log-spark.json") >"$log-spark.log" 2>&1
+  echo $? >"$log-spark.rc"
+}
+for name in "${examples[@]}"; do
+  for kind in valid invalid; do
+    if [ "$kind" = valid ]; then dir=$work/valid/data-products/$name; else dir=$work/invalid/$name; fi
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+    run_both "$kind" "$name" "$dir" &
+  done
+done
+wait
+for name in "${examples[@]}"; do
+  for kind in valid invalid; do
+    log=$work/logs/$name-$kind
+    if [ ! -s "$log-spark.json" ]; then
+      echo "FAILED: $name ($kind data): run_checks.py wrote no JSON (exit $(cat "$log-spark.rc"))" >&2
+      tail -40 "$log-spark.log" >&2
+      failed=1
+    elif ! python "$root/.ci/compare_engines.py" "$name ($kind data)" "$log-dpc.json" \
+      "$(cat "$log-dpc.rc")" "$log-spark.json" "$(cat "$log-spark.rc")"; then
+      failed=1
+    fi
+  done
 done
 echo "--- spark: done in $((SECONDS - started))s"
 exit "$failed"

@@ -58,7 +58,8 @@ pub enum Command {
     /// List, add, revoke and audit a product's approved consumers.
     #[command(subcommand, after_help = CONSUMERS_EXAMPLES)]
     Consumers(ConsumersCommand),
-    /// Write a product as an open standard document: its contract as ODCS, the product as ODPS.
+    /// Write a product as an open standard document (its contract as ODCS, the product as
+    /// ODPS) or its quality rules as Databricks Labs DQX checks.
     #[command(subcommand, after_help = EXPORT_EXAMPLES)]
     Export(ExportCommand),
     /// Create a new data product from an open standard document (an ODCS data contract).
@@ -93,7 +94,9 @@ const EXPORT_EXAMPLES: &str = "\
 Examples:
   dpc export odcs data-products/customer-360 > customer-360.odcs.yaml
   dpc export odcs data-products/customer-360 --version 3.2 --out customer-360.odcs.yaml
-  dpc export odps data-products/customer-360 --out customer-360.odps.yaml";
+  dpc export odps data-products/customer-360 --out customer-360.odps.yaml
+  dpc export dqx data-products/customer-360                 # quality/dqx/<table>.yaml
+  dpc export dqx data-products/customer-360 --out /tmp/dqx";
 
 const IMPORT_EXAMPLES: &str = "\
 Examples:
@@ -113,6 +116,10 @@ pub enum ExportCommand {
     /// The product manifest as an ODPS (Open Data Product Standard) v1.0 document.
     #[command(after_help = EXPORT_EXAMPLES)]
     Odps(ExportOdpsArgs),
+    /// The quality rules as Databricks Labs DQX checks, one YAML file per table, each check
+    /// with its rule id (<product>/<table>/<rule>@<contract version>) in user_metadata.
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Dqx(ExportDqxArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,6 +152,17 @@ pub struct ExportOdpsArgs {
 
     /// Write the document to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportDqxArgs {
+    /// The product folder (holds product.yaml, contract.yaml, sla.yaml, governance.yaml).
+    #[arg(value_name = "PRODUCT_DIR")]
+    pub product_dir: PathBuf,
+
+    /// Folder to write <table>.yaml into [default: PRODUCT_DIR/quality/dqx].
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
 
@@ -275,6 +293,10 @@ Examples:
   dpc test data-products/customer-360 --data data-products/customer-360/sample_data
   dpc test data-products/customer-360 --data exports/customers.parquet
   dpc test data-products/customer-360 --data /tmp/bad --format json     # in CI
+
+Rules are named by id: <product>/<table>/<rule>@<contract version>. The quality score is the
+SLA's: the percentage of rows that pass every rule (a row sharing a unique or primary key with
+another row, holding an unparsable value or malformed fails), as quality/run_checks.py computes it.
 
 Exit codes: 0 the data meets the contract; 1 a critical rule fails or the quality score is
 below the SLA breach threshold; 2 a usage or input error.";

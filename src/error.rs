@@ -133,6 +133,9 @@ then `databricks auth login --host <workspace-url>`"
     /// `dpc init`: the settings file exists already.
     #[error("{} already exists; edit it, or delete it and run `dpc init` again", path.display())]
     SettingsExist { path: PathBuf },
+    /// `dpc export dqx`: `--out` exists and is not a folder.
+    #[error("--out {}: not a folder; dpc export dqx writes one <table>.yaml per table into a folder", out.display())]
+    OutNotAFolder { out: PathBuf },
     /// Another dpc command is writing the product (or its lock cannot be taken).
     #[error("{0}")]
     Lock(#[from] crate::write::lock::LockError),
@@ -162,7 +165,8 @@ impl DpcError {
             | DpcError::Write(WriteError::NotProduct { .. })
             | DpcError::Consumers(ConsumerError::Argument { .. } | ConsumerError::Spec(_)) => 2,
             DpcError::Catalog(crate::catalog::site::SiteError::NotACatalog { .. })
-            | DpcError::OutHoldsProducts { .. } => 2,
+            | DpcError::OutHoldsProducts { .. }
+            | DpcError::OutNotAFolder { .. } => 2,
             DpcError::NoBundle { .. }
             | DpcError::NoDatabricksCli
             | DpcError::BadVar(_)

@@ -129,6 +129,9 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 /// All checks of one table.
 #[derive(Debug, Clone)]
 pub struct TableRules {
+    /// The product's name and its contract's version: with the table, they make each rule's id.
+    pub product: String,
+    pub contract_version: String,
     pub table: String,
     pub columns: Vec<ColumnInfo>,
     pub rules: Vec<Rule>,
@@ -181,6 +184,8 @@ impl TableRules {
             })
             .collect();
         let mut out = TableRules {
+            product: spec.name().to_string(),
+            contract_version: spec.contract.contract_version.clone(),
             table: name.to_string(),
             columns,
             rules: Vec::new(),
@@ -272,6 +277,16 @@ impl TableRules {
             });
         }
         Ok(out)
+    }
+
+    /// The rule's id (`crate::spec::rule_id`): `<product>/<table>/<rule>@<contract version>`.
+    pub fn rule_id(&self, rule: &Rule) -> String {
+        crate::spec::rule_id::rule_id(
+            &self.product,
+            &self.table,
+            &rule.name,
+            &self.contract_version,
+        )
     }
 
     fn index(&self, column: &str) -> Result<usize, DataError> {
@@ -547,9 +562,9 @@ mod same_as_the_generated_rules {
         now_micros: 20_088 * 86_400_000_000,
     };
 
-    type Names = Vec<(String, Severity)>;
+    type Names = Vec<(String, String, Severity)>;
 
-    /// (name, severity) of every rule, per table: the generated Python's and `dpc test`'s.
+    /// (id, name, severity) of every rule, per table: the generated Python's and `dpc test`'s.
     fn both(spec: &ProductSpec) -> Vec<(Names, Names)> {
         let model = crate::render::model::build(spec).unwrap();
         model
@@ -558,8 +573,14 @@ mod same_as_the_generated_rules {
             .map(|t| {
                 let table = &spec.contract.tables[&t.name];
                 let tested = TableRules::compile(spec, &t.name, table, CLOCK).unwrap();
-                let generated = t.rules.iter().map(|r| (r.name.clone(), r.severity));
-                let counted = tested.rules.iter().map(|r| (r.name.clone(), r.severity));
+                let generated = t
+                    .rules
+                    .iter()
+                    .map(|r| (r.id.clone(), r.name.clone(), r.severity));
+                let counted = tested
+                    .rules
+                    .iter()
+                    .map(|r| (tested.rule_id(r), r.name.clone(), r.severity));
                 (generated.collect(), counted.collect())
             })
             .collect()
@@ -589,7 +610,8 @@ mod same_as_the_generated_rules {
         clash.column = "email".into();
         table.quality_expectations.push(clash);
         let (generated, counted) = both(&spec).remove(0);
-        assert!(generated.iter().any(|(n, _)| n == "email_unique_2"));
+        assert!(generated.iter().any(|(id, n, _)| n == "email_unique_2"
+            && id == "customer-360/customers/email_unique_2@1.0.0"));
         assert_eq!(generated, counted);
     }
 }

@@ -7,12 +7,16 @@ use super::compile::{Source, TableRules};
 use super::eval::{Outcome, Sample};
 use super::read::Layout;
 use crate::spec::Sla;
+use crate::spec::sla::QUALITY_SCORE_DEFINITION;
 use crate::spec::values::Severity;
 use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
 pub struct RuleReport {
+    /// `<product>/<table>/<rule>@<contract version>` (`crate::spec::rule_id`), the rule's name
+    /// in every engine and generated file.
+    pub id: String,
     pub name: String,
     pub kind: &'static str,
     pub source: Source,
@@ -53,8 +57,10 @@ pub struct TableReport {
 pub struct Quality {
     /// The SLA quality metric compared (`accuracy`: records passing validation rules).
     pub metric: String,
-    /// Percentage of rows, over all tested tables, that pass every rule.
+    /// Percentage of rows, over all tested tables, that pass every rule ([`QUALITY_SCORE_DEFINITION`]).
     pub score: Option<f64>,
+    /// How the score is computed, in words ([`QUALITY_SCORE_DEFINITION`]).
+    pub definition: &'static str,
     pub target: Option<f64>,
     pub breach_threshold: Option<f64>,
     /// `met`, `below_target`, `breached`, or `no_rows`.
@@ -95,6 +101,7 @@ pub fn table_report(
         .map(|(r, s)| {
             let evaluated = !layout.empty && !r.columns.iter().any(missing);
             RuleReport {
+                id: rules.rule_id(r),
                 name: r.name.clone(),
                 kind: r.kind_name(),
                 source: r.source,
@@ -190,8 +197,8 @@ impl Report {
             for r in &t.rules {
                 if r.severity == Severity::Critical && r.rows_failed > 0 {
                     failures.push(format!(
-                        "{}.{}: {} of {} rows fail (critical)",
-                        t.table, r.name, r.rows_failed, r.rows_checked
+                        "{}: {} of {} rows fail (critical)",
+                        r.id, r.rows_failed, r.rows_checked
                     ));
                 }
             }
@@ -213,6 +220,7 @@ impl Report {
             quality: Quality {
                 metric: metric.map_or_else(|| "accuracy".to_string(), |m| m.name.clone()),
                 score,
+                definition: QUALITY_SCORE_DEFINITION,
                 target,
                 breach_threshold: breach,
                 status,
@@ -297,6 +305,11 @@ fn write_table(s: &mut String, t: &TableReport) {
     if t.rows == 0 {
         let _ = writeln!(s, "  no rows: header only");
     }
+    // Every id shares the product, table and version; the rule's name fills the pattern.
+    if let Some(r) = t.rules.first() {
+        let pattern = r.id.replacen(&format!("/{}@", r.name), "/<rule>@", 1);
+        let _ = writeln!(s, "  rule ids: {pattern}");
+    }
     let _ = writeln!(
         s,
         "  {:<2}{:<36} {:<9} {:>10} {:>10} {:>9}",
@@ -365,6 +378,11 @@ fn write_quality(s: &mut String, q: &Quality) {
                 s,
                 "Quality ({}): {score:.2}% of rows pass every rule{limits}: {verdict}",
                 q.metric
+            );
+            let _ = writeln!(
+                s,
+                "  (a row sharing a unique or primary key with another row, holding a value that \
+                 does not parse as its type, or malformed, fails too)"
             );
         }
     }

@@ -142,6 +142,11 @@ impl Renderer {
             env.remove_filter(unsafe_filter);
         }
         filters::register(&mut env);
+        // One text for the quality score's definition, in `dpc test` and the generated Python.
+        env.add_global(
+            "quality_score_definition",
+            crate::spec::sla::QUALITY_SCORE_DEFINITION,
+        );
         env.set_formatter(|out, state, value| {
             let plain_text = matches!(value.kind(), ValueKind::String) && !value.is_safe();
             if plain_text || value.is_undefined() || value.is_none() {

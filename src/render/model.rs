@@ -724,8 +724,9 @@ fn build_table(spec: &ProductSpec, name: &str, table: &Table) -> Result<TableMod
         None
     };
     let expectations = expectations(name, table, critical_fails)?;
-    let rules_model = super::table_rules::table_rules(table, &expectations, name, critical_fails)
-        .map_err(|m| contract_error(format!("table {name}: {m}")))?;
+    let rules_model =
+        super::table_rules::table_rules(spec, table, &expectations, name, critical_fails)
+            .map_err(|m| contract_error(format!("table {name}: {m}")))?;
 
     Ok(TableModel {
         name: name.to_string(),

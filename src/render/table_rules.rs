@@ -14,6 +14,9 @@ use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct RuleModel {
+    /// `<product>/<table>/<rule>@<contract version>` (`crate::spec::rule_id`), as `dpc test`
+    /// reports it.
+    pub id: String,
     pub name: String,
     /// `row_shape`, `type`, `not_null`, `format`, `allowed_values`, `range`, `range_current`,
     /// `unique`, `primary_key`, or an expectation's type (`not_null`, `unique`, `regex`,
@@ -31,12 +34,16 @@ pub struct RuleModel {
     pub expr: Option<Value>,
 }
 
-struct Rules {
+struct Rules<'a> {
+    /// Product, table and contract version: the parts of a rule's id besides its name.
+    product: &'a str,
+    table: &'a str,
+    contract_version: &'a str,
     rules: Vec<RuleModel>,
     critical_fails: bool,
 }
 
-impl Rules {
+impl Rules<'_> {
     /// Adds a rule, renaming it `<name>_2`, `_3`... when the name is taken (as `dpc test` does).
     fn push(
         &mut self,
@@ -59,6 +66,12 @@ impl Rules {
             a => a,
         };
         self.rules.push(RuleModel {
+            id: crate::spec::rule_id::rule_id(
+                self.product,
+                self.table,
+                &unique,
+                self.contract_version,
+            ),
             name: unique,
             kind,
             source,
@@ -73,12 +86,16 @@ impl Rules {
 /// The rules of table `name`, in `dpc test`'s order; `expectations` are the table's quality
 /// expectations as the model holds them.
 pub fn table_rules(
+    spec: &crate::spec::ProductSpec,
     table: &Table,
     expectations: &[ExpectationModel],
     name: &str,
     critical_fails: bool,
 ) -> Result<Vec<RuleModel>, String> {
     let mut out = Rules {
+        product: spec.name(),
+        table: name,
+        contract_version: &spec.contract.contract_version,
         rules: Vec::new(),
         critical_fails,
     };

@@ -11,6 +11,7 @@ pub mod load;
 pub mod name;
 pub mod policy;
 pub mod product;
+pub mod rule_id;
 pub mod schema;
 pub mod settings;
 pub mod sla;

@@ -577,3 +577,79 @@ fn the_quality_score_is_held_against_the_sla() {
         assert_eq!(r["samples"][0]["value"], "****");
     }
 }
+
+#[test]
+fn rules_are_named_by_id_and_a_row_sharing_a_key_fails_the_score() {
+    // The SLA's score: rows passing every rule / rows; both rows sharing a primary key fail.
+    let s = Scratch::new();
+    let dir = s.path().join("dup");
+    sample(&s, "customer-360", &dir, &[]);
+    let file = dir.join("customers.csv");
+    let text = std::fs::read_to_string(&file).expect("sample");
+    let first_row = text.lines().nth(1).expect("a row").to_string();
+    write(&file, &format!("{text}{first_row}\n"));
+    let (code, report) = test_json(&s, "customer-360", &dir);
+    assert_eq!(code, 1, "{:#}", report["failures"]);
+    let t = table(&report, "customers");
+    assert_eq!(
+        (t["rows"].as_u64(), t["rows_passing"].as_u64()),
+        (Some(101), Some(99))
+    );
+    let rows: u64 = report["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .map(|t| t["rows"].as_u64().expect("rows"))
+        .sum();
+    let score = report["quality"]["score"].as_f64().expect("score");
+    assert!(
+        (score - 100.0 * (rows - 2) as f64 / rows as f64).abs() < 1e-9,
+        "{score}"
+    );
+    assert!(
+        report["quality"]["definition"]
+            .as_str()
+            .is_some_and(|d| d.contains("shares a unique or primary key")),
+        "{:#}",
+        report["quality"]
+    );
+    let pk = rule(t, "pk_customers");
+    assert_eq!(pk["id"], "customer-360/customers/pk_customers@1.0.0");
+    assert_eq!(pk["rows_failed"], 2);
+    for t in report["tables"].as_array().expect("tables") {
+        for r in t["rules"].as_array().expect("rules") {
+            let id = format!(
+                "customer-360/{}/{}@1.0.0",
+                t["table"].as_str().unwrap(),
+                r["name"].as_str().unwrap()
+            );
+            assert_eq!(r["id"], id.as_str());
+        }
+    }
+    assert!(
+        report["failures"].as_array().expect("failures").iter().any(
+            |f| f == "customer-360/customers/pk_customers@1.0.0: 2 of 101 rows fail (critical)"
+        ),
+        "{:#}",
+        report["failures"]
+    );
+    let out = s
+        .dpc()
+        .arg("test")
+        .arg(example("customer-360"))
+        .arg("--data")
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("  rule ids: customer-360/customers/<rule>@1.0.0\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  customer-360/customers/pk_customers@1.0.0: 2 of 101 rows fail (critical)\n"
+        ),
+        "{text}"
+    );
+}

@@ -65,6 +65,7 @@ fn args(command: &str, p: &Path, out: &Path, odcs: &Path) -> Vec<String> {
         "dpc consumers revoke" => v(&["consumers", "revoke", &p, "data-scientists"]),
         "dpc export odcs" => v(&["export", "odcs", &p, "--out", &format!("{out}/c.yaml")]),
         "dpc export odps" => v(&["export", "odps", &p, "--out", &format!("{out}/p.yaml")]),
+        "dpc export dqx" => v(&["export", "dqx", &p, "--out", &format!("{out}/dqx")]),
         "dpc catalog" => v(&["catalog", &p, "--out", &format!("{out}/site")]),
         other => panic!("the README lists {other}, which this test does not know how to run"),
     }

@@ -14,6 +14,7 @@ mod create_inputs;
 mod data_commands;
 mod diff;
 mod docs_in_sync;
+mod dqx;
 mod escaping_roundtrip;
 mod examples;
 mod exit_codes;
