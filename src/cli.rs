@@ -348,7 +348,7 @@ Examples:
   dpc bundle validate data-products/customer-360 -t prod --var warehouse_id=1234567890abcdef \\
       --var slack_destination_id=<id> --var pagerduty_destination_id=<id>
 
-Runs `databricks bundle validate` in the product folder; needs the Databricks CLI (0.279 or
+Runs `databricks bundle validate` in the product folder; needs the Databricks CLI (0.287 or
 later) on PATH and a configured workspace. Deploy with `databricks bundle deploy` there.
 Exit codes: 0 the bundle is valid; 1 the Databricks CLI reports errors; 2 no CLI, no bundle,
 or a usage error.";

@@ -71,7 +71,7 @@ pub enum DpcError {
     NoBundle { dir: PathBuf },
     /// `dpc bundle validate`: the Databricks CLI is not on PATH.
     #[error(
-        "the Databricks CLI (`databricks`) is not on PATH; install the Databricks CLI (0.279 or later): `brew tap databricks/tap && brew install databricks`, \
+        "the Databricks CLI (`databricks`) is not on PATH; install the Databricks CLI (0.287 or later): `brew tap databricks/tap && brew install databricks`, \
 `winget install Databricks.DatabricksCLI`, or `curl -fsSL https://raw.githubusercontent.com/databricks/setup-cli/main/install.sh | sh`; \
 then `databricks auth login --host <workspace-url>`"
     )]

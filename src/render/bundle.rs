@@ -123,6 +123,8 @@ pub struct BundleModel {
     pub run_as_variable: bool,
     /// The SLA has an availability alert (read from `system.query.history`, an hour late).
     pub availability_alert: bool,
+    /// `--var ...` the documented dev commands pass (variables dev cannot look up).
+    pub dev_pass: String,
     /// `--var ...` the documented prod commands pass (variables prod cannot look up).
     pub prod_pass: String,
     pub quality_runner: &'static str,
@@ -534,7 +536,7 @@ pub fn bundle(
     let schema = spec.schema().to_string();
     let owner_group = spec.governance.access_policy.owner_group.clone();
 
-    let schema_grants = schema_grants(&owner_group, readers);
+    let schema_grants = schema_grants(&owner_group, readers, super::deploy::quality_identity(spec));
     let ddl_tasks = ddl_tasks(tables);
     let checks_task = tables
         .iter()
@@ -583,6 +585,11 @@ pub fn bundle(
             .collect(),
         run_as_variable: super::targets::uses_run_as_variable(&targets),
         availability_alert: alerts.iter().any(|a| !a.reads_product_tables),
+        dev_pass: targets
+            .iter()
+            .find(|t| !t.production)
+            .map(|t| t.pass.clone())
+            .unwrap_or_default(),
         prod_pass: targets
             .iter()
             .find(|t| t.production)
@@ -596,8 +603,13 @@ pub fn bundle(
     }
 }
 
-/// The owner group holds everything on the schema; every reader with a grant may use it.
-fn schema_grants(owner_group: &str, readers: &[ReaderModel]) -> Vec<SchemaGrant> {
+/// The owner group holds everything on the schema; every reader with a grant may use it; the
+/// quality identity reads every table (the table trigger and the checks run as it).
+fn schema_grants(
+    owner_group: &str,
+    readers: &[ReaderModel],
+    quality_identity: Option<&str>,
+) -> Vec<SchemaGrant> {
     let mut grants = vec![SchemaGrant {
         principal: owner_group.to_string(),
         privileges: vec!["ALL_PRIVILEGES"],
@@ -609,6 +621,21 @@ fn schema_grants(owner_group: &str, readers: &[ReaderModel]) -> Vec<SchemaGrant>
             None => grants.push(SchemaGrant {
                 principal: r.grantee.clone(),
                 privileges: vec!["USE_SCHEMA"],
+            }),
+        }
+    }
+    if let Some(id) = quality_identity {
+        match grants.iter_mut().find(|g| g.principal == id) {
+            Some(g) => {
+                for p in ["USE_SCHEMA", "SELECT"] {
+                    if !g.privileges.contains(&p) && !g.privileges.contains(&"ALL_PRIVILEGES") {
+                        g.privileges.push(p);
+                    }
+                }
+            }
+            None => grants.push(SchemaGrant {
+                principal: id.to_string(),
+                privileges: vec!["USE_SCHEMA", "SELECT"],
             }),
         }
     }

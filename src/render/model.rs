@@ -361,7 +361,12 @@ pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     let ordered: Vec<&TableModel> = order.iter().filter_map(|i| tables.get(*i)).collect();
     let bundle = super::bundle::bundle(spec, &ordered, &readers, &alerts);
     Ok(Model {
-        catalog_grants: catalog_grants(catalog, owner_group, &readers),
+        catalog_grants: catalog_grants(
+            catalog,
+            owner_group,
+            &readers,
+            super::deploy::quality_identity(spec),
+        ),
         catalog_grants_file: super::deploy::CATALOG_GRANTS,
         checks_runner: super::deploy::CHECKS_RUNNER,
         ungranted: gov
@@ -617,7 +622,12 @@ fn quality_checks(tables: &[TableModel]) -> Vec<QualityCheckModel> {
 
 /// The owner group may use the catalog and create the schema; every other granted reader
 /// may use the catalog.
-fn catalog_grants(catalog: &str, owner_group: &str, readers: &[ReaderModel]) -> Vec<Value> {
+fn catalog_grants(
+    catalog: &str,
+    owner_group: &str,
+    readers: &[ReaderModel],
+    quality_identity: Option<&str>,
+) -> Vec<Value> {
     let catalog = sql_identifier(catalog);
     let mut grants = vec![
         code(format!(
@@ -636,6 +646,13 @@ fn catalog_grants(catalog: &str, owner_group: &str, readers: &[ReaderModel]) -> 
                 r.principal_sql
             )));
         }
+    }
+    // The quality job and its table trigger run as the quality identity, which reads every table.
+    if let Some(id) = quality_identity {
+        grants.push(code(format!(
+            "GRANT USE CATALOG ON CATALOG {catalog} TO {}",
+            sql_principal(id)
+        )));
     }
     grants
 }

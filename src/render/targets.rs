@@ -46,10 +46,13 @@ pub struct LookupModel {
     pub name: String,
 }
 
-/// The workspace folder a target deploys to: shared, so whoever deploys sees one state.
+/// The workspace folder a target deploys to: the deploying identity's own, as the CLI advises
+/// for production. Nobody else may edit the files its jobs run there (every user may edit a
+/// folder under /Workspace/Shared, and the quality job runs as the quality identity, whom every
+/// mask admits), and one identity deploying means one state.
 fn root_path(spec: &ProductSpec, target: TargetName) -> String {
     format!(
-        "/Workspace/Shared/.bundle/{}/{}",
+        "/Workspace/Users/${{workspace.current_user.userName}}/.bundle/{}/{}",
         spec.name(),
         target.as_str()
     )

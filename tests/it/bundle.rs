@@ -247,9 +247,10 @@ fn every_bundle_validates_against_the_databricks_schema() {
             let root = bundle
                 .pointer(&format!("/targets/{target}/workspace/root_path"))
                 .and_then(Value::as_str);
+            // The deploying identity's own folder: nobody else may edit what its jobs run.
+            let home = "/Workspace/Users/${workspace.current_user.userName}/.bundle/";
             assert!(
-                root.is_some_and(|r| r.starts_with("/Workspace/Shared/.bundle/")
-                    && r.ends_with(&format!("/{target}"))),
+                root.is_some_and(|r| r.starts_with(home) && r.ends_with(&format!("/{target}"))),
                 "{label}: {target} root_path {root:?}"
             );
         }
@@ -336,11 +337,13 @@ fn user_text_never_becomes_a_bundle_reference() {
     for (label, tree) in all_products() {
         let text = &tree["databricks.yml"];
         let bundle = bundle_of(&tree);
+        // The declared variables, and the one workspace value dpc itself writes (root_path).
         let declared: Vec<String> = bundle["variables"]
             .as_object()
             .expect("variables")
             .keys()
             .map(|k| format!("var.{k}"))
+            .chain(["workspace.current_user.userName".to_string()])
             .collect();
         for r in references(text) {
             assert!(
