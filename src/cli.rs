@@ -433,7 +433,7 @@ pub enum SchemaKind {
 
 impl SchemaKind {
     /// The spec file it names; None for the settings file.
-    pub fn spec_file(self) -> Option<SpecFile> {
+    pub(crate) fn spec_file(self) -> Option<SpecFile> {
         match self {
             SchemaKind::Product => Some(SpecFile::Product),
             SchemaKind::Contract => Some(SpecFile::Contract),

@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
-pub enum DpcError {
+pub(crate) enum DpcError {
     #[error("{0}")]
     Input(#[from] crate::input::answers::InputError),
     #[error("{} already exists; use --force to replace it, or `dpc generate {}` to refresh its derived files", path.display(), path.display())]
@@ -142,7 +142,7 @@ then `databricks auth login --host <workspace-url>`"
 }
 
 impl DpcError {
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         use crate::consumers::ConsumerError;
         use crate::data::DataError;
         use crate::write::WriteError;

@@ -25,7 +25,7 @@ static OWNER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The SQL files whose statements set access: the table DDL at the top of `schemas/`
 /// (revocation records in its subfolders are not part of the current state).
-pub fn is_ddl(path: &str) -> bool {
+pub(crate) fn is_ddl(path: &str) -> bool {
     path.strip_prefix("schemas/")
         .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".sql"))
 }
@@ -272,7 +272,7 @@ pub fn rules_from_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<TableRu
 }
 
 /// As [`rules_from_sql`], with the SQL files already split.
-pub fn rules_from_statements(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<TableRules> {
+pub(crate) fn rules_from_statements(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<TableRules> {
     let mut state = State::default();
     for f in sql.iter().filter(|f| is_ddl(f.path)) {
         for s in &f.statements {

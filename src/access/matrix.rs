@@ -21,7 +21,7 @@ pub enum Access {
 }
 
 impl Access {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Access::None => "none",
             Access::Masked => "masked",
@@ -136,7 +136,7 @@ pub struct Matrix {
 
 impl Matrix {
     /// The matrix of what dpc generates for `spec`: the same model the SQL templates render.
-    pub fn from_model(spec: &ProductSpec, model: &Model<'_>) -> Matrix {
+    pub(crate) fn from_model(spec: &ProductSpec, model: &Model<'_>) -> Matrix {
         Matrix::evaluate(spec, &rules_from_model(model))
     }
 
@@ -161,12 +161,12 @@ impl Matrix {
         }
     }
 
-    pub fn principal(&self, name: &str) -> Option<&Principal> {
+    pub(crate) fn principal(&self, name: &str) -> Option<&Principal> {
         self.principals.iter().find(|p| p.name == name)
     }
 
     /// The access of `principal` to `table.column`.
-    pub fn cell(&self, principal: &str, table: &str, column: &str) -> Access {
+    pub(crate) fn cell(&self, principal: &str, table: &str, column: &str) -> Access {
         self.tables
             .iter()
             .find(|t| t.table == table)
@@ -178,7 +178,7 @@ impl Matrix {
 
 /// The access rules the render model sets up, table by table: the grants, masks, masked view
 /// and row filter that `templates/schemas/table.sql.j2` prints.
-pub fn rules_from_model(model: &Model<'_>) -> Vec<TableRules> {
+pub(crate) fn rules_from_model(model: &Model<'_>) -> Vec<TableRules> {
     let owner = &model.governance.access_policy.owner_group;
     model
         .tables

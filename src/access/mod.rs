@@ -3,8 +3,8 @@
 //! checks on it, and a reader that recovers the same rules from SQL on disk.
 
 pub mod from_sql;
-pub mod matrix;
-pub mod policy_check;
+pub(crate) mod matrix;
+pub(crate) mod policy_check;
 
 use crate::render::model::{self, ModelError};
 use crate::spec::ProductSpec;

@@ -14,7 +14,7 @@ use crate::spec::policy::{self, ACCOUNT_USERS};
 use crate::spec::{GOVERNANCE_FILE, ProductSpec};
 
 /// The diagnostic codes about who may read what; `dpc access` shows these.
-pub const CODES: &[Code] = &[
+pub(crate) const CODES: &[Code] = &[
     Code::Dpc042,
     Code::Dpc113,
     Code::Dpc120,
@@ -34,28 +34,19 @@ pub const CODES: &[Code] = &[
 ];
 
 /// True when dpc renders grants for `permission` (the policy's consumer permissions).
-pub fn granted_permission(permission: &str) -> bool {
+pub(crate) fn granted_permission(permission: &str) -> bool {
     policy::CONSUMER_PERMISSIONS
         .iter()
         .any(|(p, _)| *p == permission)
 }
 
 /// The permissions dpc grants, for messages.
-pub fn permissions() -> String {
+pub(crate) fn permissions() -> String {
     policy::CONSUMER_PERMISSIONS
         .iter()
         .map(|(p, _)| *p)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Every access policy check on a spec. Nothing is reported when the model cannot be built;
-/// the renderer reports that (DPC007).
-pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
-    match super::of_spec(spec) {
-        Ok(matrix) => check_matrix(spec, &matrix),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// The YAML path of the consumer entry for `principal`, or of the whole list.
@@ -70,7 +61,7 @@ fn consumer_path(spec: &ProductSpec, principal: &str) -> String {
         )
 }
 
-pub fn check_matrix(spec: &ProductSpec, matrix: &Matrix) -> Vec<Diagnostic> {
+pub(crate) fn check_matrix(spec: &ProductSpec, matrix: &Matrix) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     default_deny(spec, matrix, &mut out);
     pii_masked(spec, matrix, &mut out);
@@ -292,7 +283,7 @@ fn approvals(spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
 
 /// Grants whose expiry date has passed (warnings). Kept apart from [`check`] because the
 /// answer changes with the date: `validate` and `access` run it, `create` does not need it.
-pub fn expired(spec: &ProductSpec) -> Vec<Diagnostic> {
+pub(crate) fn expired(spec: &ProductSpec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Ok(today) = Date::today() else {
         return out;
@@ -322,7 +313,7 @@ pub fn expired(spec: &ProductSpec) -> Vec<Diagnostic> {
 
 /// The SQL on disk lets nobody read more than the spec grants (a hand edit, or a spec change
 /// not yet generated, can widen access).
-pub fn check_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
+pub(crate) fn check_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let Ok(expected) = super::of_spec(spec) else {
         return Vec::new();
     };
@@ -330,7 +321,11 @@ pub fn check_sql(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> 
 }
 
 /// As [`check_sql`], given the spec's own matrix and the SQL files already split.
-pub fn check_sql_parsed(spec: &ProductSpec, expected: &Matrix, sql: &[SqlFile]) -> Vec<Diagnostic> {
+pub(crate) fn check_sql_parsed(
+    spec: &ProductSpec,
+    expected: &Matrix,
+    sql: &[SqlFile],
+) -> Vec<Diagnostic> {
     let actual = Matrix::evaluate(spec, &super::from_sql::rules_from_statements(spec, sql));
     let mut out = Vec::new();
     for t in &actual.tables {

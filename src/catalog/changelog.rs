@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 /// The release sections (`## [version] - date`) as HTML, headings from `<h3>`; `None` when
 /// the changelog holds no release.
-pub fn releases(markdown: &str) -> Option<String> {
+pub(crate) fn releases(markdown: &str) -> Option<String> {
     let mut out = String::new();
     let mut in_release = false;
     // Open `<ul>` depths.

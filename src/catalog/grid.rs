@@ -8,7 +8,7 @@ use crate::access::Matrix;
 use crate::access::matrix::Via;
 use std::fmt::Write;
 
-pub fn access(s: &mut String, m: &Matrix) {
+pub(crate) fn access(s: &mut String, m: &Matrix) {
     for t in &m.tables {
         let _ = write!(s, "<h3>Access to {}</h3>", escape(&t.table));
         if let Some(v) = &t.view {

@@ -35,7 +35,7 @@ pub fn allowed(c: char) -> bool {
 
 /// `s` shortened to at most `max` characters, with `…` when cut (for one-line summaries and
 /// labels in pictures; the full text stays in a title or on the product page).
-pub fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     let mut chars = s.chars();
     let head: String = chars.by_ref().take(max).collect();
     if chars.next().is_none() {

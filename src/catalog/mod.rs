@@ -4,11 +4,11 @@
 //! and the lineage, [`changelog`] reads the product's changelog, [`html`] holds the one
 //! escaping function every piece of user text goes through, and [`site`] writes the folder.
 
-pub mod changelog;
-pub mod grid;
+pub(crate) mod changelog;
+pub(crate) mod grid;
 pub mod html;
 pub mod index;
 pub mod model;
-pub mod page;
+pub(crate) mod page;
 pub mod site;
-pub mod svg;
+pub(crate) mod svg;

@@ -41,7 +41,7 @@ pub struct Entry {
 }
 
 /// One column as the product page lists it.
-pub struct Column<'a> {
+pub(crate) struct Column<'a> {
     pub name: &'a str,
     pub data_type: String,
     pub nullable: bool,
@@ -54,7 +54,7 @@ pub struct Column<'a> {
 
 /// Data sources → tables → consumers, and the references between tables.
 #[derive(Debug, Default, PartialEq)]
-pub struct Lineage {
+pub(crate) struct Lineage {
     pub sources: Vec<String>,
     pub tables: Vec<String>,
     pub consumers: Vec<String>,
@@ -66,7 +66,7 @@ pub struct Lineage {
 
 /// A name safe as a folder name in the site: product names are kebab-case once checked;
 /// anything else is replaced so a name can never climb out of `products/`.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {
@@ -81,13 +81,13 @@ pub fn slug(name: &str) -> String {
 }
 
 impl Product {
-    pub fn slug(&self) -> String {
+    pub(crate) fn slug(&self) -> String {
         slug(self.spec.name())
     }
 
     /// `deprecated` when every table is on its way out, `certified` for a certified
     /// product, else `active`.
-    pub fn status(&self) -> &'static str {
+    pub(crate) fn status(&self) -> &'static str {
         let tables = &self.spec.contract.tables;
         if !tables.is_empty() && tables.values().all(|t| t.deprecated.is_some()) {
             "deprecated"
@@ -131,7 +131,7 @@ impl Product {
     }
 
     /// The columns of `table` with their PII category and masking.
-    pub fn columns<'a>(&'a self, name: &str, table: &'a Table) -> Vec<Column<'a>> {
+    pub(crate) fn columns<'a>(&'a self, name: &str, table: &'a Table) -> Vec<Column<'a>> {
         let gov = &self.spec.governance;
         let view = gov.masking.strategy == crate::spec::governance::MaskingStrategy::MaskedView;
         table
@@ -176,7 +176,7 @@ impl Product {
 
     /// Sources feed every table (the manifest does not say which feeds which); consumers
     /// read the tables the access matrix says they reach; references come from the keys.
-    pub fn lineage(&self) -> Lineage {
+    pub(crate) fn lineage(&self) -> Lineage {
         let spec = &self.spec;
         let tables: Vec<String> = spec.contract.tables.keys().cloned().collect();
         let index = |t: &str| tables.iter().position(|n| n == t);

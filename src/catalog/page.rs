@@ -7,11 +7,11 @@ use super::model::Product;
 use crate::spec::contract::{Expectation, Table};
 use std::fmt::Write;
 
-pub const FOOTER: &str =
+pub(crate) const FOOTER: &str =
     r#"<footer>Made by <code>dpc catalog</code> from the products' spec files.</footer>"#;
 
 /// The document head; `root` is the way from the page to the site's root (`../../`).
-pub fn head(title: &str, root: &str) -> String {
+pub(crate) fn head(title: &str, root: &str) -> String {
     format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="generator" content="dpc catalog"><title>{}</title><link rel="stylesheet" href="{root}assets/catalog.css"></head><body>"#,
         escape(title)
@@ -19,7 +19,7 @@ pub fn head(title: &str, root: &str) -> String {
 }
 
 /// The whole page of `p`.
-pub fn page(p: &Product) -> String {
+pub(crate) fn page(p: &Product) -> String {
     let meta = &p.spec.product.product_metadata;
     let mut s = head(&format!("{} · dpc catalog", meta.display_name), "../../");
     s.push_str(r#"<header class="site"><a href="../../index.html">dpc catalog</a></header><main>"#);

@@ -8,11 +8,11 @@ use crate::write::WriteError;
 use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as a dpc catalog.
-pub const MARKER: &str = ".dpc-catalog";
+pub(crate) const MARKER: &str = ".dpc-catalog";
 const MARKER_TEXT: &str =
     "This folder is a site written by `dpc catalog`; the next run replaces it whole.\n";
-pub const STYLE: &str = include_str!("catalog.css");
-pub const SEARCH: &str = include_str!("search.js");
+pub(crate) const STYLE: &str = include_str!("catalog.css");
+pub(crate) const SEARCH: &str = include_str!("search.js");
 
 /// One file of the site, by its path relative to the site's root.
 pub struct SiteFile {
@@ -21,7 +21,7 @@ pub struct SiteFile {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum SiteError {
+pub(crate) enum SiteError {
     #[error("{}: {what}, not a site written by dpc catalog (no {MARKER}); dpc replaces only a folder it wrote, so nothing was written: choose another --out or remove it", path.display())]
     NotACatalog { path: PathBuf, what: &'static str },
     #[error(transparent)]
@@ -53,7 +53,7 @@ pub fn product_files(p: &Product) -> Vec<SiteFile> {
 }
 
 /// The index, the style sheet, the search script and the marker.
-pub fn common_files(entries: &[Entry]) -> Vec<SiteFile> {
+pub(crate) fn common_files(entries: &[Entry]) -> Vec<SiteFile> {
     vec![
         file("index.html", super::index::page(entries)),
         file("assets/catalog.css", STYLE),
@@ -63,7 +63,7 @@ pub fn common_files(entries: &[Entry]) -> Vec<SiteFile> {
 }
 
 /// Refuses `target` unless it is missing, an empty folder or a site dpc wrote.
-pub fn check_target(target: &Path) -> Result<(), SiteError> {
+pub(crate) fn check_target(target: &Path) -> Result<(), SiteError> {
     let refuse = |what| {
         Err(SiteError::NotACatalog {
             path: target.to_path_buf(),
@@ -90,7 +90,7 @@ pub fn check_target(target: &Path) -> Result<(), SiteError> {
 }
 
 /// Writes `files` as the folder `target`, replacing a previous site whole.
-pub fn write(target: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
+pub(crate) fn write(target: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
     let parent = crate::write::parent_of(target);
     std::fs::create_dir_all(&parent).map_err(|source| WriteError::OutputDir {
         path: parent.clone(),

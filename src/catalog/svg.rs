@@ -46,7 +46,7 @@ fn edge(out: &mut String, column: usize, from: usize, to: usize, class: &str) {
 }
 
 /// The diagram with its title and a text description (what a screen reader reads).
-pub fn lineage(title: &str, l: &Lineage) -> String {
+pub(crate) fn lineage(title: &str, l: &Lineage) -> String {
     let rows = l
         .sources
         .len()
@@ -115,7 +115,7 @@ pub fn lineage(title: &str, l: &Lineage) -> String {
 }
 
 /// The diagram in words.
-pub fn describe(l: &Lineage) -> String {
+pub(crate) fn describe(l: &Lineage) -> String {
     let list = |v: &[String]| {
         if v.is_empty() {
             "none".to_string()

@@ -7,8 +7,8 @@ use crate::diagnostic::Diagnostic;
 use crate::spec::ProductSpec;
 use serde_json::Value;
 
-pub const BUNDLE_FILE: &str = "databricks.yml";
-pub const ALERTS_FILE: &str = "monitoring/alerts.yaml";
+pub(crate) const BUNDLE_FILE: &str = "databricks.yml";
+pub(crate) const ALERTS_FILE: &str = "monitoring/alerts.yaml";
 
 fn parse(text: &str) -> Result<Value, String> {
     serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())

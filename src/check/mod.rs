@@ -3,12 +3,12 @@
 //! rules, as diagnostics (`crate::diagnostic`).
 
 pub mod bundle;
-pub mod platform;
-pub mod preflight;
-pub mod principals;
+pub(crate) mod platform;
+pub(crate) mod preflight;
+pub(crate) mod principals;
 pub mod rerun;
-pub mod roundtrip;
-pub mod spec_rules;
+pub(crate) mod roundtrip;
+pub(crate) mod spec_rules;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::RenderedFile;
@@ -21,7 +21,10 @@ pub fn spec(spec: &ProductSpec) -> Vec<Diagnostic> {
 
 /// As [`spec`], given the spec's access matrix (None when the render model cannot be built;
 /// the renderer reports that).
-pub fn spec_with(spec: &ProductSpec, matrix: Option<&crate::access::Matrix>) -> Vec<Diagnostic> {
+pub(crate) fn spec_with(
+    spec: &ProductSpec,
+    matrix: Option<&crate::access::Matrix>,
+) -> Vec<Diagnostic> {
     let mut out = spec_rules::check(spec);
     out.extend(principals::check(spec));
     out.extend(crate::spec::settings::check(

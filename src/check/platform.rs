@@ -21,12 +21,12 @@ static GRANT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant regex")
 });
 
-pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
+pub(crate) fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     check_parsed(spec, files, &sql_files(spec, files))
 }
 
 /// As [`check`], with the SQL files already split (`sql` holds the `.sql` files of `files`).
-pub fn check_parsed(
+pub(crate) fn check_parsed(
     spec: &ProductSpec,
     files: &[RenderedFile],
     sql: &[SqlFile],

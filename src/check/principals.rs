@@ -8,7 +8,7 @@ use crate::render::deploy::is_application_id;
 use crate::spec::governance::PrincipalType;
 use crate::spec::{GOVERNANCE_FILE, ProductSpec};
 
-pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
+pub(crate) fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let gov = &spec.governance;
     for (i, c) in gov.approved_consumers.iter().enumerate() {

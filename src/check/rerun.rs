@@ -27,7 +27,7 @@ const DESTRUCTIVE: [&str; 8] = [
 
 /// What is wrong with re-running one statement, given the statements before it in the file:
 /// `(code, message)`.
-pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(Code, String)> {
+pub(crate) fn problem(stmt: &Statement, before: &[Statement]) -> Option<(Code, String)> {
     let code = stmt.code.as_str();
     let starts = |p: &str| code.starts_with(p);
     if let Some(p) = DESTRUCTIVE.iter().find(|p| starts(p)) {
@@ -84,7 +84,7 @@ pub fn problem(stmt: &Statement, before: &[Statement]) -> Option<(Code, String)>
 }
 
 /// Every statement of every table DDL file that is not safe to run twice.
-pub fn check(files: &[SqlFile]) -> Vec<Diagnostic> {
+pub(crate) fn check(files: &[SqlFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_table_ddl(f.path)) {
         let stmts = &f.statements;

@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::render::RenderedFile;
 use crate::spec::{ProductSpec, SPEC_FILES};
 
-pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
+pub(crate) fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text_of = |name: &str| {
         files

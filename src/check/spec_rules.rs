@@ -25,7 +25,7 @@ impl Out {
     }
 }
 
-pub fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
+pub(crate) fn check(spec: &ProductSpec) -> Vec<Diagnostic> {
     let mut out = Out(Vec::new());
     product_rules(spec, &mut out);
     for (name, table) in &spec.contract.tables {

@@ -17,7 +17,7 @@ use std::path::Path;
 /// is reported with its diagnostics and fails (exit 1). The access policy checks are left
 /// to the caller (`access` reports them with its matrix; `consumers` changes what they
 /// judge).
-pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
+pub(crate) fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError> {
     read_product(dir).map_err(|(report, e)| {
         eprint!("{report}");
         e
@@ -27,7 +27,7 @@ pub fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), DpcError>
 /// [`load_product`] that hands back the diagnostics it would print (the report text, as
 /// `validate` prints it) with the error, for a caller that reads many products at once and
 /// prints their reports in order.
-pub fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (String, DpcError)> {
+pub(crate) fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (String, DpcError)> {
     if !dir.join(PRODUCT_FILE).is_file() {
         return Err((
             String::new(),
@@ -63,7 +63,7 @@ pub fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (String, 
 }
 
 /// The access policy diagnostics of a product: the spec's and the SQL on disk's.
-pub fn policy_diagnostics(dir: &Path, spec: &ProductSpec) -> Vec<Diagnostic> {
+pub(crate) fn policy_diagnostics(dir: &Path, spec: &ProductSpec) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = check::spec(spec)
         .into_iter()
         .filter(|d| access::policy_check::CODES.contains(&d.code))
@@ -81,7 +81,7 @@ struct Report<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-pub fn run(args: &AccessArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &AccessArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
     let (loaded, spec) = load_product(dir)?;
     let matrix = access::of_spec(&spec).map_err(RenderError::from)?;

@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 /// Name of the Databricks CLI executable.
 const CLI: &str = "databricks";
 
-pub fn run(cmd: &BundleCommand) -> Result<(), DpcError> {
+pub(crate) fn run(cmd: &BundleCommand) -> Result<(), DpcError> {
     match cmd {
         BundleCommand::Validate(args) => validate(args, std::env::var_os("PATH")),
     }
 }
 
 /// The first executable called `name` on `path` (a PATH value).
-pub fn find_on_path(name: &str, path: Option<OsString>) -> Option<PathBuf> {
+pub(crate) fn find_on_path(name: &str, path: Option<OsString>) -> Option<PathBuf> {
     let names: Vec<String> = if cfg!(windows) {
         vec![
             format!("{name}.exe"),

@@ -17,7 +17,7 @@ struct Built {
     files: Vec<SiteFile>,
 }
 
-pub fn run(args: &CatalogArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &CatalogArgs) -> Result<(), DpcError> {
     let products = super::validate::discover(&args.dir);
     if products.is_empty() {
         return Err(DpcError::NoProducts {

@@ -17,7 +17,7 @@ use crate::write::sync::{self, Action, Entry};
 use crate::write::{self, Change};
 use std::path::Path;
 
-pub fn run(cmd: &ConsumersCommand) -> Result<(), DpcError> {
+pub(crate) fn run(cmd: &ConsumersCommand) -> Result<(), DpcError> {
     match cmd {
         ConsumersCommand::List(args) => list(args),
         ConsumersCommand::Add(args) => add(args),

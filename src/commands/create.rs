@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The owner when `--owner` is not given: git's user.email, else the domain's team mailbox.
-pub fn default_owner(domain: &str) -> (String, Option<String>) {
+pub(crate) fn default_owner(domain: &str) -> (String, Option<String>) {
     let from_git = Command::new("git")
         .args(["config", "--get", "user.email"])
         .output()
@@ -39,7 +39,7 @@ pub fn default_owner(domain: &str) -> (String, Option<String>) {
 }
 
 /// The answers the flags give; questions no flag answers stay open.
-pub fn draft_from_flags(args: &CreateArgs) -> AnswersFile {
+pub(crate) fn draft_from_flags(args: &CreateArgs) -> AnswersFile {
     AnswersFile {
         name: args.name.clone(),
         display_name: args.display_name.clone(),
@@ -107,7 +107,9 @@ fn render_checked(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>)
 
 /// Everything a new product's folder holds: the checked tree (as [`render_checked`]) and the
 /// sample rows its tests read, so both are written in one atomic step.
-pub fn product_tree(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
+pub(crate) fn product_tree(
+    spec: &ProductSpec,
+) -> Result<(Vec<RenderedFile>, Vec<String>), DpcError> {
     let (mut files, warnings) = render_checked(spec)?;
     let clock = crate::data::compile::Clock::now()?;
     let samples = crate::data::generate::csv_files(
@@ -126,7 +128,7 @@ pub fn product_tree(spec: &ProductSpec) -> Result<(Vec<RenderedFile>, Vec<String
 
 /// The JSON Schemas of the four spec files, at `DIR/_schemas/<file>.schema.json`; every spec
 /// file's first line points its editor at them.
-pub fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
+pub(crate) fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
     SpecFile::ALL
         .iter()
         .map(|f| {
@@ -139,7 +141,7 @@ pub fn schema_files(output_dir: &Path) -> Vec<(PathBuf, String)> {
 }
 
 /// The JSON Schema of `dpc.yaml`, beside the spec files' schemas.
-pub fn settings_schema_file(output_dir: &Path) -> (PathBuf, String) {
+pub(crate) fn settings_schema_file(output_dir: &Path) -> (PathBuf, String) {
     (
         output_dir.join(SCHEMA_DIR).join(settings::SCHEMA_FILE),
         Settings::json_schema_text(),
@@ -148,7 +150,7 @@ pub fn settings_schema_file(output_dir: &Path) -> (PathBuf, String) {
 
 /// The platform settings of the folder a product is created in (`DIR/dpc.yaml`), defaults
 /// without one. A broken file stops the command before anything is asked or written.
-pub fn platform_settings(output_dir: &Path) -> Result<Settings, DpcError> {
+pub(crate) fn platform_settings(output_dir: &Path) -> Result<Settings, DpcError> {
     Settings::read_in(output_dir)
         .map(|s| s.map(|(_, s)| s).unwrap_or_default())
         .map_err(|d| DpcError::Settings(vec![*d]))
@@ -156,7 +158,7 @@ pub fn platform_settings(output_dir: &Path) -> Result<Settings, DpcError> {
 
 /// A new product under `settings`: its prod catalog and quality identity come from them when
 /// the answers left the defaults; the notes say what was taken.
-pub fn under_settings(
+pub(crate) fn under_settings(
     spec: ProductSpec,
     settings: Settings,
     notes: &mut Vec<String>,
@@ -190,7 +192,7 @@ fn refuse_existing(args: &CreateArgs, name: Option<&str>) -> Result<(), DpcError
 
 /// Anything at `target` is refused without `--force`; with it, only a dpc product may be
 /// replaced (never a source folder or a plain file). A dangling link counts as something.
-pub fn refuse_target(target: &Path, force: bool, dry_run: bool) -> Result<(), DpcError> {
+pub(crate) fn refuse_target(target: &Path, force: bool, dry_run: bool) -> Result<(), DpcError> {
     if std::fs::symlink_metadata(target).is_err() {
         return Ok(());
     }
@@ -210,7 +212,11 @@ pub fn refuse_target(target: &Path, force: bool, dry_run: bool) -> Result<(), Dp
 
 /// Writes a new product's tree under the product lock, after undoing what an interrupted
 /// run left and checking the target again (another run may have created it meanwhile).
-pub fn write_product(target: &Path, files: &[RenderedFile], force: bool) -> Result<(), DpcError> {
+pub(crate) fn write_product(
+    target: &Path,
+    files: &[RenderedFile],
+    force: bool,
+) -> Result<(), DpcError> {
     let parent = crate::write::parent_of(target);
     std::fs::create_dir_all(&parent).map_err(|source| crate::write::WriteError::OutputDir {
         path: parent.clone(),
@@ -223,7 +229,7 @@ pub fn write_product(target: &Path, files: &[RenderedFile], force: bool) -> Resu
     Ok(())
 }
 
-pub fn run(args: &CreateArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &CreateArgs) -> Result<(), DpcError> {
     // Flags win over the answers file; the questionnaire asks what neither gives.
     let settings = platform_settings(&args.output_dir)?;
     let mut draft = draft_from_flags(args);

@@ -99,7 +99,7 @@ fn load_at_revision(path: &Path, rev: &str) -> Result<Side, DpcError> {
     }
 }
 
-pub fn run(args: &DiffArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &DiffArgs) -> Result<(), DpcError> {
     let written_to = args.new.as_ref().unwrap_or(&args.old);
     let _lock = if args.write_changelog && written_to.is_dir() {
         Some(crate::write::lock::product(written_to)?)

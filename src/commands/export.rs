@@ -6,7 +6,7 @@ use crate::commands::summary::print_out;
 use crate::error::DpcError;
 use std::path::Path;
 
-pub fn run(command: &ExportCommand) -> Result<(), DpcError> {
+pub(crate) fn run(command: &ExportCommand) -> Result<(), DpcError> {
     match command {
         ExportCommand::Odcs(args) => odcs(args),
         ExportCommand::Odps(args) => odps(args),

@@ -11,7 +11,7 @@ use crate::spec::load;
 use crate::write::sync::{self, Action, Entry};
 use crate::write::{self, Change};
 
-pub fn run(args: &GenerateArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     let dir = &args.product_dir;
     // Held until the update is swapped in, so a concurrent writer cannot lose this one's
     // work; what an interrupted run left is undone first (it may have hidden the product).

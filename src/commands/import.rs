@@ -10,7 +10,7 @@ use crate::lang::date::Date;
 use serde::Serialize;
 use std::path::PathBuf;
 
-pub fn run(command: &ImportCommand) -> Result<(), DpcError> {
+pub(crate) fn run(command: &ImportCommand) -> Result<(), DpcError> {
     match command {
         ImportCommand::Odcs(args) => odcs(args),
     }
@@ -123,7 +123,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
 }
 
 /// The losses, grouped by what was lost.
-pub fn not_carried_text(file: &str, losses: &[Loss]) -> String {
+pub(crate) fn not_carried_text(file: &str, losses: &[Loss]) -> String {
     if losses.is_empty() {
         return format!("\nNot carried over from {file}: nothing\n");
     }

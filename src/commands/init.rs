@@ -7,7 +7,7 @@ use crate::error::DpcError;
 use crate::lang::escape::yaml_string;
 use crate::spec::settings::{self, Identity, Settings, Target, Targets};
 
-pub fn run(args: &InitArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &InitArgs) -> Result<(), DpcError> {
     let path = args.dir.join(settings::SETTINGS_FILE);
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(DpcError::SettingsExist { path });
@@ -113,7 +113,7 @@ fn target_text(name: &str, t: &Target, about: &str) -> String {
 }
 
 /// The settings file: every key present or commented out with what it does.
-pub fn text(s: &Settings) -> String {
+pub(crate) fn text(s: &Settings) -> String {
     let mut out = format!(
         "# yaml-language-server: $schema={}/{}\n",
         crate::spec::schema::SCHEMA_DIR,

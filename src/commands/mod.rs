@@ -1,18 +1,18 @@
 //! One handler per command.
 
-pub mod access;
-pub mod bundle;
-pub mod catalog;
-pub mod completions;
-pub mod consumers;
+pub(crate) mod access;
+pub(crate) mod bundle;
+pub(crate) mod catalog;
+pub(crate) mod completions;
+pub(crate) mod consumers;
 pub mod create;
-pub mod diff;
-pub mod export;
-pub mod generate;
-pub mod import;
-pub mod init;
-pub mod sample;
-pub mod schema;
-pub mod summary;
-pub mod test;
-pub mod validate;
+pub(crate) mod diff;
+pub(crate) mod export;
+pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod sample;
+pub(crate) mod schema;
+pub(crate) mod summary;
+pub(crate) mod test;
+pub(crate) mod validate;

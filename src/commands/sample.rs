@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The list of injected violations written next to the data.
-pub const INVALID_ROWS_FILE: &str = "invalid_rows.json";
+pub(crate) const INVALID_ROWS_FILE: &str = "invalid_rows.json";
 
 #[derive(serde::Serialize)]
 struct RuleCount {
@@ -32,7 +32,7 @@ struct TableInjections {
 }
 
 /// Writes one table's file (atomically: a temporary file renamed into place).
-pub fn write_table(
+pub(crate) fn write_table(
     plan: &ProductPlan,
     table: usize,
     format: Format,
@@ -131,7 +131,7 @@ fn injection_summary(plan: &ProductPlan, injector: &Injector) -> Vec<TableInject
         .collect()
 }
 
-pub fn run(args: &SampleArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &SampleArgs) -> Result<(), DpcError> {
     let _lock = crate::write::lock::product(&args.product_dir)?;
     let (_, spec) = super::access::load_product(&args.product_dir)?;
     let clock = Clock::now()?;

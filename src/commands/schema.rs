@@ -3,7 +3,7 @@
 use crate::cli::SchemaArgs;
 use crate::error::DpcError;
 
-pub fn run(args: &SchemaArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &SchemaArgs) -> Result<(), DpcError> {
     let text = match args.kind.spec_file() {
         Some(file) => file.json_schema_text(),
         None => crate::spec::settings::Settings::json_schema_text(),

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub product: String,
     pub path: String,
     pub dry_run: bool,
@@ -31,20 +31,20 @@ pub struct Summary {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FileEntry {
+pub(crate) struct FileEntry {
     pub path: String,
     pub bytes: usize,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TableEntry {
+pub(crate) struct TableEntry {
     pub name: String,
     pub columns: usize,
     pub expectations: usize,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PiiEntry {
+pub(crate) struct PiiEntry {
     pub table: String,
     pub column: String,
     pub method: String,
@@ -52,7 +52,7 @@ pub struct PiiEntry {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ConsumerEntry {
+pub(crate) struct ConsumerEntry {
     pub principal: String,
     pub principal_type: String,
     pub permission: String,
@@ -63,7 +63,7 @@ pub struct ConsumerEntry {
 
 impl Summary {
     /// The same summary, listing the JSON Schema files written beside the product.
-    pub fn with_schemas(mut self, schemas: &[(std::path::PathBuf, String)]) -> Self {
+    pub(crate) fn with_schemas(mut self, schemas: &[(std::path::PathBuf, String)]) -> Self {
         self.schemas = schemas
             .iter()
             .map(|(path, text)| FileEntry {
@@ -74,7 +74,7 @@ impl Summary {
         self
     }
 
-    pub fn new(
+    pub(crate) fn new(
         spec: &ProductSpec,
         files: &[RenderedFile],
         target: &Path,
@@ -144,7 +144,7 @@ impl Summary {
         }
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut s = String::new();
         let verb = if self.dry_run {
             "Would create"
@@ -239,11 +239,11 @@ impl Summary {
         s
     }
 
-    pub fn print_text(&self) {
+    pub(crate) fn print_text(&self) {
         print_out(&crate::lang::printable::printable(&self.text()));
     }
 
-    pub fn print_json(&self) {
+    pub(crate) fn print_json(&self) {
         let json = serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()));
         print_out(&crate::lang::printable::json(&(json + "\n")));
@@ -251,7 +251,7 @@ impl Summary {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub fn print_out(s: &str) {
+pub(crate) fn print_out(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes()).and_then(|()| out.flush());
 }

@@ -19,7 +19,7 @@ const PROGRESS_ROWS: u64 = 500_000;
 
 /// A data file for one contract table.
 #[derive(Debug)]
-pub struct DataFile {
+pub(crate) struct DataFile {
     pub table: String,
     pub path: PathBuf,
     pub format: Format,
@@ -35,7 +35,7 @@ fn allowed_extensions() -> String {
 
 /// The files under `data` (a file, or a folder of `<table>.<ext>`), and the names of files
 /// with a data extension that name no table.
-pub fn find_files(
+pub(crate) fn find_files(
     data: &Path,
     spec: &ProductSpec,
 ) -> Result<(Vec<DataFile>, Vec<String>), DataError> {
@@ -166,7 +166,7 @@ fn progress_bar(
 /// Three stages, batch by batch: one thread reads, one runs the row-level rules, this one
 /// counts and runs the uniqueness rules (the only state). Checked batches go back to the
 /// reader to be refilled.
-pub fn evaluate(
+pub(crate) fn evaluate(
     mut source: Box<dyn BatchSource>,
     rules: &TableRules,
     progress: Option<&indicatif::ProgressBar>,
@@ -219,7 +219,7 @@ pub fn evaluate(
     })
 }
 
-pub fn run(args: &TestArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &TestArgs) -> Result<(), DpcError> {
     let (_, spec) = super::access::load_product(&args.product_dir)?;
     let clock = Clock::now()?;
     let (files, ignored) = find_files(&args.data, &spec)?;

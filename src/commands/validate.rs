@@ -14,7 +14,7 @@ use crate::write::sync::{self, Action};
 use std::path::{Path, PathBuf};
 
 /// The product directories at or under `path` (folders holding a product.yaml).
-pub fn discover(path: &Path) -> Vec<PathBuf> {
+pub(crate) fn discover(path: &Path) -> Vec<PathBuf> {
     if path.join(PRODUCT_FILE).is_file() {
         return vec![path.to_path_buf()];
     }
@@ -43,14 +43,14 @@ pub fn discover(path: &Path) -> Vec<PathBuf> {
 }
 
 /// Everything wrong with one product, files named relative to the product directory.
-pub struct Report {
+pub(crate) struct Report {
     pub dir: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
     /// Texts of files with diagnostics, for showing source lines.
     pub sources: Vec<(String, String)>,
 }
 
-pub fn check_product(dir: &Path, renderer: &Renderer) -> Report {
+pub(crate) fn check_product(dir: &Path, renderer: &Renderer) -> Report {
     let loaded = load::load(dir);
     let mut diagnostics = loaded.diagnostics.clone();
     let mut sources: Vec<(String, String)> = loaded
@@ -171,7 +171,7 @@ fn bundle(
 }
 
 /// The SQL and Python files under the derived folders, as they are on disk.
-pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
+pub(crate) fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
     sync::DERIVED_DIRS
         .iter()
         .flat_map(|sub| {
@@ -201,7 +201,7 @@ pub fn derived_on_disk(dir: &Path) -> Vec<RenderedFile> {
         .collect()
 }
 
-pub fn run(args: &ValidateArgs) -> Result<(), DpcError> {
+pub(crate) fn run(args: &ValidateArgs) -> Result<(), DpcError> {
     let mut products = Vec::new();
     for path in &args.paths {
         let found = discover(path);

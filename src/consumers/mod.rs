@@ -2,8 +2,8 @@
 //! sensitivity policy, and auditing the grants. Changes are made to the spec texts in place
 //! (comments and layout survive) and proved by parsing the result back.
 
-pub mod revocation;
-pub mod yaml_edit;
+pub(crate) mod revocation;
+pub(crate) mod yaml_edit;
 
 use crate::access::{self, Access};
 use crate::check;
@@ -18,7 +18,7 @@ use serde::Serialize;
 use yaml_edit::Seg;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConsumerError {
+pub(crate) enum ConsumerError {
     /// The sensitivity policy (or another spec rule) forbids the change.
     #[error("refused: {0}. Nothing was changed")]
     Refused(String),
@@ -45,21 +45,21 @@ fn argument(flag: &'static str, message: impl Into<String>) -> ConsumerError {
 
 /// The texts of the two spec files consumers live in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Texts {
+pub(crate) struct Texts {
     pub product: String,
     pub governance: String,
 }
 
 /// A spec change, proved: the new spec and the texts that read back as it.
 #[derive(Debug)]
-pub struct Edited {
+pub(crate) struct Edited {
     pub spec: ProductSpec,
     pub texts: Texts,
 }
 
 /// What `dpc consumers add` asks for.
 #[derive(Debug, Clone, Default)]
-pub struct AddRequest {
+pub(crate) struct AddRequest {
     pub principal: String,
     pub principal_type: Option<PrincipalType>,
     /// A service principal's application ID.
@@ -287,7 +287,7 @@ fn grant_principal(g: &ConsumerGrant) -> Option<&str> {
 }
 
 /// Adds a consumer: refused when the policy forbids it, else the edited spec texts.
-pub fn add(
+pub(crate) fn add(
     spec: &ProductSpec,
     texts: &Texts,
     req: &AddRequest,
@@ -482,7 +482,11 @@ fn edited_texts(
 }
 
 /// Revokes a consumer: removes its entries and its unmask groups. Returns the edited spec.
-pub fn revoke(spec: &ProductSpec, texts: &Texts, principal: &str) -> Result<Edited, ConsumerError> {
+pub(crate) fn revoke(
+    spec: &ProductSpec,
+    texts: &Texts,
+    principal: &str,
+) -> Result<Edited, ConsumerError> {
     let gov = &spec.governance;
     if !gov
         .approved_consumers
@@ -603,7 +607,7 @@ pub fn revoke(spec: &ProductSpec, texts: &Texts, principal: &str) -> Result<Edit
 
 /// One line of `dpc consumers list`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Listed {
+pub(crate) struct Listed {
     pub principal: String,
     #[serde(rename = "type")]
     pub principal_type: PrincipalType,
@@ -637,7 +641,7 @@ fn clear_pii(spec: &ProductSpec, matrix: &access::Matrix, principal: &str) -> Ve
     out
 }
 
-pub fn list(spec: &ProductSpec, matrix: &access::Matrix) -> Vec<Listed> {
+pub(crate) fn list(spec: &ProductSpec, matrix: &access::Matrix) -> Vec<Listed> {
     spec.governance
         .approved_consumers
         .iter()
@@ -657,7 +661,7 @@ pub fn list(spec: &ProductSpec, matrix: &access::Matrix) -> Vec<Listed> {
 
 /// What `dpc consumers audit` finds.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Audit {
+pub(crate) struct Audit {
     /// Consumers whose grant expired before today.
     pub expired: Vec<Expired>,
     /// Consumers with no justification recorded.
@@ -669,13 +673,13 @@ pub struct Audit {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Expired {
+pub(crate) struct Expired {
     pub principal: String,
     pub expires: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ClearReader {
+pub(crate) struct ClearReader {
     pub principal: String,
     pub role: access::matrix::Role,
     pub columns: Vec<String>,
@@ -683,12 +687,12 @@ pub struct ClearReader {
 
 impl Audit {
     /// Findings that fail the audit; readers of clear PII are listed for review only.
-    pub fn problems(&self) -> usize {
+    pub(crate) fn problems(&self) -> usize {
         self.expired.len() + self.unjustified.len() + self.unapproved.len()
     }
 }
 
-pub fn audit(spec: &ProductSpec, matrix: &access::Matrix, today: Date) -> Audit {
+pub(crate) fn audit(spec: &ProductSpec, matrix: &access::Matrix, today: Date) -> Audit {
     let gov = &spec.governance;
     let sens = policy::sensitivity(gov.classification.sensitivity);
     let mut out = Audit::default();

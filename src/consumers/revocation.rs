@@ -10,10 +10,10 @@ use crate::lang::escape::{sql_comment, sql_principal};
 use crate::render::model::Model;
 
 /// The folder that keeps revocation records; `dpc generate` never touches its files.
-pub const DIR: &str = "schemas/revocations";
+pub(crate) const DIR: &str = "schemas/revocations";
 
 /// `REVOKE` statements that take away what `old` grants `principal` and `new` does not.
-pub fn statements(old: &Model<'_>, new: &Model<'_>, principal: &str) -> Vec<String> {
+pub(crate) fn statements(old: &Model<'_>, new: &Model<'_>, principal: &str) -> Vec<String> {
     let objects = |m: &Model<'_>| -> Vec<String> {
         m.tables
             .iter()
@@ -47,7 +47,7 @@ pub fn statements(old: &Model<'_>, new: &Model<'_>, principal: &str) -> Vec<Stri
 }
 
 /// A file-name-safe form of a principal: lower case, runs of other characters as one `-`.
-pub fn slug(principal: &str) -> String {
+pub(crate) fn slug(principal: &str) -> String {
     let mut out = String::new();
     for c in principal.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() || c == '_' {
@@ -65,7 +65,7 @@ pub fn slug(principal: &str) -> String {
 }
 
 /// The path of a new record: `schemas/revocations/<date>_<slug>.sql`, numbered when taken.
-pub fn path(today: Date, principal: &str, taken: impl Fn(&str) -> bool) -> String {
+pub(crate) fn path(today: Date, principal: &str, taken: impl Fn(&str) -> bool) -> String {
     let base = format!("{DIR}/{today}_{}", slug(principal));
     let mut candidate = format!("{base}.sql");
     let mut n = 2;
@@ -77,7 +77,7 @@ pub fn path(today: Date, principal: &str, taken: impl Fn(&str) -> bool) -> Strin
 }
 
 /// The record: what was revoked, when, why, and the statements to run.
-pub fn file_text(
+pub(crate) fn file_text(
     model: &Model<'_>,
     principal: &str,
     reason: Option<&str>,

@@ -6,14 +6,14 @@ use serde_saphyr::granit_parser::{Event, Marker, Parser, StructureStyle};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot edit {path} in place: {message}")]
-pub struct EditError {
+pub(crate) struct EditError {
     pub path: String,
     pub message: String,
 }
 
 /// One step of a path into the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seg<'a> {
+pub(crate) enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
@@ -254,7 +254,7 @@ fn block_item(indent: &str, item: &[String], nl: &str) -> String {
 /// Appends `item` to the sequence at `path`. `item` holds the entry's lines without the
 /// dash: one line for a scalar, `key: value` lines (nested lines indented by two more
 /// spaces each level) for a mapping. Values must already be YAML-encoded.
-pub fn append(text: &str, path: &[Seg<'_>], item: &[String]) -> Result<String, EditError> {
+pub(crate) fn append(text: &str, path: &[Seg<'_>], item: &[String]) -> Result<String, EditError> {
     let fail = |message: &str| EditError {
         path: describe(path),
         message: message.to_string(),
@@ -289,7 +289,7 @@ pub fn append(text: &str, path: &[Seg<'_>], item: &[String]) -> Result<String, E
 
 /// Removes item `index` of the sequence at `path`, with its lines. A block sequence left
 /// empty becomes `[]`.
-pub fn remove(text: &str, path: &[Seg<'_>], index: usize) -> Result<String, EditError> {
+pub(crate) fn remove(text: &str, path: &[Seg<'_>], index: usize) -> Result<String, EditError> {
     let fail = |message: &str| EditError {
         path: describe(path),
         message: message.to_string(),

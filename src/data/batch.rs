@@ -5,39 +5,39 @@
 use super::values::{self, Kind, Value};
 
 /// The cell holds a value of the column's type.
-pub const VALUE: u8 = 0;
+pub(crate) const VALUE: u8 = 0;
 /// The cell is NULL.
-pub const NULL: u8 = 1;
+pub(crate) const NULL: u8 = 1;
 /// The cell holds text that is not a value of the column's type.
-pub const INVALID: u8 = 2;
+pub(crate) const INVALID: u8 = 2;
 
 /// Variable-length values (text, binary, JSON) packed end to end.
 #[derive(Debug, Clone, Default)]
-pub struct Bytes {
+pub(crate) struct Bytes {
     pub data: Vec<u8>,
     pub ends: Vec<usize>,
 }
 
 impl Bytes {
-    pub fn get(&self, i: usize) -> &[u8] {
+    pub(crate) fn get(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.data[start..self.ends[i]]
     }
 
-    pub fn push(&mut self, v: &[u8]) {
+    pub(crate) fn push(&mut self, v: &[u8]) {
         self.data.extend_from_slice(v);
         self.ends.push(self.data.len());
     }
 
     /// Ends the current value after bytes appended to `data` directly.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.ends.push(self.data.len());
     }
 }
 
 /// A replacement cell (see [`Column::apply`]).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Null,
     /// Text that is not a value of the column's type.
     Invalid(String),
@@ -48,7 +48,7 @@ pub enum Cell {
 
 /// The values of one column; one entry per row (a placeholder where the cell is not a value).
 #[derive(Debug, Clone)]
-pub enum Data {
+pub(crate) enum Data {
     Bool(Vec<bool>),
     Int(Vec<i64>),
     Float(Vec<f64>),
@@ -59,7 +59,7 @@ pub enum Data {
 }
 
 impl Data {
-    pub fn new(kind: Kind, capacity: usize) -> Data {
+    pub(crate) fn new(kind: Kind, capacity: usize) -> Data {
         match kind {
             Kind::Bool => Data::Bool(Vec::with_capacity(capacity)),
             Kind::Int { .. } => Data::Int(Vec::with_capacity(capacity)),
@@ -88,7 +88,7 @@ impl Data {
 }
 
 #[derive(Debug, Clone)]
-pub struct Column {
+pub(crate) struct Column {
     pub kind: Kind,
     pub data: Data,
     /// [`VALUE`], [`NULL`] or [`INVALID`] per row.
@@ -100,7 +100,7 @@ pub struct Column {
 impl Column {
     /// Empties the column, keeping its allocations (batches are recycled: allocating and
     /// freeing large buffers on every batch makes threads wait on the allocator).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         match &mut self.data {
             Data::Bool(v) => v.clear(),
             Data::Int(v) => v.clear(),
@@ -118,7 +118,12 @@ impl Column {
     }
 
     /// A cleared column of `kind`: column `index` of `spare` when it has that kind, else new.
-    pub fn reuse(spare: &mut Option<Batch>, index: usize, kind: Kind, capacity: usize) -> Column {
+    pub(crate) fn reuse(
+        spare: &mut Option<Batch>,
+        index: usize,
+        kind: Kind,
+        capacity: usize,
+    ) -> Column {
         match spare
             .as_mut()
             .and_then(|b| b.columns.get_mut(index))
@@ -132,7 +137,7 @@ impl Column {
         }
     }
 
-    pub fn new(kind: Kind, capacity: usize) -> Column {
+    pub(crate) fn new(kind: Kind, capacity: usize) -> Column {
         Column {
             kind,
             data: Data::new(kind, capacity),
@@ -141,27 +146,23 @@ impl Column {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.cells.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
-    }
-
-    pub fn push_null(&mut self) {
+    pub(crate) fn push_null(&mut self) {
         self.data.push_placeholder();
         self.cells.push(NULL);
     }
 
-    pub fn push_invalid(&mut self, text: &str) {
+    pub(crate) fn push_invalid(&mut self, text: &str) {
         self.invalid.push((self.cells.len(), text.to_string()));
         self.data.push_placeholder();
         self.cells.push(INVALID);
     }
 
     /// Appends a typed value; a value of the wrong variant is stored as invalid text.
-    pub fn push_value(&mut self, v: &Value) {
+    pub(crate) fn push_value(&mut self, v: &Value) {
         match (&mut self.data, v) {
             (Data::Bool(d), Value::Bool(b)) => d.push(*b),
             (Data::Int(d), Value::Int(i)) => d.push(*i),
@@ -179,7 +180,7 @@ impl Column {
         self.cells.push(VALUE);
     }
 
-    pub fn push_int(&mut self, v: i64) {
+    pub(crate) fn push_int(&mut self, v: i64) {
         match &mut self.data {
             Data::Int(d) => {
                 d.push(v);
@@ -189,7 +190,7 @@ impl Column {
         }
     }
 
-    pub fn push_float(&mut self, v: f64) {
+    pub(crate) fn push_float(&mut self, v: f64) {
         match &mut self.data {
             Data::Float(d) => {
                 d.push(v);
@@ -199,7 +200,7 @@ impl Column {
         }
     }
 
-    pub fn push_decimal(&mut self, v: i128) {
+    pub(crate) fn push_decimal(&mut self, v: i128) {
         match &mut self.data {
             Data::Decimal(d) => {
                 d.push(v);
@@ -209,7 +210,7 @@ impl Column {
         }
     }
 
-    pub fn push_date(&mut self, v: i32) {
+    pub(crate) fn push_date(&mut self, v: i32) {
         match &mut self.data {
             Data::Date(d) => {
                 d.push(v);
@@ -219,7 +220,7 @@ impl Column {
         }
     }
 
-    pub fn push_timestamp(&mut self, v: i64) {
+    pub(crate) fn push_timestamp(&mut self, v: i64) {
         match &mut self.data {
             Data::Timestamp(d) => {
                 d.push(v);
@@ -229,7 +230,7 @@ impl Column {
         }
     }
 
-    pub fn push_bool(&mut self, v: bool) {
+    pub(crate) fn push_bool(&mut self, v: bool) {
         match &mut self.data {
             Data::Bool(d) => {
                 d.push(v);
@@ -240,7 +241,7 @@ impl Column {
     }
 
     /// Appends a text (or JSON, or raw binary) value.
-    pub fn push_bytes(&mut self, v: &[u8]) {
+    pub(crate) fn push_bytes(&mut self, v: &[u8]) {
         match &mut self.data {
             Data::Bytes(b) => {
                 b.push(v);
@@ -252,7 +253,7 @@ impl Column {
 
     /// Appends values stored end to end in `values`, delimited by `offsets` (one more than
     /// the values, Arrow style), with `valid` false for NULLs.
-    pub fn extend_bytes(
+    pub(crate) fn extend_bytes(
         &mut self,
         values: &[u8],
         offsets: impl Iterator<Item = usize>,
@@ -278,7 +279,7 @@ impl Column {
     }
 
     /// Replaces cells: `changes` holds (row, new cell), rows ascending and distinct.
-    pub fn apply(&mut self, changes: Vec<(usize, Cell)>) {
+    pub(crate) fn apply(&mut self, changes: Vec<(usize, Cell)>) {
         if changes.is_empty() {
             return;
         }
@@ -346,7 +347,7 @@ impl Column {
     }
 
     /// Appends the cell at `row` of `from` (a column of the same kind).
-    pub fn push_cell(&mut self, from: &Column, row: usize) {
+    pub(crate) fn push_cell(&mut self, from: &Column, row: usize) {
         match from.cells[row] {
             NULL => self.push_null(),
             INVALID => {
@@ -371,7 +372,7 @@ impl Column {
 
     /// Parses `text` as the column's type: a value, or an invalid cell. (Empty text is
     /// NULL; the caller decides that before.)
-    pub fn push_text(&mut self, text: &[u8]) {
+    pub(crate) fn push_text(&mut self, text: &[u8]) {
         let ok = match (&mut self.data, self.kind) {
             (Data::Bool(d), _) => values::parse_bool(text).map(|v| d.push(v)),
             (Data::Int(d), Kind::Int { bits }) => values::parse_int(text, bits).map(|v| d.push(v)),
@@ -404,7 +405,7 @@ impl Column {
     }
 
     /// The cell as text for reports: the value, `NULL`, or the invalid text.
-    pub fn display(&self, row: usize) -> String {
+    pub(crate) fn display(&self, row: usize) -> String {
         match self.cells[row] {
             NULL => "NULL".to_string(),
             INVALID => self
@@ -431,7 +432,7 @@ impl Column {
     }
 
     /// The typed value of a [`VALUE`] cell.
-    pub fn value(&self, row: usize) -> Option<Value> {
+    pub(crate) fn value(&self, row: usize) -> Option<Value> {
         if self.cells.get(row) != Some(&VALUE) {
             return None;
         }
@@ -450,7 +451,7 @@ impl Column {
 /// Consecutive rows of one table. `columns` follows the contract's column order; a column
 /// the file does not have is `None`.
 #[derive(Debug, Clone)]
-pub struct Batch {
+pub(crate) struct Batch {
     /// Row number (0-based, data rows only) of the first row.
     pub first_row: u64,
     pub rows: usize,

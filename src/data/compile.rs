@@ -26,18 +26,17 @@ use std::cmp::Ordering;
 
 /// One contract column as the checks see it.
 #[derive(Debug, Clone)]
-pub struct ColumnInfo {
+pub(crate) struct ColumnInfo {
     pub name: String,
     pub data_type: DataType,
     pub kind: Kind,
-    pub nullable: bool,
     /// How failing samples of this column are shown: `None` for clear values.
     pub mask: Option<MaskMethod>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Source {
+pub(crate) enum Source {
     /// The column list and types (and the file's record shape).
     Schema,
     /// A field constraint of the contract.
@@ -49,7 +48,7 @@ pub enum Source {
 }
 
 #[derive(Debug, Clone)]
-pub enum Check {
+pub(crate) enum Check {
     /// Every record has the file's shape (one field per header column; a JSON object).
     RowShape,
     Type,
@@ -68,7 +67,7 @@ pub enum Check {
 }
 
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub(crate) struct Rule {
     pub name: String,
     pub source: Source,
     pub severity: Severity,
@@ -80,7 +79,7 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self.check {
             Check::RowShape => "row_shape",
             Check::Type => "type",
@@ -95,7 +94,7 @@ impl Rule {
 
     /// Whether one cell fails this row-level rule (`None` is NULL). Table-level rules
     /// (uniqueness, record shape, type) never fail a single typed value.
-    pub fn fails_value(&self, kind: Kind, v: Option<&Value>) -> bool {
+    pub(crate) fn fails_value(&self, kind: Kind, v: Option<&Value>) -> bool {
         match (&self.check, v) {
             (Check::NotNull, None) => true,
             (Check::Pattern { re, .. }, Some(v)) => !re.is_match(v.to_text(kind).as_bytes()),
@@ -113,7 +112,7 @@ impl Rule {
 }
 
 /// Orders two values of the same variant (text by UTF-8 bytes, as Spark does).
-pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+pub(crate) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
@@ -128,7 +127,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 
 /// All checks of one table.
 #[derive(Debug, Clone)]
-pub struct TableRules {
+pub(crate) struct TableRules {
     /// The product's name and its contract's version: with the table, they make each rule's id.
     pub product: String,
     pub contract_version: String,
@@ -165,7 +164,7 @@ impl Clock {
 }
 
 impl TableRules {
-    pub fn compile(
+    pub(crate) fn compile(
         spec: &ProductSpec,
         name: &str,
         table: &Table,
@@ -179,7 +178,6 @@ impl TableRules {
                 name: f.name.clone(),
                 data_type: f.data_type.clone(),
                 kind: Kind::of(&f.data_type),
-                nullable: f.nullable,
                 mask: mask_of(spec, name, f),
             })
             .collect();
@@ -280,7 +278,7 @@ impl TableRules {
     }
 
     /// The rule's id (`crate::spec::rule_id`): `<product>/<table>/<rule>@<contract version>`.
-    pub fn rule_id(&self, rule: &Rule) -> String {
+    pub(crate) fn rule_id(&self, rule: &Rule) -> String {
         crate::spec::rule_id::rule_id(
             &self.product,
             &self.table,
@@ -380,7 +378,7 @@ impl TableRules {
     }
 
     /// Row-level rules that read only column `col` (what a generated value must keep).
-    pub fn value_rules(&self, col: usize) -> impl Iterator<Item = &Rule> {
+    pub(crate) fn value_rules(&self, col: usize) -> impl Iterator<Item = &Rule> {
         self.rules.iter().filter(move |r| {
             r.columns == [col]
                 && matches!(
@@ -391,7 +389,7 @@ impl TableRules {
     }
 
     /// Whether a value (or NULL) keeps every row-level rule of column `col`.
-    pub fn value_ok(&self, col: usize, v: Option<&Value>) -> bool {
+    pub(crate) fn value_ok(&self, col: usize, v: Option<&Value>) -> bool {
         let kind = self.columns[col].kind;
         self.value_rules(col).all(|r| !r.fails_value(kind, v))
     }

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Failing samples kept per rule.
-pub const SAMPLES: usize = 5;
+pub(crate) const SAMPLES: usize = 5;
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Sample {
+pub(crate) struct Sample {
     /// Data row number, 1-based (the header is not counted).
     pub row: u64,
     /// The failing value, masked when the column is PII.
@@ -27,7 +27,7 @@ pub struct Sample {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct RuleStats {
+pub(crate) struct RuleStats {
     pub checked: u64,
     pub failed: u64,
     pub samples: Vec<Sample>,
@@ -35,7 +35,7 @@ pub struct RuleStats {
 
 /// The result of one table.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub rows: u64,
     pub failed_rows: u64,
     pub stats: Vec<RuleStats>,
@@ -67,7 +67,7 @@ struct UniqueState {
     rules: Vec<usize>,
 }
 
-pub fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     let mut h = seed ^ 0x51_7cc1_b727_220a;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
@@ -98,7 +98,7 @@ fn cell_hash(col: &Column, row: usize, seed: u64) -> u64 {
 }
 
 /// Masks a PII value the way the governance mask shows it to readers without clearance.
-pub fn mask(method: MaskMethod, value: &str) -> String {
+pub(crate) fn mask(method: MaskMethod, value: &str) -> String {
     if value == "NULL" {
         return value.to_string();
     }
@@ -122,7 +122,7 @@ pub fn mask(method: MaskMethod, value: &str) -> String {
     }
 }
 
-pub struct Evaluator<'a> {
+pub(crate) struct Evaluator<'a> {
     rules: &'a TableRules,
     stats: Vec<RuleStats>,
     unique: Vec<UniqueState>,
@@ -131,7 +131,7 @@ pub struct Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(rules: &'a TableRules) -> Evaluator<'a> {
+    pub(crate) fn new(rules: &'a TableRules) -> Evaluator<'a> {
         let unique = unique_groups(rules)
             .into_iter()
             .map(|(columns, rules)| UniqueState {
@@ -177,14 +177,8 @@ impl<'a> Evaluator<'a> {
         self.failed[word] |= 1 << (global_row % 64);
     }
 
-    /// Checks a batch: [`row_failures`] then [`Evaluator::add_checked`].
-    pub fn add(&mut self, batch: &Batch) {
-        let fails = row_failures(self.rules, batch);
-        self.add_checked(batch, &fails);
-    }
-
     /// Sizes the uniqueness state for about `rows` rows (saves rehashing as it grows).
-    pub fn reserve(&mut self, rows: u64) {
+    pub(crate) fn reserve(&mut self, rows: u64) {
         let rows = usize::try_from(rows).unwrap_or(usize::MAX).min(1 << 30);
         for u in &mut self.unique {
             u.seen.reserve(rows.saturating_sub(u.seen.len()));
@@ -193,7 +187,7 @@ impl<'a> Evaluator<'a> {
 
     /// Counts a batch whose row-level failures `fails` (from [`row_failures`]) are known,
     /// and runs the uniqueness rules.
-    pub fn add_checked(&mut self, batch: &Batch, fails: &RowFailures) {
+    pub(crate) fn add_checked(&mut self, batch: &Batch, fails: &RowFailures) {
         let n = batch.rows;
         self.rows += n as u64;
         let mut shape_ok = vec![true; n];
@@ -296,7 +290,7 @@ impl<'a> Evaluator<'a> {
         self.unique = states;
     }
 
-    pub fn finish(self) -> Outcome {
+    pub(crate) fn finish(self) -> Outcome {
         Outcome {
             rows: self.rows,
             failed_rows: self.failed.iter().map(|w| u64::from(w.count_ones())).sum(),
@@ -321,7 +315,7 @@ fn pattern_matches(re: &regex::bytes::Regex, col: &Column, kind: Kind) -> Vec<bo
 
 /// What [`row_failures`] finds in a batch.
 #[derive(Debug, Default)]
-pub struct RowFailures {
+pub(crate) struct RowFailures {
     /// Per rule: rows checked and failing rows (`None` for uniqueness and for rules on a
     /// column the file lacks).
     pub rules: Vec<Option<(u64, Vec<usize>)>>,
@@ -331,11 +325,11 @@ pub struct RowFailures {
 }
 
 /// A row without a complete key (no hash takes this value: see [`key_hash`]).
-pub const NO_KEY: u64 = u64::MAX;
+pub(crate) const NO_KEY: u64 = u64::MAX;
 
 /// The uniqueness rules grouped by column set: (columns, rule indexes). Rules over the same
 /// columns (a one-column primary key and a unique expectation) share one state.
-pub fn unique_groups(rules: &TableRules) -> Vec<(Vec<usize>, Vec<usize>)> {
+pub(crate) fn unique_groups(rules: &TableRules) -> Vec<(Vec<usize>, Vec<usize>)> {
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
     for (ri, r) in rules.rules.iter().enumerate() {
         if matches!(r.check, Check::Unique) {
@@ -356,7 +350,7 @@ fn key_hash(cols: &[&Column], r: usize) -> u64 {
 }
 
 /// Runs the row-level rules of a table on a batch. Pure, so it can run on any thread.
-pub fn row_failures(rules: &TableRules, batch: &Batch) -> RowFailures {
+pub(crate) fn row_failures(rules: &TableRules, batch: &Batch) -> RowFailures {
     let n = batch.rows;
     let mut shape_ok = vec![true; n];
     for &r in &batch.malformed {

@@ -9,17 +9,22 @@ use super::plan::ProductPlan;
 use super::rng::Stream;
 
 /// How many batches a table of `rows` rows has.
-pub fn batch_count(rows: u64) -> u64 {
+pub(crate) fn batch_count(rows: u64) -> u64 {
     rows.div_ceil(BATCH_ROWS as u64)
 }
 
 /// Batch `index` of table `table`, with the injector's violations applied.
-pub fn batch(plan: &ProductPlan, table: usize, index: u64, injector: Option<&Injector>) -> Batch {
+pub(crate) fn batch(
+    plan: &ProductPlan,
+    table: usize,
+    index: u64,
+    injector: Option<&Injector>,
+) -> Batch {
     batch_reusing(plan, table, index, injector, None)
 }
 
 /// [`batch`], refilling the buffers of a used batch.
-pub fn batch_reusing(
+pub(crate) fn batch_reusing(
     plan: &ProductPlan,
     table: usize,
     index: u64,
@@ -52,9 +57,9 @@ pub fn batch_reusing(
 }
 
 /// Rows per table `dpc create` writes to `sample_data/`.
-pub const CREATE_ROWS: u64 = 100;
+pub(crate) const CREATE_ROWS: u64 = 100;
 /// Seed of `dpc create`'s sample data (fixed, so the product tree is reproducible).
-pub const CREATE_SEED: u64 = 42;
+pub(crate) const CREATE_SEED: u64 = 42;
 
 /// Every table as CSV text, in memory: `(sample_data/<table>.csv, text)`. Pure apart from
 /// the clock (`SOURCE_DATE_EPOCH` fixes it), for `dpc create` to write with the rest.

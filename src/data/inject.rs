@@ -41,7 +41,7 @@ struct Target {
 
 /// One injected violation.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Injected {
+pub(crate) struct Injected {
     pub row: u64,
     /// The rule the row was broken against.
     pub rule: String,
@@ -54,14 +54,14 @@ pub struct Injected {
 
 /// The violations of one table.
 #[derive(Debug, Clone)]
-pub struct TableInjection {
+pub(crate) struct TableInjection {
     count: u64,
     stride: u64,
     targets: Vec<Target>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Injector {
+pub(crate) struct Injector {
     tables: Vec<TableInjection>,
 }
 
@@ -82,7 +82,7 @@ fn bad_type_text(kind: Kind) -> Option<&'static str> {
 impl Injector {
     /// Plans `rate * rows` violations per table; type violations only where the format can
     /// hold text in a typed column (not Parquet).
-    pub fn new(plan: &ProductPlan, rate: f64, format: Format) -> Injector {
+    pub(crate) fn new(plan: &ProductPlan, rate: f64, format: Format) -> Injector {
         let tables = plan
             .tables
             .iter()
@@ -133,7 +133,7 @@ impl Injector {
     }
 
     /// Applies the violations that fall in `batch`.
-    pub fn apply(&self, plan: &ProductPlan, table: usize, batch: &mut Batch) {
+    pub(crate) fn apply(&self, plan: &ProductPlan, table: usize, batch: &mut Batch) {
         let start = batch.first_row;
         let end = start + batch.rows as u64;
         let mut changes: BTreeMap<usize, Vec<(usize, Cell)>> = BTreeMap::new();
@@ -175,7 +175,7 @@ impl Injector {
     }
 
     /// Every injected violation of `table`, in row order.
-    pub fn list(&self, plan: &ProductPlan, table: usize) -> Vec<Injected> {
+    pub(crate) fn list(&self, plan: &ProductPlan, table: usize) -> Vec<Injected> {
         let rules = &plan.tables[table].rules;
         let kind_of = |c: usize| plan.tables[table].columns[c].kind;
         self.rows(table)

@@ -7,27 +7,27 @@
 //! JSON Lines or Parquet. [`read`] streams files back into batches, [`eval`] runs the checks
 //! over them and [`report`] prints the result.
 
-pub mod batch;
+pub(crate) mod batch;
 pub mod compile;
-pub mod eval;
+pub(crate) mod eval;
 pub mod generate;
-pub mod inject;
-pub mod nested;
-pub mod parallel;
-pub mod plan;
-pub mod read;
-pub mod regex_gen;
-pub mod report;
-pub mod rng;
-pub mod sample_sync;
-pub mod values;
-pub mod words;
-pub mod write;
+pub(crate) mod inject;
+pub(crate) mod nested;
+pub(crate) mod parallel;
+pub(crate) mod plan;
+pub(crate) mod read;
+pub(crate) mod regex_gen;
+pub(crate) mod report;
+pub(crate) mod rng;
+pub(crate) mod sample_sync;
+pub(crate) mod values;
+pub(crate) mod words;
+pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
 
 /// Rows per batch: generation, writing, reading and checking all work in batches this size.
-pub const BATCH_ROWS: usize = 16_384;
+pub(crate) const BATCH_ROWS: usize = 16_384;
 
 /// A data file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -42,9 +42,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Csv, Format::Jsonl, Format::Parquet];
+    pub(crate) const ALL: [Format; 3] = [Format::Csv, Format::Jsonl, Format::Parquet];
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
@@ -52,7 +52,7 @@ impl Format {
         }
     }
 
-    pub fn from_path(path: &Path) -> Option<Format> {
+    pub(crate) fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Format::ALL.into_iter().find(|f| f.extension() == ext)
     }
@@ -87,7 +87,7 @@ pub enum DataError {
 }
 
 impl DataError {
-    pub fn column(table: &str, column: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn column(table: &str, column: &str, message: impl Into<String>) -> Self {
         DataError::Column {
             table: table.to_string(),
             column: column.to_string(),
@@ -95,14 +95,14 @@ impl DataError {
         }
     }
 
-    pub fn read(path: &Path, message: impl std::fmt::Display) -> Self {
+    pub(crate) fn read(path: &Path, message: impl std::fmt::Display) -> Self {
         DataError::Read {
             path: path.to_path_buf(),
             message: message.to_string(),
         }
     }
 
-    pub fn write(path: &Path, message: impl std::fmt::Display) -> Self {
+    pub(crate) fn write(path: &Path, message: impl std::fmt::Display) -> Self {
         DataError::Write {
             path: path.to_path_buf(),
             message: message.to_string(),

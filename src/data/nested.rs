@@ -18,7 +18,7 @@ const LEAF_WORDS: &[&str] = &[
 ];
 
 /// A random JSON value of type `t`, written to `out`.
-pub fn random_json(t: &DataType, rng: &mut impl Source, out: &mut String) {
+pub(crate) fn random_json(t: &DataType, rng: &mut impl Source, out: &mut String) {
     let value = random_value(t, rng, 0);
     out.push_str(&value.to_string());
 }
@@ -79,7 +79,7 @@ fn random_value(t: &DataType, rng: &mut impl Source, depth: u32) -> Json {
 }
 
 /// Whether `v` is a value of type `t` (NULL is allowed anywhere inside).
-pub fn conforms(t: &DataType, v: &Json) -> bool {
+pub(crate) fn conforms(t: &DataType, v: &Json) -> bool {
     if v.is_null() {
         return true;
     }

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 /// Runs `work(k, state)` for `k` in `0..count` on all cores (each worker with its own
 /// `state`, for buffers to reuse) and hands each result to `sink` in order of `k`. Stops
 /// early (and returns the error) when `sink` fails.
-pub fn ordered<T: Send, S: Default, E>(
+pub(crate) fn ordered<T: Send, S: Default, E>(
     count: u64,
     work: impl Fn(u64, &mut S) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<(), E>,

@@ -22,20 +22,20 @@ use crate::lang::date::Date;
 use crate::spec::ProductSpec;
 use crate::spec::contract::{Field, Table};
 use crate::spec::data_type::DataType;
-use crate::spec::keys::{self, Reference};
+use crate::spec::keys;
 use crate::spec::values::Scalar;
 use std::cmp::Ordering;
 
 /// Share of NULLs in nullable columns whose rules allow NULL.
-pub const NULL_RATE: f64 = 0.1;
+pub(crate) const NULL_RATE: f64 = 0.1;
 /// Share of rows that take a column's default value.
-pub const DEFAULT_RATE: f64 = 0.25;
+pub(crate) const DEFAULT_RATE: f64 = 0.25;
 /// Seconds in a day.
 const DAY: i64 = 86_400;
 
 /// A random value generator.
 #[derive(Debug, Clone)]
-pub enum Gen {
+pub(crate) enum Gen {
     Pattern(PatternGen),
     Choice(Vec<Value>),
     Int(i64, i64),
@@ -59,7 +59,7 @@ pub enum Gen {
 
 /// A value determined by a number `x` (distinct numbers give distinct values).
 #[derive(Debug, Clone)]
-pub enum Indexed {
+pub(crate) enum Indexed {
     Pattern(UniqueValues),
     Choice(Vec<Value>),
     /// `lo + x`.
@@ -84,7 +84,7 @@ pub enum Indexed {
 }
 
 #[derive(Debug, Clone)]
-pub enum ValueSource {
+pub(crate) enum ValueSource {
     /// Random values from the batch's stream.
     Random(Gen),
     /// Random values from a stream seeded by the row, so any row's value can be recomputed.
@@ -98,7 +98,7 @@ pub enum ValueSource {
 }
 
 #[derive(Debug, Clone)]
-pub struct ColumnPlan {
+pub(crate) struct ColumnPlan {
     pub name: String,
     pub kind: Kind,
     pub salt: u64,
@@ -111,13 +111,13 @@ pub struct ColumnPlan {
 
 impl ColumnPlan {
     /// Whether the value of a row can be computed from the row number alone.
-    pub fn is_row_determined(&self) -> bool {
+    pub(crate) fn is_row_determined(&self) -> bool {
         !matches!(self.source, ValueSource::Random(_))
     }
 }
 
 #[derive(Debug, Clone)]
-pub struct TablePlan {
+pub(crate) struct TablePlan {
     pub name: String,
     pub rows: u64,
     pub rules: TableRules,
@@ -125,10 +125,9 @@ pub struct TablePlan {
 }
 
 #[derive(Debug, Clone)]
-pub struct ProductPlan {
+pub(crate) struct ProductPlan {
     pub seed: u64,
     pub tables: Vec<TablePlan>,
-    pub references: Vec<Reference>,
 }
 
 /// Plausible windows, derived from the anchor date.
@@ -139,7 +138,7 @@ struct Anchor {
 }
 
 impl ProductPlan {
-    pub fn new(
+    pub(crate) fn new(
         spec: &ProductSpec,
         rows: u64,
         seed: u64,
@@ -172,11 +171,7 @@ impl ProductPlan {
             };
             tables.push(table_plan(name, table, rules, rows, anchor, &parent_of)?);
         }
-        let plan = ProductPlan {
-            seed,
-            tables,
-            references,
-        };
+        let plan = ProductPlan { seed, tables };
         plan.validate()?;
         Ok(plan)
     }
@@ -228,7 +223,7 @@ impl ProductPlan {
 
     /// Appends the value of `column` of `table` at `row`: NULL, the default, or generated.
     /// `rng` is the batch's stream (used by random columns only).
-    pub fn push(
+    pub(crate) fn push(
         &self,
         table: usize,
         column: usize,
@@ -365,7 +360,7 @@ impl ProductPlan {
     }
 
     /// The value of a row-determined column at `row`, as one cell.
-    pub fn cell_at(&self, table: usize, column: usize, row: u64) -> Column {
+    pub(crate) fn cell_at(&self, table: usize, column: usize, row: u64) -> Column {
         let c = &self.tables[table].columns[column];
         let mut out = Column::new(c.kind, 1);
         let mut rng = RowRng::new(self.seed, c.salt, row);

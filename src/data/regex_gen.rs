@@ -106,7 +106,7 @@ impl CharSet {
 
 /// A generator of strings that match one pattern.
 #[derive(Debug, Clone)]
-pub struct PatternGen {
+pub(crate) struct PatternGen {
     root: Node,
     capacity: u128,
     pattern: String,
@@ -115,7 +115,7 @@ pub struct PatternGen {
 impl PatternGen {
     /// Compiles `pattern`; refuses patterns it cannot generate matches for (checked by
     /// generating values and matching them with the `regex` crate).
-    pub fn new(pattern: &str) -> Result<PatternGen, String> {
+    pub(crate) fn new(pattern: &str) -> Result<PatternGen, String> {
         // `.` as Java reads it (no line terminator), so no sampled value holds one.
         let java = crate::lang::pattern::as_java(pattern, false);
         let hir = regex_syntax::Parser::new()
@@ -160,13 +160,13 @@ impl PatternGen {
     }
 
     /// How many distinct values [`UniqueValues`] can produce (saturating).
-    pub fn capacity(&self) -> u128 {
+    pub(crate) fn capacity(&self) -> u128 {
         self.capacity
     }
 
     /// A random matching string, appended to `out`; avoids the empty string when it can
     /// (an empty CSV field reads back as NULL).
-    pub fn generate(&self, rng: &mut impl Source, out: &mut String) {
+    pub(crate) fn generate(&self, rng: &mut impl Source, out: &mut String) {
         let start = out.len();
         for _ in 0..8 {
             random(&self.root, rng, out);
@@ -177,7 +177,7 @@ impl PatternGen {
     }
 
     /// Distinct values for row numbers `0..count`.
-    pub fn unique_values(&self, count: u64, salt: u64) -> Result<UniqueValues, String> {
+    pub(crate) fn unique_values(&self, count: u64, salt: u64) -> Result<UniqueValues, String> {
         if u128::from(count) > self.capacity {
             return Err(format!(
                 "pattern {} has only {} distinct values of the shape dpc generates; {count} rows need one each",
@@ -197,7 +197,7 @@ impl PatternGen {
 
 /// Distinct matching strings, one per row number.
 #[derive(Debug, Clone)]
-pub struct UniqueValues {
+pub(crate) struct UniqueValues {
     generator: PatternGen,
     permutation: Permutation,
     /// The largest number the permutation yields.
@@ -207,14 +207,14 @@ pub struct UniqueValues {
 impl UniqueValues {
     /// The value of row number `n`; `rng` fills the positions the number does not decide
     /// (seed it from the row for values that must be reproducible per row).
-    pub fn value(&self, n: u64, rng: &mut impl Source) -> String {
+    pub(crate) fn value(&self, n: u64, rng: &mut impl Source) -> String {
         let mut out = String::new();
         self.write(n, rng, &mut out);
         out
     }
 
     /// Appends the value of row number `n` to `out`.
-    pub fn write(&self, n: u64, rng: &mut impl Source, out: &mut String) {
+    pub(crate) fn write(&self, n: u64, rng: &mut impl Source, out: &mut String) {
         let u = self.permutation.apply(n);
         numbered(&self.generator.root, u, self.max, rng, out);
     }

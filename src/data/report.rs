@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Debug, Serialize)]
-pub struct RuleReport {
+pub(crate) struct RuleReport {
     /// `<product>/<table>/<rule>@<contract version>` (`crate::spec::rule_id`), the rule's name
     /// in every engine and generated file.
     pub id: String,
@@ -33,13 +33,13 @@ pub struct RuleReport {
 }
 
 #[derive(Debug, Serialize)]
-pub struct StoredType {
+pub(crate) struct StoredType {
     pub column: String,
     pub stored: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TableReport {
+pub(crate) struct TableReport {
     pub table: String,
     pub file: String,
     pub format: Format,
@@ -54,7 +54,7 @@ pub struct TableReport {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Quality {
+pub(crate) struct Quality {
     /// The SLA quality metric compared (`accuracy`: records passing validation rules).
     pub metric: String,
     /// Percentage of rows, over all tested tables, that pass every rule ([`QUALITY_SCORE_DEFINITION`]).
@@ -68,7 +68,7 @@ pub struct Quality {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub product: String,
     pub data: String,
     pub tables: Vec<TableReport>,
@@ -86,7 +86,7 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
 }
 
-pub fn table_report(
+pub(crate) fn table_report(
     rules: &TableRules,
     outcome: Outcome,
     layout: Layout,
@@ -147,7 +147,7 @@ pub fn table_report(
 }
 
 impl Report {
-    pub fn new(
+    pub(crate) fn new(
         product: &str,
         data: String,
         sla: &Sla,
@@ -229,13 +229,13 @@ impl Report {
         }
     }
 
-    pub fn json(&self) -> String {
+    pub(crate) fn json(&self) -> String {
         serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
             + "\n"
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "dpc test: {} against {}", self.product, self.data);
         for t in &self.tables {

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
 /// A source of random numbers with the helpers generators need.
-pub trait Source {
+pub(crate) trait Source {
     fn next_u64(&mut self) -> u64;
 
     /// Uniform in `0..n` (`n > 0`), by Lemire's multiply-shift.
@@ -44,10 +44,10 @@ pub trait Source {
 }
 
 /// The stream of one batch of one table.
-pub struct Stream(ChaCha8Rng);
+pub(crate) struct Stream(ChaCha8Rng);
 
 impl Stream {
-    pub fn new(seed: u64, table: &str, batch: u64) -> Stream {
+    pub(crate) fn new(seed: u64, table: &str, batch: u64) -> Stream {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ name_hash(table));
         rng.set_stream(batch);
         Stream(rng)
@@ -61,10 +61,10 @@ impl Source for Stream {
 }
 
 /// A small generator seeded from a hash, for values tied to one row and column.
-pub struct RowRng(u64);
+pub(crate) struct RowRng(u64);
 
 impl RowRng {
-    pub fn new(seed: u64, salt: u64, row: u64) -> RowRng {
+    pub(crate) fn new(seed: u64, salt: u64, row: u64) -> RowRng {
         RowRng(mix(seed ^ mix(salt ^ mix(row))))
     }
 }
@@ -78,7 +78,7 @@ impl Source for RowRng {
 }
 
 /// The SplitMix64 finaliser: a fixed, well-distributed 64-bit hash.
-pub fn mix(x: u64) -> u64 {
+pub(crate) fn mix(x: u64) -> u64 {
     let mut z = x;
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -86,7 +86,7 @@ pub fn mix(x: u64) -> u64 {
 }
 
 /// A fixed hash of a name (FNV-1a), stable across runs and platforms.
-pub fn name_hash(name: &str) -> u64 {
+pub(crate) fn name_hash(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
@@ -96,14 +96,14 @@ pub fn name_hash(name: &str) -> u64 {
 /// the modulus, is coprime to it), so keys numbered 0, 1, 2... come out scattered over the
 /// whole range but never collide. A modulus of 0 stands for 2^64.
 #[derive(Debug, Clone, Copy)]
-pub struct Permutation {
+pub(crate) struct Permutation {
     modulus: u64,
     multiplier: u64,
     offset: u64,
 }
 
 impl Permutation {
-    pub fn new(modulus: u64, salt: u64) -> Permutation {
+    pub(crate) fn new(modulus: u64, salt: u64) -> Permutation {
         if modulus == 0 {
             return Permutation {
                 modulus,
@@ -122,7 +122,7 @@ impl Permutation {
         }
     }
 
-    pub fn apply(&self, x: u64) -> u64 {
+    pub(crate) fn apply(&self, x: u64) -> u64 {
         if self.modulus == 0 {
             return x.wrapping_mul(self.multiplier).wrapping_add(self.offset);
         }

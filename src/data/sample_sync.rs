@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// The folder `dpc create` writes sample rows into.
-pub const SAMPLE_DIR: &str = "sample_data";
+pub(crate) const SAMPLE_DIR: &str = "sample_data";
 
 /// The first line of a CSV file's header fields, read without loading the file.
 fn header(path: &Path) -> Option<Vec<String>> {
@@ -31,7 +31,7 @@ fn header(path: &Path) -> Option<Vec<String>> {
 }
 
 /// Sample files whose header differs from their table's columns: (path, why).
-pub fn stale(dir: &Path, spec: &ProductSpec) -> Vec<(String, String)> {
+pub(crate) fn stale(dir: &Path, spec: &ProductSpec) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (name, table) in &spec.contract.tables {
         let rel = format!("{SAMPLE_DIR}/{name}.csv");
@@ -64,7 +64,10 @@ pub fn stale(dir: &Path, spec: &ProductSpec) -> Vec<(String, String)> {
 }
 
 /// `generate`'s updates for stale sample files: create's rows for the current contract.
-pub fn refresh(dir: &Path, spec: &ProductSpec) -> Result<Vec<Entry>, crate::data::DataError> {
+pub(crate) fn refresh(
+    dir: &Path,
+    spec: &ProductSpec,
+) -> Result<Vec<Entry>, crate::data::DataError> {
     let stale = stale(dir, spec);
     if stale.is_empty() {
         return Ok(Vec::new());

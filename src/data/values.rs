@@ -5,12 +5,12 @@
 use crate::lang::date::{civil_from_days, days_from_civil};
 use crate::spec::data_type::DataType;
 
-pub const MICROS_PER_SECOND: i64 = 1_000_000;
-pub const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
+pub(crate) const MICROS_PER_SECOND: i64 = 1_000_000;
+pub(crate) const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SECOND;
 
 /// How a contract type is held: the physical representation of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Bool,
     /// Whole numbers of `bits` width (8, 16, 32 or 64).
     Int {
@@ -36,7 +36,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn of(t: &DataType) -> Kind {
+    pub(crate) fn of(t: &DataType) -> Kind {
         match t {
             DataType::String => Kind::Text,
             DataType::Boolean => Kind::Bool,
@@ -56,15 +56,10 @@ impl Kind {
             DataType::Array(_) | DataType::Map(..) | DataType::Struct(_) => Kind::Nested,
         }
     }
-
-    /// Whether values are held as bytes (text, binary, JSON).
-    pub fn is_bytes(self) -> bool {
-        matches!(self, Kind::Text | Kind::Binary | Kind::Nested)
-    }
 }
 
 /// The range of an integer type.
-pub fn int_bounds(bits: u8) -> (i64, i64) {
+pub(crate) fn int_bounds(bits: u8) -> (i64, i64) {
     match bits {
         8 => (i64::from(i8::MIN), i64::from(i8::MAX)),
         16 => (i64::from(i16::MIN), i64::from(i16::MAX)),
@@ -74,13 +69,13 @@ pub fn int_bounds(bits: u8) -> (i64, i64) {
 }
 
 /// The largest unscaled magnitude of DECIMAL(p, s): 10^p - 1.
-pub fn decimal_limit(precision: u8) -> i128 {
+pub(crate) fn decimal_limit(precision: u8) -> i128 {
     10i128.pow(u32::from(precision.min(38))) - 1
 }
 
 /// One typed value (used for enum members, bounds, defaults and injected values).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
@@ -92,7 +87,7 @@ pub enum Value {
 
 impl Value {
     /// The value written as text in its column's format.
-    pub fn to_text(&self, kind: Kind) -> String {
+    pub(crate) fn to_text(&self, kind: Kind) -> String {
         let mut out = Vec::new();
         match self {
             Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -113,7 +108,7 @@ impl Value {
     }
 
     /// Parses `text` as a value of `kind`; `None` when it is not one.
-    pub fn parse(kind: Kind, text: &str) -> Option<Value> {
+    pub(crate) fn parse(kind: Kind, text: &str) -> Option<Value> {
         let b = text.as_bytes();
         Some(match kind {
             Kind::Bool => Value::Bool(parse_bool(b)?),
@@ -129,7 +124,7 @@ impl Value {
     }
 }
 
-pub fn parse_bool(b: &[u8]) -> Option<bool> {
+pub(crate) fn parse_bool(b: &[u8]) -> Option<bool> {
     if b.eq_ignore_ascii_case(b"true") {
         Some(true)
     } else if b.eq_ignore_ascii_case(b"false") {
@@ -140,7 +135,7 @@ pub fn parse_bool(b: &[u8]) -> Option<bool> {
 }
 
 /// A whole number that fits `bits`; optional sign, digits only.
-pub fn parse_int(b: &[u8], bits: u8) -> Option<i64> {
+pub(crate) fn parse_int(b: &[u8], bits: u8) -> Option<i64> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
@@ -165,7 +160,7 @@ pub fn parse_int(b: &[u8], bits: u8) -> Option<i64> {
         .then_some(v as i64)
 }
 
-pub fn parse_float(b: &[u8], single: bool) -> Option<f64> {
+pub(crate) fn parse_float(b: &[u8], single: bool) -> Option<f64> {
     let s = std::str::from_utf8(b).ok()?;
     if s.is_empty() || s.trim() != s {
         return None;
@@ -179,7 +174,7 @@ pub fn parse_float(b: &[u8], single: bool) -> Option<f64> {
 
 /// A decimal number as an unscaled integer at `scale`, rounded half up like Spark; `None`
 /// when it is not a number or does not fit DECIMAL(precision, scale).
-pub fn parse_decimal(b: &[u8], precision: u8, scale: u8) -> Option<i128> {
+pub(crate) fn parse_decimal(b: &[u8], precision: u8, scale: u8) -> Option<i128> {
     let (neg, rest) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
@@ -238,7 +233,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
-pub fn parse_date(b: &[u8]) -> Option<i32> {
+pub(crate) fn parse_date(b: &[u8]) -> Option<i32> {
     if b.len() != 10 {
         return None;
     }
@@ -260,7 +255,7 @@ fn parse_date_prefix(b: &[u8]) -> Option<i32> {
 
 /// `YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][Z|±HH:MM]`, as microseconds since the epoch (UTC;
 /// a value without a zone is UTC, as the generated tests' Spark session reads it).
-pub fn parse_timestamp(b: &[u8]) -> Option<i64> {
+pub(crate) fn parse_timestamp(b: &[u8]) -> Option<i64> {
     let days = i64::from(parse_date_prefix(b)?);
     let mut micros = days * MICROS_PER_DAY;
     let rest = &b[10..];
@@ -326,7 +321,7 @@ pub fn parse_timestamp(b: &[u8]) -> Option<i64> {
     }
 }
 
-pub fn write_int(out: &mut Vec<u8>, v: i64) {
+pub(crate) fn write_int(out: &mut Vec<u8>, v: i64) {
     let mut buf = [0u8; 20];
     let mut n = v.unsigned_abs();
     let mut i = buf.len();
@@ -345,7 +340,7 @@ pub fn write_int(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Shortest text that parses back to the same `f64`.
-pub fn write_float(out: &mut Vec<u8>, v: f64) {
+pub(crate) fn write_float(out: &mut Vec<u8>, v: f64) {
     use std::io::Write;
     if v.is_nan() {
         out.extend_from_slice(b"NaN");
@@ -356,7 +351,7 @@ pub fn write_float(out: &mut Vec<u8>, v: f64) {
     }
 }
 
-pub fn write_decimal(out: &mut Vec<u8>, v: i128, scale: u8) {
+pub(crate) fn write_decimal(out: &mut Vec<u8>, v: i128, scale: u8) {
     if v < 0 {
         out.push(b'-');
     }
@@ -434,7 +429,7 @@ fn date_table() -> &'static [[u8; 10]] {
     })
 }
 
-pub fn write_date(out: &mut Vec<u8>, days: i32) {
+pub(crate) fn write_date(out: &mut Vec<u8>, days: i32) {
     use std::sync::atomic::{AtomicU32, Ordering};
     // The table pays for itself only over many dates (`dpc sample` writes millions);
     // `dpc create` writes a few hundred, so the first dates are converted one by one.
@@ -464,7 +459,7 @@ fn write_date_slow(out: &mut Vec<u8>, days: i32) {
 }
 
 /// `YYYY-MM-DD HH:MM:SS`, with `.ffffff` only when there are microseconds.
-pub fn write_timestamp(out: &mut Vec<u8>, micros: i64) {
+pub(crate) fn write_timestamp(out: &mut Vec<u8>, micros: i64) {
     let days = micros.div_euclid(MICROS_PER_DAY);
     let in_day = micros.rem_euclid(MICROS_PER_DAY);
     write_date(out, days as i32);

@@ -60,7 +60,7 @@ const WORDS: &[&str] = &[
 
 /// A style of text, chosen once per column from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     FirstName,
     LastName,
     FullName,
@@ -76,7 +76,7 @@ pub enum Style {
 }
 
 impl Style {
-    pub fn for_column(name: &str) -> Style {
+    pub(crate) fn for_column(name: &str) -> Style {
         let n = name.to_ascii_lowercase();
         let has = |s: &str| n.contains(s);
         if has("first_name") || has("given_name") {
@@ -106,7 +106,7 @@ impl Style {
         }
     }
 
-    pub fn write(self, rng: &mut impl Source, out: &mut String) {
+    pub(crate) fn write(self, rng: &mut impl Source, out: &mut String) {
         let pick = |rng: &mut dyn FnMut(u64) -> u64, list: &[&'static str]| {
             list[rng(list.len() as u64) as usize]
         };

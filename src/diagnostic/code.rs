@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 
 /// Where a code is listed on the diagnostics page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Section {
+pub(crate) enum Section {
     Reading,
     Meaning,
     Derived,
@@ -16,7 +16,7 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub(crate) const ALL: [Section; 6] = [
         Section::Reading,
         Section::Meaning,
         Section::Derived,
@@ -25,7 +25,7 @@ impl Section {
         Section::Settings,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Section::Reading => "Reading the spec",
             Section::Meaning => "The spec's meaning",
@@ -56,13 +56,13 @@ macro_rules! codes {
                 }
             }
 
-            pub fn section(self) -> Section {
+            pub(crate) fn section(self) -> Section {
                 match self {
                     $(Code::$variant => Section::$section,)*
                 }
             }
 
-            pub fn summary(self) -> &'static str {
+            pub(crate) fn summary(self) -> &'static str {
                 match self {
                     $(Code::$variant => $summary,)*
                 }

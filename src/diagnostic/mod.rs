@@ -2,7 +2,7 @@
 //! the spec loader, rendered for people or for machines (`render`).
 
 pub mod code;
-pub mod render;
+pub(crate) mod render;
 
 pub use code::Code;
 
@@ -34,7 +34,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Level::Error,
@@ -48,23 +48,23 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at a YAML path; the line and column are filled in by the locator.
-    pub fn at(mut self, path: impl Into<String>) -> Self {
+    pub(crate) fn at(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
-    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+    pub(crate) fn at_line(mut self, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column);
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn warning(mut self) -> Self {
+    pub(crate) fn warning(mut self) -> Self {
         self.severity = Level::Warning;
         self
     }
@@ -89,7 +89,7 @@ impl std::fmt::Display for Diagnostic {
 }
 
 /// Fills in the line and column of every diagnostic that names a YAML path.
-pub fn fill<'a>(diagnostics: &mut [Diagnostic], text_of: impl Fn(&str) -> Option<&'a str>) {
+pub(crate) fn fill<'a>(diagnostics: &mut [Diagnostic], text_of: impl Fn(&str) -> Option<&'a str>) {
     for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
         if let (Some(path), Some(text)) = (&d.path, text_of(&d.file))
             && let Some((line, column)) = crate::lang::yaml_locate::locate(text, path)
@@ -100,7 +100,7 @@ pub fn fill<'a>(diagnostics: &mut [Diagnostic], text_of: impl Fn(&str) -> Option
     }
 }
 
-pub fn render_text(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn render_text(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
         .map(|d| format!("  {d}"))

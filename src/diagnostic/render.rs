@@ -4,7 +4,10 @@ use super::{Diagnostic, Level};
 
 /// `error[DPC110]: message`, the location, the source line with a marker, and the help.
 /// `source` returns a file's text by the name the diagnostic carries.
-pub fn human<'a>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'a str>) -> String {
+pub(crate) fn human<'a>(
+    diagnostics: &[Diagnostic],
+    source: impl Fn(&str) -> Option<&'a str>,
+) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -51,7 +54,7 @@ pub fn human<'a>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'a
 }
 
 /// `[{file, line, column, severity, code, message, help?}]`, stable for CI.
-pub fn json(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn json(diagnostics: &[Diagnostic]) -> String {
     let text = serde_json::to_string_pretty(diagnostics).unwrap_or_else(|_| "[]".to_string());
     crate::lang::printable::json(&text).into_owned()
 }

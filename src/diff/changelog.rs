@@ -23,7 +23,7 @@ fn section(kind: Kind) -> &'static str {
 const SECTIONS: [&str; 5] = ["Added", "Changed", "Deprecated", "Removed", "Security"];
 
 /// `## [version] - date` with the changes grouped by section; paths and values are escaped.
-pub fn entry(report: &Report, date: &str) -> String {
+pub(crate) fn entry(report: &Report, date: &str) -> String {
     let mut out = format!("## [{}] - {date}\n", report.new_version);
     for name in SECTIONS {
         let items: Vec<String> = report
@@ -55,7 +55,7 @@ pub fn entry(report: &Report, date: &str) -> String {
 
 /// `changelog` with `entry` as the newest release: after `## [Unreleased]` when there is one,
 /// else before the first release heading, else at the end.
-pub fn insert(changelog: &str, entry: &str) -> String {
+pub(crate) fn insert(changelog: &str, entry: &str) -> String {
     let lines: Vec<&str> = changelog.split_inclusive('\n').collect();
     let heading = |l: &str| l.starts_with("## ");
     let unreleased = lines.iter().position(|l| l.starts_with("## [Unreleased]"));

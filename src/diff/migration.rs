@@ -14,7 +14,7 @@ use crate::spec::contract::{Contract, Field, Table};
 use crate::spec::contract_sql;
 
 /// The migration script, or `None` when nothing needs to run on the platform.
-pub fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<String> {
+pub(crate) fn script(report: &Report, old: &Contract, new: &ProductSpec) -> Option<String> {
     let (catalog, schema) = (new.catalog(), new.schema());
     let fqn = |t: &str| sql_qualified(&[catalog, schema, t]);
     let major = Version::parse(&report.new_version).map_or(1, |v| v.major);

@@ -1,11 +1,11 @@
 //! Contract evolution: what changed between two versions of a product, how much each change
 //! breaks consumers, and whether the new version number and deprecation notices cover it.
 
-pub mod changelog;
+pub(crate) mod changelog;
 pub mod classify;
-pub mod migration;
+pub(crate) mod migration;
 pub mod version;
-pub mod widening;
+pub(crate) mod widening;
 
 use crate::lang::date::Date;
 use crate::spec::ProductSpec;
@@ -15,13 +15,13 @@ use serde::Serialize;
 use version::{Bump, Version};
 
 /// One side of a comparison: a whole product, or only its contract.
-pub enum Side {
+pub(crate) enum Side {
     Product(Box<ProductSpec>),
     Contract(Box<Contract>),
 }
 
 impl Side {
-    pub fn contract(&self) -> &Contract {
+    pub(crate) fn contract(&self) -> &Contract {
         match self {
             Side::Product(p) => &p.contract,
             Side::Contract(c) => c,
@@ -30,7 +30,7 @@ impl Side {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     pub old_version: String,
     pub new_version: String,
     pub changes: Vec<Change>,
@@ -43,14 +43,14 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.problems.is_empty()
     }
 }
 
 /// Arguments, files or revisions `dpc diff` cannot use.
 #[derive(Debug, thiserror::Error)]
-pub enum DiffUsage {
+pub(crate) enum DiffUsage {
     #[error("--against needs a git repository, and {} is not inside one", dir.display())]
     NotInGit { dir: std::path::PathBuf },
     #[error("{} is outside the repository {}", path.display(), top.display())]
@@ -76,12 +76,12 @@ pub enum DiffUsage {
 
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
-pub struct DiffError {
+pub(crate) struct DiffError {
     pub file: String,
     pub message: String,
 }
 
-pub fn diff(old: &Side, new: &Side) -> Result<Report, DiffError> {
+pub(crate) fn diff(old: &Side, new: &Side) -> Result<Report, DiffError> {
     let (co, cn) = (old.contract(), new.contract());
     let mut changes = classify::compare(co, cn);
     if let (Side::Product(po), Side::Product(pn)) = (old, new) {

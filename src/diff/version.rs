@@ -23,14 +23,14 @@ impl fmt::Display for Bump {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version {
+pub(crate) struct Version {
     pub major: u64,
     pub minor: u64,
     pub patch: u64,
 }
 
 impl Version {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, String> {
         let err = || format!("'{s}' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)");
         let core = s.trim().split(['-', '+']).next().unwrap_or("");
         let parts: Vec<u64> = core
@@ -48,7 +48,7 @@ impl Version {
     }
 
     /// The smallest version that carries `bump` over `self`.
-    pub fn bumped(self, bump: Bump) -> Self {
+    pub(crate) fn bumped(self, bump: Bump) -> Self {
         match bump {
             Bump::Major => Version {
                 major: self.major + 1,

@@ -7,7 +7,7 @@ use crate::spec::data_type::DataType;
 /// precision and the same scale. Newer runtimes also accept a larger scale (when precision
 /// grows at least as much), but the first runtimes with type widening did not, so a scale
 /// change is treated as breaking.
-pub fn is_widening(old: &DataType, new: &DataType) -> bool {
+pub(crate) fn is_widening(old: &DataType, new: &DataType) -> bool {
     use DataType::*;
     let rank = |t: &DataType| match t {
         TinyInt => Some(0),

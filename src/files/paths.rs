@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{what} {name:?} cannot be used as a file name inside {}: {why}", base.display())]
-pub struct PathError {
+pub(crate) struct PathError {
     pub what: &'static str,
     pub name: String,
     pub base: PathBuf,
@@ -14,7 +14,11 @@ pub struct PathError {
 
 /// `base/rel` where `rel` is a relative path of plain names (`docs/README.md`): no root,
 /// drive, `.` or `..`, no empty or NUL-holding parts.
-pub fn join_inside(base: &Path, rel: &str, what: &'static str) -> Result<PathBuf, PathError> {
+pub(crate) fn join_inside(
+    base: &Path,
+    rel: &str,
+    what: &'static str,
+) -> Result<PathBuf, PathError> {
     let fail = |why| PathError {
         what,
         name: rel.to_string(),
@@ -52,7 +56,7 @@ pub fn join_inside(base: &Path, rel: &str, what: &'static str) -> Result<PathBuf
 }
 
 /// `base/<name>.<ext>` where `name` must be a single plain file name (a table's data file).
-pub fn file_in(
+pub(crate) fn file_in(
     base: &Path,
     name: &str,
     ext: &str,

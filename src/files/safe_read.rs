@@ -8,10 +8,10 @@ use std::path::Path;
 
 /// Spec files and other text inputs: far above the largest spec seen (25,000 columns is
 /// about 4 MiB), far below what would exhaust memory.
-pub const TEXT_CAP: u64 = 64 << 20;
+pub(crate) const TEXT_CAP: u64 = 64 << 20;
 
 /// What a non-regular file is, for messages.
-pub fn kind(meta: &Metadata) -> &'static str {
+pub(crate) fn kind(meta: &Metadata) -> &'static str {
     let ft = meta.file_type();
     #[cfg(unix)]
     {
@@ -43,7 +43,7 @@ fn refused(message: String) -> io::Error {
 
 /// Opens `path` for reading only when it is a regular file (links are followed). The open
 /// itself never blocks: a FIFO is opened non-blocking and refused.
-pub fn open_regular(path: &Path) -> io::Result<File> {
+pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -63,7 +63,7 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
 }
 
 /// The text of a regular file of at most `cap` bytes.
-pub fn read_text(path: &Path, cap: u64) -> io::Result<String> {
+pub(crate) fn read_text(path: &Path, cap: u64) -> io::Result<String> {
     let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(cap + 1).read_to_end(&mut bytes)?;
@@ -86,7 +86,7 @@ pub fn read_text(path: &Path, cap: u64) -> io::Result<String> {
 
 /// A file of the product in `dir` (`file` is a plain relative path dpc chose): read only
 /// when it, after following links, is a regular file inside the product.
-pub fn read_in_product(dir: &Path, file: &str) -> io::Result<String> {
+pub(crate) fn read_in_product(dir: &Path, file: &str) -> io::Result<String> {
     let path = dir.join(file);
     let meta = std::fs::symlink_metadata(&path)?;
     if meta.file_type().is_symlink() {

@@ -107,7 +107,7 @@ pub fn check_text(flag: &'static str, text: &str, multiline: bool) -> Result<(),
     Ok(())
 }
 
-pub fn check_domain(domain: &str) -> Result<(), String> {
+pub(crate) fn check_domain(domain: &str) -> Result<(), String> {
     let ok = domain.len() <= 63
         && domain.starts_with(|c: char| c.is_ascii_lowercase())
         && domain
@@ -124,7 +124,7 @@ pub fn check_domain(domain: &str) -> Result<(), String> {
 }
 
 /// "customer-360" → "Customer 360".
-pub fn title_case(name: &str) -> String {
+pub(crate) fn title_case(name: &str) -> String {
     name.split('-')
         .map(|w| {
             let mut chars = w.chars();
@@ -139,7 +139,7 @@ pub fn title_case(name: &str) -> String {
 
 impl Answers {
     /// Checks every answer on its own and in combination; the first problem wins.
-    pub fn validate(&self) -> Result<(), InputError> {
+    pub(crate) fn validate(&self) -> Result<(), InputError> {
         name::check_product_name(&self.name).map_err(|m| refuse("NAME", m))?;
         check_domain(&self.domain).map_err(|m| refuse("--domain", m))?;
         name::check_email(&self.owner).map_err(|m| refuse("--owner", m))?;
@@ -180,7 +180,7 @@ impl Answers {
 
 // One check per answer, shared by the flags, the answers file and the questionnaire.
 
-pub fn check_display_name(d: &str) -> Result<(), InputError> {
+pub(crate) fn check_display_name(d: &str) -> Result<(), InputError> {
     check_text("--display-name", d, false)?;
     if d.trim().is_empty() {
         return Err(refuse("--display-name", "is empty"));
@@ -188,7 +188,7 @@ pub fn check_display_name(d: &str) -> Result<(), InputError> {
     Ok(())
 }
 
-pub fn check_consumer(c: &ConsumerAnswer) -> Result<(), InputError> {
+pub(crate) fn check_consumer(c: &ConsumerAnswer) -> Result<(), InputError> {
     name::check_principal("consumer group", &c.principal).map_err(|m| refuse("--consumer", m))?;
     if !policy::CONSUMER_PERMISSIONS
         .iter()
@@ -210,7 +210,7 @@ pub fn check_consumer(c: &ConsumerAnswer) -> Result<(), InputError> {
     Ok(())
 }
 
-pub fn check_tier_sla(tier: Tier, sla: SlaLevel) -> Result<(), InputError> {
+pub(crate) fn check_tier_sla(tier: Tier, sla: SlaLevel) -> Result<(), InputError> {
     let policy = policy::tier(tier);
     if !policy.allowed_sla.contains(&sla) {
         let allowed: Vec<&str> = policy.allowed_sla.iter().map(|l| l.as_str()).collect();
@@ -225,7 +225,7 @@ pub fn check_tier_sla(tier: Tier, sla: SlaLevel) -> Result<(), InputError> {
     Ok(())
 }
 
-pub fn check_retention(r: &str) -> Result<(), InputError> {
+pub(crate) fn check_retention(r: &str) -> Result<(), InputError> {
     check_text("retention", r, false)?;
     if r.trim().is_empty() {
         return Err(refuse("retention", "is empty"));
@@ -233,7 +233,7 @@ pub fn check_retention(r: &str) -> Result<(), InputError> {
     Ok(())
 }
 
-pub fn check_use_case(uc: &str) -> Result<(), InputError> {
+pub(crate) fn check_use_case(uc: &str) -> Result<(), InputError> {
     check_text("use case", uc, false)?;
     if uc.trim().is_empty() {
         return Err(refuse("use case", "is empty"));
@@ -241,7 +241,7 @@ pub fn check_use_case(uc: &str) -> Result<(), InputError> {
     Ok(())
 }
 
-pub fn check_data_source(s: &DataSource) -> Result<(), InputError> {
+pub(crate) fn check_data_source(s: &DataSource) -> Result<(), InputError> {
     for (what, text) in [
         ("data source name", &s.name),
         ("data source type", &s.system),
@@ -350,7 +350,7 @@ pub fn build_spec(a: &Answers, today: Date) -> Result<(ProductSpec, Notes), Inpu
 
 /// Builds the whole spec from validated answers and the given tables (a domain starter, or
 /// tables read from a file); `origin` names where the tables came from, for messages.
-pub fn build_spec_from(
+pub(crate) fn build_spec_from(
     a: &Answers,
     starter: &Starter,
     origin: &str,
@@ -624,7 +624,7 @@ fn sla_monitoring(a: &Answers, p: &policy::SlaPolicy) -> Monitoring {
 }
 
 /// The masking method that suits a kind of personal data.
-pub fn mask_method(category: &str, is_string: bool) -> MaskMethod {
+pub(crate) fn mask_method(category: &str, is_string: bool) -> MaskMethod {
     if !is_string {
         return MaskMethod::Nullify;
     }
@@ -635,7 +635,7 @@ pub fn mask_method(category: &str, is_string: bool) -> MaskMethod {
     }
 }
 
-pub fn owner_group(domain: &str) -> String {
+pub(crate) fn owner_group(domain: &str) -> String {
     format!("{domain}-data-owners")
 }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// Why an answers file cannot be used; every one is an input error (exit 2).
 #[derive(Debug, thiserror::Error)]
-pub enum AnswersFileError {
+pub(crate) enum AnswersFileError {
     #[error("--answers: cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -34,7 +34,7 @@ pub enum AnswersFileError {
 /// Every answer `dpc create` takes; a missing key is a question not answered yet.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AnswersFile {
+pub(crate) struct AnswersFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,7 +74,7 @@ pub struct AnswersFile {
 /// A reader of the product, as governance.yaml lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConsumerEntry {
+pub(crate) struct ConsumerEntry {
     pub principal: String,
     #[serde(default = "group")]
     pub principal_type: PrincipalType,
@@ -93,7 +93,7 @@ fn select() -> String {
 /// Where the tables come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum SchemaAnswer {
+pub(crate) enum SchemaAnswer {
     /// The domain's starter tables.
     Starter,
     /// A `CREATE TABLE` file, a CSV with a header or another product's contract.yaml.
@@ -105,7 +105,7 @@ pub enum SchemaAnswer {
 /// One PII column and how it is masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PiiEntry {
+pub(crate) struct PiiEntry {
     pub table: String,
     pub column: String,
     pub category: String,
@@ -120,7 +120,7 @@ const HEADER: &str = "\
 
 impl AnswersFile {
     /// Reads an answers file; an unknown key or a bad value names the file, line and key.
-    pub fn load(path: &Path) -> Result<Self, AnswersFileError> {
+    pub(crate) fn load(path: &Path) -> Result<Self, AnswersFileError> {
         let text = crate::files::safe_read::read_text(path, crate::files::safe_read::TEXT_CAP)
             .map_err(|source| AnswersFileError::Read {
                 path: path.to_path_buf(),
@@ -142,13 +142,13 @@ impl AnswersFile {
     }
 
     /// The YAML text of the file, with a header saying how to replay it.
-    pub fn to_text(&self) -> Result<String, AnswersFileError> {
+    pub(crate) fn to_text(&self) -> Result<String, AnswersFileError> {
         let body = crate::spec::to_yaml("answers.yaml", self)?;
         Ok(format!("{HEADER}{body}"))
     }
 
     /// Fills every answer missing here from `other` (answers given here win).
-    pub fn or(self, other: AnswersFile) -> AnswersFile {
+    pub(crate) fn or(self, other: AnswersFile) -> AnswersFile {
         AnswersFile {
             name: self.name.or(other.name),
             display_name: self.display_name.or(other.display_name),
@@ -171,14 +171,14 @@ impl AnswersFile {
     }
 
     /// The domain, or the default one.
-    pub fn domain_or_default(&self) -> &str {
+    pub(crate) fn domain_or_default(&self) -> &str {
         self.domain.as_deref().unwrap_or(DEFAULT_DOMAIN)
     }
 
     /// The answers with defaults for every question left open. `default_owner` gives the
     /// owner (and a note when it is a placeholder) for a domain. Tables named by
     /// `schema: {from_file: ...}` are imported here; their notes join the others.
-    pub fn into_answers(
+    pub(crate) fn into_answers(
         mut self,
         default_owner: impl Fn(&str) -> (String, Option<String>),
     ) -> Result<(Answers, Vec<String>), AnswersFileError> {
@@ -202,7 +202,7 @@ impl AnswersFile {
     }
 
     /// [`AnswersFile::into_answers`] once the name and tables are known; `schema` is ignored.
-    pub fn with_defaults(
+    pub(crate) fn with_defaults(
         self,
         name: String,
         tables: Option<Vec<StarterTable>>,
@@ -260,7 +260,7 @@ impl AnswersFile {
 
     /// Every answer that made `spec`, written out, so replaying the file gives the same
     /// product byte for byte.
-    pub fn from_spec(a: &Answers, spec: &ProductSpec) -> AnswersFile {
+    pub(crate) fn from_spec(a: &Answers, spec: &ProductSpec) -> AnswersFile {
         let gov = &spec.governance;
         let product = &spec.product;
         AnswersFile {
@@ -312,8 +312,8 @@ impl AnswersFile {
     }
 }
 
-pub const DEFAULT_DOMAIN: &str = "general";
-pub const DEFAULT_CATALOG: &str = "main_production";
+pub(crate) const DEFAULT_DOMAIN: &str = "general";
+pub(crate) const DEFAULT_CATALOG: &str = "main_production";
 
 #[cfg(test)]
 mod tests {

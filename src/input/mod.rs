@@ -2,7 +2,7 @@
 //! questionnaire, a starter schema, a schema file) into answers and then a spec.
 
 pub mod answers;
-pub mod answers_file;
-pub mod questionnaire;
-pub mod schema_import;
+pub(crate) mod answers_file;
+pub(crate) mod questionnaire;
+pub(crate) mod schema_import;
 pub mod starter;

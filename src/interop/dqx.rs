@@ -29,7 +29,7 @@ use std::fmt::Write;
 
 /// One exported file: `<table>.yaml`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DqxFile {
+pub(crate) struct DqxFile {
     pub table: String,
     pub file_name: String,
     pub text: String,
@@ -307,7 +307,7 @@ fn write_check(s: &mut String, spec: &ProductSpec, table: &str, c: &DqxCheck) {
 }
 
 /// One DQX checks file per contract table, in contract order.
-pub fn export(spec: &ProductSpec) -> Result<Vec<DqxFile>, SpecError> {
+pub(crate) fn export(spec: &ProductSpec) -> Result<Vec<DqxFile>, SpecError> {
     let mut files = Vec::new();
     for (name, table) in &spec.contract.tables {
         let checks = table_checks(spec, name, table)?;

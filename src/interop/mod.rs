@@ -1,6 +1,6 @@
 //! The open standards: Bitol ODCS data contracts (read and written) and ODPS data products
 //! (written); and the quality rules as Databricks Labs DQX checks (written).
 
-pub mod dqx;
+pub(crate) mod dqx;
 pub mod odcs;
 pub mod odps;

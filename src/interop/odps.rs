@@ -6,11 +6,11 @@ use crate::interop::odcs::export::contract_id;
 use crate::spec::{ProductSpec, SpecError};
 use serde::Serialize;
 
-pub const API_VERSION: &str = "v1.0.0";
+pub(crate) const API_VERSION: &str = "v1.0.0";
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DataProduct {
+pub(crate) struct DataProduct {
     pub api_version: String,
     pub kind: String,
     pub id: String,
@@ -32,7 +32,7 @@ pub struct DataProduct {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Description {
+pub(crate) struct Description {
     pub purpose: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<String>,
@@ -40,7 +40,7 @@ pub struct Description {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OutputPort {
+pub(crate) struct OutputPort {
     pub name: String,
     pub description: String,
     #[serde(rename = "type")]
@@ -52,7 +52,7 @@ pub struct OutputPort {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Support {
+pub(crate) struct Support {
     pub channel: String,
     pub url: String,
     pub description: String,
@@ -62,20 +62,20 @@ pub struct Support {
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Team {
+pub(crate) struct Team {
     pub name: String,
     pub members: Vec<TeamMember>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TeamMember {
+pub(crate) struct TeamMember {
     pub username: String,
     pub role: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct CustomProperty {
+pub(crate) struct CustomProperty {
     pub property: String,
     pub value: Any,
 }
@@ -95,7 +95,7 @@ fn slack_url(channel: &str) -> String {
     )
 }
 
-pub fn document(spec: &ProductSpec) -> Result<DataProduct, SpecError> {
+pub(crate) fn document(spec: &ProductSpec) -> Result<DataProduct, SpecError> {
     let p = &spec.product;
     let meta = &p.product_metadata;
     let text = |s: &dyn std::fmt::Display| Any::text(s.to_string());

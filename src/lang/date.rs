@@ -12,7 +12,7 @@ pub struct Date {
 impl Date {
     /// Today in UTC; `SOURCE_DATE_EPOCH` (seconds) overrides the clock, as reproducible
     /// builds do, so generated trees can be compared byte for byte.
-    pub fn today() -> Result<Self, String> {
+    pub(crate) fn today() -> Result<Self, String> {
         let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
             Ok(text) => text.trim().parse::<i64>().map_err(|_| {
                 format!("SOURCE_DATE_EPOCH='{text}' is not a whole number of seconds")
@@ -28,22 +28,23 @@ impl Date {
     }
 
     /// Days since 1970-01-01.
-    pub fn days(self) -> i64 {
+    pub(crate) fn days(self) -> i64 {
         self.days
     }
 
-    pub fn from_days(days: i64) -> Self {
+    #[cfg(test)]
+    pub(crate) fn from_days(days: i64) -> Self {
         Date { days }
     }
 
-    pub fn plus_days(self, days: i64) -> Self {
+    pub(crate) fn plus_days(self, days: i64) -> Self {
         Date {
             days: self.days + days,
         }
     }
 
     /// Whole days from `earlier` to `self`.
-    pub fn days_since(self, earlier: Date) -> i64 {
+    pub(crate) fn days_since(self, earlier: Date) -> i64 {
         self.days - earlier.days
     }
 
@@ -69,7 +70,7 @@ impl std::fmt::Display for Date {
 }
 
 /// `YYYY-MM-DD` with a month and day in range (the calendar itself is checked by `Date::parse`).
-pub fn is_iso_date(s: &str) -> bool {
+pub(crate) fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b[4] == b'-'
@@ -83,7 +84,7 @@ pub fn is_iso_date(s: &str) -> bool {
 
 // Howard Hinnant's algorithms for the proleptic Gregorian calendar.
 /// (year, month, day) of a count of days since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -97,7 +98,7 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 /// Days since 1970-01-01 of a (year, month, day); the inverse of [`civil_from_days`].
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -30,7 +30,7 @@ pub fn yaml_string(s: &str) -> String {
 
 /// A YAML string for databricks.yml: the Databricks CLI reads `${...}` inside any string as a
 /// reference, so user text writes it `$${...}`, which the CLI turns back into `${...}`.
-pub fn bundle_string(s: &str) -> String {
+pub(crate) fn bundle_string(s: &str) -> String {
     yaml_string(&s.replace("${", "$${"))
 }
 
@@ -84,7 +84,7 @@ pub fn sql_identifier(name: &str) -> String {
 }
 
 /// A dotted name (`catalog.schema.table`), each part quoted as needed.
-pub fn sql_qualified(parts: &[&str]) -> String {
+pub(crate) fn sql_qualified(parts: &[&str]) -> String {
     parts
         .iter()
         .map(|p| sql_identifier(p))
@@ -93,12 +93,12 @@ pub fn sql_qualified(parts: &[&str]) -> String {
 }
 
 /// A principal in GRANT/OWNER statements: always in backticks (group names carry `-` and spaces).
-pub fn sql_principal(name: &str) -> String {
+pub(crate) fn sql_principal(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
 
 /// Text for a `--` comment: one line, whatever the input.
-pub fn sql_comment(s: &str) -> String {
+pub(crate) fn sql_comment(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -201,7 +201,7 @@ fn is_inline_syntax(c: char) -> bool {
 }
 
 /// Markdown inline code (for names): a code span with a fence longer than any backtick run inside.
-pub fn markdown_code(s: &str) -> String {
+pub(crate) fn markdown_code(s: &str) -> String {
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') || s.starts_with(' ') {

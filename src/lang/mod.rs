@@ -4,9 +4,9 @@
 
 pub mod date;
 pub mod escape;
-pub mod pattern;
-pub mod printable;
-pub mod sql_ident;
-pub mod sql_lexer;
+pub(crate) mod pattern;
+pub(crate) mod printable;
+pub(crate) mod sql_ident;
+pub(crate) mod sql_lexer;
 pub mod sql_statements;
-pub mod yaml_locate;
+pub(crate) mod yaml_locate;

@@ -7,7 +7,7 @@ use regex_syntax::ast::{self, Ast, ClassSetItem, Visitor};
 
 /// Why `pattern` cannot be used: it does not compile, or it uses a construct whose meaning
 /// differs between Rust's regex and Java's RLIKE.
-pub fn check(pattern: &str) -> Result<(), String> {
+pub(crate) fn check(pattern: &str) -> Result<(), String> {
     if let Err(e) = regex::Regex::new(pattern) {
         return Err(format!("pattern does not compile: {e}"));
     }
@@ -26,7 +26,7 @@ const JAVA_LINE_END: &str = "\\n\\r\\x{85}\\x{2028}\\x{2029}";
 /// `java_end`, `$` also matches before one final line terminator (Rust's only at the end).
 /// The generator of sample values rewrites only `.`, so sampled values stay without a
 /// trailing line break.
-pub fn as_java(pattern: &str, java_end: bool) -> String {
+pub(crate) fn as_java(pattern: &str, java_end: bool) -> String {
     let Ok(parsed) = ast::parse::Parser::new().parse(pattern) else {
         return pattern.to_string();
     };

@@ -10,7 +10,7 @@ fn unsafe_char(c: char) -> bool {
 }
 
 /// `s` with every control character other than `\n` and `\t` written as `\u{..}`.
-pub fn printable(s: &str) -> Cow<'_, str> {
+pub(crate) fn printable(s: &str) -> Cow<'_, str> {
     if !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
@@ -28,7 +28,7 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 /// JSON text with the characters serde_json leaves raw but a terminal may act on (C1
 /// controls such as U+009B, a one-character CSI, and bidirectional overrides) written as
 /// `\uXXXX` escapes: the same JSON value, safe to print. They can only occur in strings.
-pub fn json(text: &str) -> Cow<'_, str> {
+pub(crate) fn json(text: &str) -> Cow<'_, str> {
     let raw = unsafe_char;
     if !text.chars().any(raw) {
         return Cow::Borrowed(text);

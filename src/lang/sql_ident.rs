@@ -121,12 +121,12 @@ const RESERVED: &[&str] = &[
     "with",
 ];
 
-pub fn is_reserved(name: &str) -> bool {
+pub(crate) fn is_reserved(name: &str) -> bool {
     RESERVED.binary_search(&name).is_ok()
 }
 
 /// True when `name` can be written in SQL without backticks.
-pub fn is_simple_identifier(name: &str) -> bool {
+pub(crate) fn is_simple_identifier(name: &str) -> bool {
     SIMPLE_IDENT.is_match(name) && !is_reserved(name)
 }
 

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 /// What a token is. Literals and backquoted names are decoded; the rest borrow the source.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok<'a> {
+pub(crate) enum Tok<'a> {
     /// A keyword or an unquoted identifier.
     Word(&'a str),
     /// A `backquoted` name, decoded (a doubled backquote is one backquote).
@@ -19,7 +19,7 @@ pub enum Tok<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token<'a> {
+pub(crate) struct Token<'a> {
     pub tok: Tok<'a>,
     /// 1-based line where the token starts.
     pub line: usize,
@@ -30,16 +30,16 @@ pub struct Token<'a> {
 }
 
 impl Token<'_> {
-    pub fn is_word(&self, w: &str) -> bool {
+    pub(crate) fn is_word(&self, w: &str) -> bool {
         matches!(&self.tok, Tok::Word(x) if x.eq_ignore_ascii_case(w))
     }
 
-    pub fn is_sym(&self, c: char) -> bool {
+    pub(crate) fn is_sym(&self, c: char) -> bool {
         self.tok == Tok::Sym(c)
     }
 
     /// The name this token spells, when it is an identifier.
-    pub fn ident(&self) -> Option<&str> {
+    pub(crate) fn ident(&self) -> Option<&str> {
         match &self.tok {
             Tok::Word(w) => Some(w),
             Tok::Quoted(w) => Some(w),
@@ -51,14 +51,14 @@ impl Token<'_> {
 /// A comment's place in the source: replaced by a line break (`--`) or a space (`/* */`)
 /// where a statement's text is shown without comments.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Comment {
+pub(crate) struct Comment {
     pub span: Range<usize>,
     pub block: bool,
 }
 
 /// Something left open at the end of the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum LexError {
+pub(crate) enum LexError {
     #[error("a /* comment is never closed")]
     Comment { line: usize },
     #[error("a string is never closed")]
@@ -69,7 +69,7 @@ pub enum LexError {
 
 impl LexError {
     /// The line where the unclosed construct starts.
-    pub fn line(&self) -> usize {
+    pub(crate) fn line(&self) -> usize {
         match self {
             LexError::Comment { line } | LexError::String { line } | LexError::Quoted { line } => {
                 *line
@@ -80,7 +80,7 @@ impl LexError {
 
 /// A text read into statements: each a non-empty run of tokens up to a `;`.
 #[derive(Debug, Default)]
-pub struct Lexed<'a> {
+pub(crate) struct Lexed<'a> {
     pub statements: Vec<Vec<Token<'a>>>,
     pub comments: Vec<Comment>,
     /// The first construct left open, if any (the rest of the text was read as its body).
@@ -89,7 +89,7 @@ pub struct Lexed<'a> {
 
 /// Reads `sql` into statements. Never fails: an unclosed construct runs to the end of the
 /// text and is reported in `error`, so checks can go on and importers can refuse.
-pub fn lex(sql: &str) -> Lexed<'_> {
+pub(crate) fn lex(sql: &str) -> Lexed<'_> {
     Lexer {
         sql,
         bytes: sql.as_bytes(),
@@ -335,7 +335,7 @@ impl<'a> Lexer<'a> {
 
 /// Databricks string-literal escapes; an unknown escape drops the backslash
 /// (so `'\.'` is just `.`, the classic regex mistake).
-pub fn unescape(c: char) -> String {
+pub(crate) fn unescape(c: char) -> String {
     match c {
         'n' => "\n".into(),
         't' => "\t".into(),

@@ -17,14 +17,14 @@ pub struct Statement {
 }
 
 /// A SQL file read into statements once, shared by every check that looks at it.
-pub struct SqlFile<'a> {
+pub(crate) struct SqlFile<'a> {
     pub path: &'a str,
     pub statements: Vec<Statement>,
 }
 
 /// The `.sql` files among (path, text) pairs, each split once, with `:catalog` read as
 /// `catalog` (see [`resolve_catalog`]).
-pub fn sql_files<'a>(
+pub(crate) fn sql_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     catalog: &str,
     schema: &str,

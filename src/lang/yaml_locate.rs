@@ -106,7 +106,7 @@ fn node<'a>(
 /// The 1-based line and column of `path` in `text`: the mapping key that names the last
 /// segment when there is one, else the node itself; the nearest existing ancestor when the
 /// path does not exist (a missing key is reported at its parent).
-pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+pub(crate) fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     let root = parse(text)?;
     let mut here = &root;
     let mut best = here.span;
@@ -166,7 +166,7 @@ mod tests {
 
 /// The YAML path (`tables.customers.schema.fields[2].nullable`) of the innermost node that
 /// starts at or before the 1-based `line` and `column`: where a reading error points.
-pub fn path_at(text: &str, line: usize, column: usize) -> Option<String> {
+pub(crate) fn path_at(text: &str, line: usize, column: usize) -> Option<String> {
     let root = parse(text)?;
     let at = (line, column.saturating_sub(1));
     let pos = |s: &Span| (s.start.line(), s.start.col());

@@ -12,17 +12,17 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 /// Path of the quality-check runner the bundle's job starts, relative to the product.
-pub const QUALITY_RUNNER: &str = "quality/run_checks.py";
+pub(crate) const QUALITY_RUNNER: &str = "quality/run_checks.py";
 /// Task key of the job's quality-check task.
-pub const QUALITY_TASK: &str = "quality_checks";
+pub(crate) const QUALITY_TASK: &str = "quality_checks";
 /// Task key of the job's task that adds missing or changed CHECK constraints.
-pub const CHECKS_TASK: &str = "apply_checks";
+pub(crate) const CHECKS_TASK: &str = "apply_checks";
 /// Schedule text used when the spec names none.
 const DEFAULT_FREQUENCY: &str = "Every 30 minutes";
 
 /// One alert: a query, the column it watches, and when it fires.
 #[derive(Debug, Clone, Serialize)]
-pub struct AlertModel {
+pub(crate) struct AlertModel {
     /// Key of the alert in the bundle's `resources.alerts`.
     pub key: String,
     /// Display name, the same in alerts.yaml and the bundle.
@@ -54,7 +54,7 @@ pub struct AlertModel {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Threshold {
+pub(crate) enum Threshold {
     Count(u64),
     Percent(f64),
 }
@@ -62,14 +62,14 @@ pub enum Threshold {
 /// Who hears about an alert: the owner's mailbox, or a notification destination whose id is a
 /// bundle variable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Subscription {
+pub(crate) struct Subscription {
     pub user_email: Option<String>,
     pub destination_variable: Option<String>,
 }
 
 /// A bundle variable holding the id of the notification destination for one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DestinationVariable {
+pub(crate) struct DestinationVariable {
     pub name: String,
     pub channel: String,
     /// The destination's display name the bundle looks up: the settings' name for the
@@ -79,7 +79,7 @@ pub struct DestinationVariable {
 
 /// One SQL file task of the job.
 #[derive(Debug, Clone, Serialize)]
-pub struct DdlTask {
+pub(crate) struct DdlTask {
     pub key: String,
     pub table: String,
     pub file: String,
@@ -88,13 +88,13 @@ pub struct DdlTask {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SchemaGrant {
+pub(crate) struct SchemaGrant {
     pub principal: String,
     pub privileges: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BundleModel {
+pub(crate) struct BundleModel {
     pub name: String,
     /// The production catalog (the `prod` target's), from product.yaml.
     pub catalog: String,
@@ -140,7 +140,7 @@ pub struct BundleModel {
 }
 
 /// Letters, digits and underscores only, lower case, never empty, starting with a letter.
-pub fn resource_key(text: &str) -> String {
+pub(crate) fn resource_key(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -174,7 +174,7 @@ static EVERY: LazyLock<regex::Regex> = LazyLock::new(|| {
 });
 
 /// Minutes between runs for an SLA frequency text (`Every 30 minutes`, `Hourly`, `Daily`).
-pub fn frequency_minutes(text: &str) -> Option<u64> {
+pub(crate) fn frequency_minutes(text: &str) -> Option<u64> {
     let lower = text.trim().to_ascii_lowercase();
     let unit = |u: &str| match u {
         "minute" | "min" => 1,
@@ -198,7 +198,7 @@ pub fn frequency_minutes(text: &str) -> Option<u64> {
 }
 
 /// A Quartz cron expression that fires about every `minutes` minutes (UTC).
-pub fn quartz_cron(minutes: u64) -> String {
+pub(crate) fn quartz_cron(minutes: u64) -> String {
     match minutes {
         0..60 => format!("0 0/{} * * * ?", minutes.max(1)),
         60..1440 => format!("0 0 0/{} * * ?", minutes / 60),
@@ -228,7 +228,7 @@ static WINDOW: LazyLock<regex::Regex> = LazyLock::new(|| {
 
 /// `(failures, minutes)` from an availability condition such as `Query failures > 5 in 10
 /// minutes`; 5 in 10 when the text says otherwise.
-pub fn availability_window(condition: &str) -> (u64, u64) {
+pub(crate) fn availability_window(condition: &str) -> (u64, u64) {
     WINDOW
         .captures(condition)
         .map(|c| {
@@ -244,7 +244,7 @@ pub fn availability_window(condition: &str) -> (u64, u64) {
 }
 
 /// SQL of the freshness alert: minutes since the newest record.
-pub fn freshness_query(table: &TableModel) -> Option<String> {
+pub(crate) fn freshness_query(table: &TableModel) -> Option<String> {
     table.freshness.as_ref().map(|f| {
         format!(
             "SELECT timestampdiff(MINUTE, max({}), current_timestamp()) AS minutes_since_update FROM {}",
@@ -290,7 +290,7 @@ fn severity(sla: Option<&Alert>) -> Severity {
 }
 
 /// Everything the alerts of a product need, in the order alerts.yaml lists them.
-pub fn alerts(
+pub(crate) fn alerts(
     spec: &ProductSpec,
     tables: &[TableModel],
     quality_checks: &[QualityCheckModel],
@@ -447,7 +447,7 @@ fn quality_score_alerts(
 
 /// How late rows reach `system.query.history` at most: the availability alert looks at the
 /// window that ended this long ago, which is complete, so it can fire (an hour late).
-pub const QUERY_HISTORY_LAG_MINUTES: u64 = 60;
+pub(crate) const QUERY_HISTORY_LAG_MINUTES: u64 = 60;
 
 /// The availability alert, when the SLA has one: failed queries on the schema within its window.
 fn availability_alert(spec: &ProductSpec) -> Option<(String, AlertModel)> {
@@ -501,7 +501,7 @@ pub fn per_target_query(spec: &ProductSpec, query: &str) -> String {
 }
 
 /// The bundle variable that holds the destination id of a non-email channel.
-pub fn destination_variable(channel: &str) -> String {
+pub(crate) fn destination_variable(channel: &str) -> String {
     format!("{}_destination_id", resource_key(channel))
 }
 
@@ -527,7 +527,7 @@ fn subscriptions(channels: &[String], owner_email: &str) -> Vec<Subscription> {
 }
 
 /// The bundle: schema, job (DDL in order, then the quality checks) and its schedule, owners.
-pub fn bundle(
+pub(crate) fn bundle(
     spec: &ProductSpec,
     tables: &[&TableModel],
     readers: &[ReaderModel],
@@ -706,7 +706,7 @@ fn describe_minutes(m: u64) -> String {
 }
 
 /// A duration in words, as the docs give SLA targets: `1 day`, `4 hours`, `90 minutes`.
-pub fn duration_text(m: u64) -> String {
+pub(crate) fn duration_text(m: u64) -> String {
     let (n, unit) = whole_units(m);
     if n == 1 {
         format!("1 {unit}")

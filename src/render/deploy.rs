@@ -9,17 +9,17 @@ use crate::spec::governance::{Consumer, PrincipalType};
 
 /// Where the job applies CHECK constraints, one file per table; not table DDL (the job's
 /// `apply_checks` task adds each only when it is missing or its expression changed).
-pub const CHECKS_DIR: &str = "schemas/checks";
+pub(crate) const CHECKS_DIR: &str = "schemas/checks";
 /// The task that applies the files of [`CHECKS_DIR`].
-pub const CHECKS_RUNNER: &str = "schemas/apply_checks.py";
+pub(crate) const CHECKS_RUNNER: &str = "schemas/apply_checks.py";
 /// Catalog-level grants, addressed to the catalog's owner; the job never runs this file.
-pub const CATALOG_GRANTS: &str = "schemas/catalog/grants.sql";
+pub(crate) const CATALOG_GRANTS: &str = "schemas/catalog/grants.sql";
 
-pub use crate::spec::name::is_application_id;
+pub(crate) use crate::spec::name::is_application_id;
 
 /// The name Unity Catalog knows a consumer by in GRANT: a service principal's application
 /// ID, anyone else's name; None for a service principal without a usable application ID.
-pub fn grantee(c: &Consumer) -> Option<String> {
+pub(crate) fn grantee(c: &Consumer) -> Option<String> {
     match c.principal_type {
         PrincipalType::ServicePrincipal => c
             .application_id
@@ -31,7 +31,7 @@ pub fn grantee(c: &Consumer) -> Option<String> {
 }
 
 /// The grantee of a reader by its spec name (readers outside the consumer list are groups).
-pub fn grantee_of(spec: &ProductSpec, principal: &str) -> Option<String> {
+pub(crate) fn grantee_of(spec: &ProductSpec, principal: &str) -> Option<String> {
     match spec
         .governance
         .approved_consumers
@@ -44,7 +44,7 @@ pub fn grantee_of(spec: &ProductSpec, principal: &str) -> Option<String> {
 }
 
 /// The quality identity's application ID, when the spec names a usable one.
-pub fn quality_identity(spec: &ProductSpec) -> Option<&str> {
+pub(crate) fn quality_identity(spec: &ProductSpec) -> Option<&str> {
     spec.governance
         .access_policy
         .quality_identity
@@ -88,7 +88,7 @@ pub fn job_order(names: &[&str], references: &[ReferenceModel]) -> Vec<usize> {
 /// What `create` says about deployment: where the rules of a masked or filtered table are
 /// enforced, and the catalog owner's file (a service principal without application ID is
 /// validate's warning DPC140, which create shows too).
-pub fn notes(model: &super::model::Model<'_>) -> Vec<String> {
+pub(crate) fn notes(model: &super::model::Model<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for t in &model.tables {
         if let Some(by) = t.checks_refused_by {

@@ -88,7 +88,7 @@ fn py_text(v: &Value) -> Result<String, Error> {
     })
 }
 
-pub fn register(env: &mut Environment<'static>) {
+pub(crate) fn register(env: &mut Environment<'static>) {
     env.add_filter("yaml", |v: Value| yaml(&v));
     env.add_filter("bundle", |v: Value| bundle(&v));
     env.add_filter("py", |v: Value| py(&v));

@@ -4,11 +4,11 @@
 
 pub mod bundle;
 pub mod deploy;
-pub mod filters;
-pub mod header;
-pub mod model;
+pub(crate) mod filters;
+pub(crate) mod header;
+pub(crate) mod model;
 pub mod table_rules;
-pub mod targets;
+pub(crate) mod targets;
 
 use crate::spec::{self, ProductSpec};
 use minijinja::value::{Value, ValueKind};
@@ -17,7 +17,7 @@ use serde::Serialize;
 
 /// The `.sql` files of a rendered tree, each read into statements once, as the job runs them
 /// with the spec's (production) catalog for `:catalog`.
-pub fn sql_files<'a>(
+pub(crate) fn sql_files<'a>(
     spec: &ProductSpec,
     files: &'a [RenderedFile],
 ) -> Vec<crate::lang::sql_statements::SqlFile<'a>> {
@@ -52,7 +52,7 @@ macro_rules! templates {
 }
 
 /// Every template, by its path under `templates/`.
-pub const TEMPLATES: &[(&str, &str)] = templates!(
+pub(crate) const TEMPLATES: &[(&str, &str)] = templates!(
     "spec.yaml.j2",
     "schemas/table.sql.j2",
     "schemas/checks.sql.j2",
@@ -171,7 +171,7 @@ impl Renderer {
     }
 
     #[cfg(test)]
-    pub fn env_for_tests(&self) -> &Environment<'static> {
+    pub(crate) fn env_for_tests(&self) -> &Environment<'static> {
         &self.env
     }
 
@@ -191,7 +191,10 @@ impl Renderer {
     }
 
     /// The four spec files, as `create` writes them.
-    pub fn render_spec_files(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
+    pub(crate) fn render_spec_files(
+        &self,
+        spec: &ProductSpec,
+    ) -> Result<Vec<RenderedFile>, RenderError> {
         let mut files = Vec::new();
         let bodies = spec.to_yaml()?;
         for ((file, body), purpose) in spec::SPEC_FILES.iter().zip(bodies).zip(SPEC_PURPOSES) {
@@ -211,7 +214,10 @@ impl Renderer {
     }
 
     /// Files written once at creation (the changelog), which later commands leave to people.
-    pub fn render_seeded(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
+    pub(crate) fn render_seeded(
+        &self,
+        spec: &ProductSpec,
+    ) -> Result<Vec<RenderedFile>, RenderError> {
         let model = model::build(spec)?;
         let base = Value::from(minijinja::value::Serde(&model));
         SEEDED_FILES
@@ -226,12 +232,15 @@ impl Renderer {
     }
 
     /// Every file derived from the spec (everything but the spec files and seeded files).
-    pub fn render_derived(&self, spec: &ProductSpec) -> Result<Vec<RenderedFile>, RenderError> {
+    pub(crate) fn render_derived(
+        &self,
+        spec: &ProductSpec,
+    ) -> Result<Vec<RenderedFile>, RenderError> {
         self.render_derived_from(&model::build(spec)?)
     }
 
     /// As [`Renderer::render_derived`], from a model already built (checks share it).
-    pub fn render_derived_from(
+    pub(crate) fn render_derived_from(
         &self,
         model: &model::Model<'_>,
     ) -> Result<Vec<RenderedFile>, RenderError> {

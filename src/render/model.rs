@@ -36,7 +36,7 @@ fn contract_error(message: impl Into<String>) -> ModelError {
 }
 
 #[derive(Serialize)]
-pub struct Model<'a> {
+pub(crate) struct Model<'a> {
     pub generator: String,
     pub product: &'a crate::spec::ProductManifest,
     pub contract: &'a crate::spec::Contract,
@@ -94,7 +94,7 @@ pub struct Model<'a> {
 /// The first table left-joined to every other table that has a column named like its first
 /// key column.
 #[derive(Serialize)]
-pub struct SampleJoinModel {
+pub(crate) struct SampleJoinModel {
     pub key: String,
     pub key_sql: Value,
     pub first: String,
@@ -107,7 +107,7 @@ pub struct SampleJoinModel {
 }
 
 #[derive(Serialize)]
-pub struct JoinedTableModel {
+pub(crate) struct JoinedTableModel {
     pub name: String,
     pub source: Value,
     /// `t1`, `t2`, ...: the name the select list and the join condition use.
@@ -115,7 +115,7 @@ pub struct JoinedTableModel {
 }
 
 #[derive(Serialize)]
-pub struct MaskedColumnModel {
+pub(crate) struct MaskedColumnModel {
     pub table: String,
     pub column: String,
     /// What a reader outside the unmask groups sees, as Markdown (already escaped).
@@ -125,7 +125,7 @@ pub struct MaskedColumnModel {
 }
 
 #[derive(Serialize)]
-pub struct QualityCheckModel {
+pub(crate) struct QualityCheckModel {
     pub table: String,
     pub fqn: Value,
     pub expectation: String,
@@ -135,7 +135,7 @@ pub struct QualityCheckModel {
 }
 
 #[derive(Serialize)]
-pub struct ConsumerModel {
+pub(crate) struct ConsumerModel {
     pub principal: String,
     pub principal_type: &'static str,
     pub sees_clear: bool,
@@ -143,7 +143,7 @@ pub struct ConsumerModel {
 }
 
 #[derive(Serialize)]
-pub struct ReaderModel {
+pub(crate) struct ReaderModel {
     pub principal: String,
     /// The name GRANT uses: a service principal's application ID, anyone else's name.
     pub grantee: String,
@@ -153,7 +153,7 @@ pub struct ReaderModel {
 }
 
 #[derive(Serialize)]
-pub struct TableModel {
+pub(crate) struct TableModel {
     pub name: String,
     pub name_sql: Value,
     pub fqn: Value,
@@ -207,13 +207,13 @@ pub struct TableModel {
 }
 
 #[derive(Serialize)]
-pub struct GroupByModel {
+pub(crate) struct GroupByModel {
     pub name: String,
     pub name_sql: Value,
 }
 
 #[derive(Serialize)]
-pub struct GrantModel {
+pub(crate) struct GrantModel {
     pub principal: String,
     pub principal_sql: Value,
     /// `TABLE <fqn>` or `VIEW <fqn>`, the production name (for revocations a person runs).
@@ -225,7 +225,7 @@ pub struct GrantModel {
 }
 
 #[derive(Serialize)]
-pub struct ColumnModel {
+pub(crate) struct ColumnModel {
     pub name: String,
     pub name_sql: Value,
     pub type_sql: Value,
@@ -240,14 +240,14 @@ pub struct ColumnModel {
 }
 
 #[derive(Serialize)]
-pub struct CheckModel {
+pub(crate) struct CheckModel {
     pub name: String,
     pub name_sql: Value,
     pub expr: Value,
 }
 
 #[derive(Serialize)]
-pub struct MaskModel {
+pub(crate) struct MaskModel {
     pub column: String,
     pub column_sql: Value,
     pub function_fqn: Value,
@@ -259,7 +259,7 @@ pub struct MaskModel {
 }
 
 #[derive(Serialize)]
-pub struct ViewModel {
+pub(crate) struct ViewModel {
     pub name: String,
     pub fqn: Value,
     /// `schema.view`, as the job's SQL names it.
@@ -269,7 +269,7 @@ pub struct ViewModel {
 }
 
 #[derive(Serialize)]
-pub struct RowFilterModel {
+pub(crate) struct RowFilterModel {
     pub function_fqn: Value,
     pub column_sql: Value,
     pub type_sql: Value,
@@ -279,7 +279,7 @@ pub struct RowFilterModel {
 }
 
 #[derive(Serialize)]
-pub struct ExpectationModel {
+pub(crate) struct ExpectationModel {
     pub name: String,
     pub kind: &'static str,
     pub column: String,
@@ -291,7 +291,7 @@ pub struct ExpectationModel {
 }
 
 #[derive(Serialize)]
-pub struct FreshnessModel {
+pub(crate) struct FreshnessModel {
     pub column: String,
     pub column_sql: Value,
     pub target_minutes: u64,
@@ -303,7 +303,7 @@ pub struct FreshnessModel {
 }
 
 /// The SQL spelling of a type; STRUCT field names are identifiers and get quoted.
-pub fn sql_type(t: &DataType) -> String {
+pub(crate) fn sql_type(t: &DataType) -> String {
     match t {
         DataType::Array(inner) => format!("ARRAY<{}>", sql_type(inner)),
         DataType::Map(k, v) => format!("MAP<{}, {}>", sql_type(k), sql_type(v)),
@@ -329,7 +329,7 @@ fn expectation_kind(kind: ExpectationKind) -> &'static str {
 }
 
 /// What the pipeline does on a violation, from severity and tier.
-pub fn action_for(severity: Severity, critical_fails: bool) -> &'static str {
+pub(crate) fn action_for(severity: Severity, critical_fails: bool) -> &'static str {
     match severity {
         Severity::Critical if critical_fails => "fail",
         Severity::Critical => "drop",
@@ -337,7 +337,7 @@ pub fn action_for(severity: Severity, critical_fails: bool) -> &'static str {
     }
 }
 
-pub fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
+pub(crate) fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     let catalog = spec.catalog();
     let schema = spec.schema();
     let gov = &spec.governance;

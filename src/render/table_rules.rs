@@ -13,7 +13,7 @@ use minijinja::Value;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
-pub struct RuleModel {
+pub(crate) struct RuleModel {
     /// `<product>/<table>/<rule>@<contract version>` (`crate::spec::rule_id`), as `dpc test`
     /// reports it.
     pub id: String,
@@ -85,7 +85,7 @@ impl Rules<'_> {
 
 /// The rules of table `name`, in `dpc test`'s order; `expectations` are the table's quality
 /// expectations as the model holds them.
-pub fn table_rules(
+pub(crate) fn table_rules(
     spec: &crate::spec::ProductSpec,
     table: &Table,
     expectations: &[ExpectationModel],

@@ -9,12 +9,12 @@ use crate::spec::settings::{Identity, TargetName};
 use serde::Serialize;
 
 /// The variable that carries the SQL warehouse's ID.
-pub const WAREHOUSE_VARIABLE: &str = "warehouse_id";
+pub(crate) const WAREHOUSE_VARIABLE: &str = "warehouse_id";
 /// The variable that carries the application ID of a deploy identity named by display name.
-pub const RUN_AS_VARIABLE: &str = "run_as_service_principal";
+pub(crate) const RUN_AS_VARIABLE: &str = "run_as_service_principal";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TargetModel {
+pub(crate) struct TargetModel {
     pub name: &'static str,
     pub production: bool,
     pub host: Option<String>,
@@ -29,7 +29,7 @@ pub struct TargetModel {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RunAsModel {
+pub(crate) struct RunAsModel {
     /// `service_principal_name` or `user_name`.
     pub field: &'static str,
     /// An application ID, an email, or `${var.run_as_service_principal}`.
@@ -39,7 +39,7 @@ pub struct RunAsModel {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LookupModel {
+pub(crate) struct LookupModel {
     pub variable: &'static str,
     /// `warehouse` or `service_principal`.
     pub kind: &'static str,
@@ -58,7 +58,7 @@ fn root_path(spec: &ProductSpec, target: TargetName) -> String {
     )
 }
 
-pub fn targets(spec: &ProductSpec) -> Vec<TargetModel> {
+pub(crate) fn targets(spec: &ProductSpec) -> Vec<TargetModel> {
     TargetName::ALL
         .iter()
         .map(|&name| target(spec, name))
@@ -123,7 +123,7 @@ fn target(spec: &ProductSpec, name: TargetName) -> TargetModel {
 }
 
 /// Whether any target names its deploy identity by display name (the variable is declared).
-pub fn uses_run_as_variable(targets: &[TargetModel]) -> bool {
+pub(crate) fn uses_run_as_variable(targets: &[TargetModel]) -> bool {
     targets
         .iter()
         .any(|t| t.lookups.iter().any(|l| l.variable == RUN_AS_VARIABLE))

@@ -63,7 +63,7 @@ impl Table {
         self.schema.fields.iter().find(|f| f.name == name)
     }
 
-    pub fn pii_fields(&self) -> impl Iterator<Item = &Field> {
+    pub(crate) fn pii_fields(&self) -> impl Iterator<Item = &Field> {
         self.schema.fields.iter().filter(|f| f.pii)
     }
 }
@@ -201,7 +201,7 @@ pub struct BackwardCompatibility {
 
 /// The business timestamp freshness is measured on: `updated_at`, else the last timestamp,
 /// else the last date column.
-pub fn freshness_column(table: &Table) -> Option<&str> {
+pub(crate) fn freshness_column(table: &Table) -> Option<&str> {
     let fields = &table.schema.fields;
     fields
         .iter()

@@ -9,17 +9,8 @@ use crate::spec::data_type::DataType;
 use crate::spec::governance::MaskMethod;
 use crate::spec::values::Scalar;
 
-/// Why a spec value cannot be written as SQL for its column.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{table}.{column}: {message}")]
-pub struct SqlValueError {
-    pub table: String,
-    pub column: String,
-    pub message: String,
-}
-
 /// A literal of the column's type: numbers bare, dates and timestamps typed, text escaped.
-pub fn literal(data_type: &DataType, value: &Scalar) -> Result<String, String> {
+pub(crate) fn literal(data_type: &DataType, value: &Scalar) -> Result<String, String> {
     let text = value.to_string();
     match data_type {
         t if t.is_numeric() => {
@@ -112,13 +103,13 @@ fn null_aware(field: &Field, expr: String) -> String {
 
 /// A named CHECK constraint for Unity Catalog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Check {
+pub(crate) struct Check {
     pub name: String,
     pub expr: String,
 }
 
 /// The enforced CHECK constraints of one field's contract constraints.
-pub fn field_checks(field: &Field) -> Result<Vec<Check>, String> {
+pub(crate) fn field_checks(field: &Field) -> Result<Vec<Check>, String> {
     let col = sql_identifier(&field.name);
     let mut checks = Vec::new();
     for constraint in &field.constraints {
@@ -164,7 +155,9 @@ pub fn field_checks(field: &Field) -> Result<Vec<Check>, String> {
 /// constraints), `range_current` (bounds that move with the clock, which a CHECK constraint
 /// cannot hold) and `unique` (table-level: no row condition). NULL passes every condition;
 /// NOT NULL is a rule of its own.
-pub fn constraint_rules(field: &Field) -> Result<Vec<(&'static str, Option<String>)>, String> {
+pub(crate) fn constraint_rules(
+    field: &Field,
+) -> Result<Vec<(&'static str, Option<String>)>, String> {
     let col = sql_identifier(&field.name);
     let null_passes = |expr: String| format!("{col} IS NULL OR ({expr})");
     let mut rules = Vec::new();
@@ -204,7 +197,7 @@ pub fn constraint_rules(field: &Field) -> Result<Vec<(&'static str, Option<Strin
 
 /// A row-level expectation as a Spark SQL boolean expression; `None` for table-level rules
 /// (uniqueness), which the quality checks compute with an aggregate instead.
-pub fn expectation_expr(table: &Table, e: &Expectation) -> Result<Option<String>, String> {
+pub(crate) fn expectation_expr(table: &Table, e: &Expectation) -> Result<Option<String>, String> {
     let field = table
         .field(&e.column)
         .ok_or_else(|| format!("expectation {} names unknown column {}", e.name, e.column))?;
@@ -235,7 +228,7 @@ pub fn expectation_expr(table: &Table, e: &Expectation) -> Result<Option<String>
 }
 
 /// The masked value a reader outside the unmask groups sees.
-pub fn masked_value(method: MaskMethod, column: &str, t: &DataType) -> String {
+pub(crate) fn masked_value(method: MaskMethod, column: &str, t: &DataType) -> String {
     let col = sql_identifier(column);
     match (method, t) {
         (MaskMethod::PartialEmail, DataType::String) => {
@@ -254,12 +247,12 @@ pub fn masked_value(method: MaskMethod, column: &str, t: &DataType) -> String {
 }
 
 /// Whether a mask method keeps the column's type for a column of type `t`.
-pub fn mask_fits(method: MaskMethod, t: &DataType) -> bool {
+pub(crate) fn mask_fits(method: MaskMethod, t: &DataType) -> bool {
     method == MaskMethod::Nullify || *t == DataType::String
 }
 
 /// `is_account_group_member(...)` for every group, joined with OR; `FALSE` when none.
-pub fn group_test(groups: &[String]) -> String {
+pub(crate) fn group_test(groups: &[String]) -> String {
     if groups.is_empty() {
         return "FALSE".into();
     }

@@ -31,7 +31,7 @@ pub struct StructField {
 }
 
 impl DataType {
-    pub fn is_numeric(&self) -> bool {
+    pub(crate) fn is_numeric(&self) -> bool {
         matches!(
             self,
             DataType::TinyInt
@@ -44,26 +44,21 @@ impl DataType {
         )
     }
 
-    pub fn is_integral(&self) -> bool {
+    pub(crate) fn is_integral(&self) -> bool {
         matches!(
             self,
             DataType::TinyInt | DataType::SmallInt | DataType::Int | DataType::BigInt
         )
     }
 
-    pub fn is_temporal(&self) -> bool {
+    pub(crate) fn is_temporal(&self) -> bool {
         matches!(
             self,
             DataType::Date | DataType::Timestamp | DataType::TimestampNtz
         )
     }
 
-    /// Types that can be compared with `<`, `BETWEEN` or `IN` in a CHECK constraint.
-    pub fn is_orderable(&self) -> bool {
-        self.is_numeric() || self.is_temporal() || *self == DataType::String
-    }
-
-    pub fn is_complex(&self) -> bool {
+    pub(crate) fn is_complex(&self) -> bool {
         matches!(
             self,
             DataType::Array(_) | DataType::Map(..) | DataType::Struct(_)

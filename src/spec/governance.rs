@@ -161,7 +161,7 @@ pub enum Compliance {
 }
 
 impl Compliance {
-    pub const ALL: &'static [Compliance] = &[
+    pub(crate) const ALL: &'static [Compliance] = &[
         Compliance::Gdpr,
         Compliance::Ccpa,
         Compliance::Sox,
@@ -169,7 +169,7 @@ impl Compliance {
         Compliance::PciDss,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Compliance::Gdpr => "GDPR",
             Compliance::Ccpa => "CCPA",

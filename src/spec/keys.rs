@@ -9,7 +9,7 @@
 use crate::spec::contract::{ConstraintKind, Contract, ExpectationKind, Table};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
+pub(crate) struct Reference {
     pub table: String,
     pub column: String,
     pub parent_table: String,
@@ -17,7 +17,7 @@ pub struct Reference {
 }
 
 /// Whether `column` of `table` holds one distinct value per row.
-pub fn is_unique_column(table: &Table, column: &str) -> bool {
+pub(crate) fn is_unique_column(table: &Table, column: &str) -> bool {
     table.primary_key == [column]
         || table.field(column).is_some_and(|f| {
             f.constraints
@@ -52,7 +52,7 @@ fn mentions(text: &str) -> Vec<(String, String)> {
 }
 
 /// Every reference in the contract, in table and column order.
-pub fn references(contract: &Contract) -> Vec<Reference> {
+pub(crate) fn references(contract: &Contract) -> Vec<Reference> {
     let mut out = Vec::new();
     for (name, table) in &contract.tables {
         for field in &table.schema.fields {
@@ -93,7 +93,7 @@ pub fn references(contract: &Contract) -> Vec<Reference> {
 }
 
 /// Drops references that would make a key depend on itself.
-pub fn acyclic(refs: Vec<Reference>) -> Vec<Reference> {
+pub(crate) fn acyclic(refs: Vec<Reference>) -> Vec<Reference> {
     let mut kept: Vec<Reference> = Vec::new();
     for r in refs {
         let mut at = (r.parent_table.clone(), r.parent_column.clone());

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The spec of one product, or why it could not be read; the texts are kept for locating
 /// diagnostics and showing source lines.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub texts: Vec<(&'static str, String)>,
     pub spec: Option<ProductSpec>,
     pub diagnostics: Vec<Diagnostic>,
@@ -19,7 +19,7 @@ pub struct Loaded {
 impl Loaded {
     /// Diagnostics as the compiler-style text `validate` prints, with paths under `dir` and
     /// the offending source lines.
-    pub fn report(&self, dir: &Path, diagnostics: &[Diagnostic]) -> String {
+    pub(crate) fn report(&self, dir: &Path, diagnostics: &[Diagnostic]) -> String {
         let mut found = diagnostics.to_vec();
         crate::diagnostic::fill(&mut found, |f| self.text(f));
         for d in &mut found {
@@ -33,7 +33,7 @@ impl Loaded {
         })
     }
 
-    pub fn text(&self, file: &str) -> Option<&str> {
+    pub(crate) fn text(&self, file: &str) -> Option<&str> {
         self.texts
             .iter()
             .find(|(f, _)| *f == file)
@@ -41,7 +41,7 @@ impl Loaded {
     }
 }
 
-pub fn load(dir: &Path) -> Loaded {
+pub(crate) fn load(dir: &Path) -> Loaded {
     let mut texts = Vec::new();
     let mut diagnostics = Vec::new();
     for file in SPEC_FILES {
@@ -122,7 +122,7 @@ fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, 
 }
 
 /// [`from_yaml_error`] with the key path it points at and what the schema allows there.
-pub fn explained(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+pub(crate) fn explained(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let mut d = from_yaml_error(file, e);
     let path = match (d.line, d.column) {
         (Some(line), Some(column)) => crate::lang::yaml_locate::path_at(text, line, column),
@@ -152,7 +152,7 @@ pub fn explained(file: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic 
 
 /// One diagnostic for a YAML reading error, with its position and, for a misspelled key,
 /// the key it probably meant.
-pub fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
+pub(crate) fn from_yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let full = e.to_string();
     let message = full
         .lines()

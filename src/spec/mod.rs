@@ -3,20 +3,20 @@
 //! way); nothing else reads them from disk.
 
 pub mod contract;
-pub mod contract_sql;
-pub mod data_type;
+pub(crate) mod contract_sql;
+pub(crate) mod data_type;
 pub mod governance;
-pub mod keys;
-pub mod load;
-pub mod name;
-pub mod policy;
-pub mod product;
-pub mod rule_id;
-pub mod schema;
+pub(crate) mod keys;
+pub(crate) mod load;
+pub(crate) mod name;
+pub(crate) mod policy;
+pub(crate) mod product;
+pub(crate) mod rule_id;
+pub(crate) mod schema;
 pub mod settings;
-pub mod sla;
+pub(crate) mod sla;
 pub mod values;
-pub mod yaml_error;
+pub(crate) mod yaml_error;
 
 use serde::{Serialize, de::DeserializeOwned};
 use std::path::{Path, PathBuf};
@@ -26,10 +26,10 @@ pub use governance::Governance;
 pub use product::ProductManifest;
 pub use sla::Sla;
 
-pub const PRODUCT_FILE: &str = "product.yaml";
-pub const CONTRACT_FILE: &str = "contract.yaml";
-pub const SLA_FILE: &str = "sla.yaml";
-pub const GOVERNANCE_FILE: &str = "governance.yaml";
+pub(crate) const PRODUCT_FILE: &str = "product.yaml";
+pub(crate) const CONTRACT_FILE: &str = "contract.yaml";
+pub(crate) const SLA_FILE: &str = "sla.yaml";
+pub(crate) const GOVERNANCE_FILE: &str = "governance.yaml";
 /// The source of truth; every other file of a product derives from these.
 pub const SPEC_FILES: [&str; 4] = [PRODUCT_FILE, CONTRACT_FILE, SLA_FILE, GOVERNANCE_FILE];
 
@@ -106,12 +106,12 @@ impl ProductSpec {
     }
 
     /// The same product deployed with `settings`.
-    pub fn with_settings(mut self, settings: settings::Settings) -> Self {
+    pub(crate) fn with_settings(mut self, settings: settings::Settings) -> Self {
         self.settings = settings;
         self
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.product.product_metadata.name
     }
 

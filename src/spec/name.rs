@@ -10,10 +10,10 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant regex")
 });
 
-pub const MAX_PRODUCT_NAME: usize = 63;
+pub(crate) const MAX_PRODUCT_NAME: usize = 63;
 
 /// Checks a product name: kebab-case, at most 63 characters.
-pub fn check_product_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_product_name(name: &str) -> Result<(), String> {
     if name.len() > MAX_PRODUCT_NAME {
         return Err(format!(
             "product name '{name}' is {} characters long; at most {MAX_PRODUCT_NAME} are allowed",
@@ -37,7 +37,7 @@ const WINDOWS_RESERVED: [&str; 22] = [
 
 /// A name that becomes a file or folder name (a product, a table's files) must be one on
 /// every system the product is checked out on.
-pub fn check_file_name(what: &str, name: &str) -> Result<(), String> {
+pub(crate) fn check_file_name(what: &str, name: &str) -> Result<(), String> {
     let stem = name.split('.').next().unwrap_or(name);
     if WINDOWS_RESERVED
         .iter()
@@ -53,11 +53,11 @@ pub fn check_file_name(what: &str, name: &str) -> Result<(), String> {
 }
 
 /// The Unity Catalog schema of a product: `customer-360` → `customer_360`.
-pub fn schema_name(product_name: &str) -> String {
+pub(crate) fn schema_name(product_name: &str) -> String {
     product_name.replace('-', "_")
 }
 
-pub fn check_email(email: &str) -> Result<(), String> {
+pub(crate) fn check_email(email: &str) -> Result<(), String> {
     if EMAIL.is_match(email) {
         Ok(())
     } else {
@@ -69,7 +69,7 @@ pub fn check_email(email: &str) -> Result<(), String> {
 }
 
 /// Unity Catalog names: no `.`, space, `/` or control characters, at most 255 characters.
-pub fn check_uc_name(what: &str, name: &str) -> Result<(), String> {
+pub(crate) fn check_uc_name(what: &str, name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err(format!("{what} is empty"));
     }
@@ -91,7 +91,7 @@ pub fn check_uc_name(what: &str, name: &str) -> Result<(), String> {
 
 /// Principals (groups, service principals, users) are quoted in SQL, so most characters are
 /// fine; control characters and empty names are not.
-pub fn check_principal(what: &str, name: &str) -> Result<(), String> {
+pub(crate) fn check_principal(what: &str, name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err(format!("{what} is empty"));
     }
@@ -115,7 +115,7 @@ static APPLICATION_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
 });
 
 /// A service principal's application ID: a UUID that is not all zeros (a placeholder).
-pub fn is_application_id(s: &str) -> bool {
+pub(crate) fn is_application_id(s: &str) -> bool {
     APPLICATION_ID.is_match(s) && s.chars().any(|c| c.is_ascii_hexdigit() && c != '0')
 }
 

@@ -6,7 +6,7 @@ use crate::spec::values::{Duration, Percent, Sensitivity, SlaLevel, Tier};
 
 /// Defaults for one SLA level (design: "SLA level → defaults").
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SlaPolicy {
+pub(crate) struct SlaPolicy {
     pub level: SlaLevel,
     pub freshness_target: Duration,
     pub freshness_breach: Duration,
@@ -22,7 +22,7 @@ pub struct SlaPolicy {
     pub measurement_every: Duration,
 }
 
-pub const SLA_POLICIES: [SlaPolicy; 4] = [
+pub(crate) const SLA_POLICIES: [SlaPolicy; 4] = [
     SlaPolicy {
         level: SlaLevel::Critical,
         freshness_target: Duration::hours(1),
@@ -73,7 +73,7 @@ pub const SLA_POLICIES: [SlaPolicy; 4] = [
     },
 ];
 
-pub fn sla(level: SlaLevel) -> &'static SlaPolicy {
+pub(crate) fn sla(level: SlaLevel) -> &'static SlaPolicy {
     SLA_POLICIES
         .iter()
         .find(|p| p.level == level)
@@ -82,7 +82,7 @@ pub fn sla(level: SlaLevel) -> &'static SlaPolicy {
 
 /// Freshness target and breach for a table refreshed at `update_frequency`: the level's
 /// defaults, widened for tables that are only refreshed weekly or monthly.
-pub fn freshness_for(level: SlaLevel, update_frequency: &str) -> (Duration, Duration) {
+pub(crate) fn freshness_for(level: SlaLevel, update_frequency: &str) -> (Duration, Duration) {
     let p = sla(level);
     match update_frequency.to_ascii_lowercase().as_str() {
         "weekly" => (Duration::days(7), Duration::days(8)),
@@ -93,7 +93,7 @@ pub fn freshness_for(level: SlaLevel, update_frequency: &str) -> (Duration, Dura
 
 /// Support response times follow the brief at every level:
 /// (severity, description, response, resolution, communication).
-pub const SUPPORT_LEVELS: [(&str, &str, &str, &str, &str); 4] = [
+pub(crate) const SUPPORT_LEVELS: [(&str, &str, &str, &str, &str); 4] = [
     (
         "critical",
         "Product unavailable or data corruption",
@@ -126,7 +126,7 @@ pub const SUPPORT_LEVELS: [(&str, &str, &str, &str, &str); 4] = [
 
 /// Governance defaults for one sensitivity (design: "Sensitivity → governance").
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SensitivityPolicy {
+pub(crate) struct SensitivityPolicy {
     pub sensitivity: Sensitivity,
     pub default_access: DefaultAccess,
     /// PII columns are refused at this level.
@@ -143,7 +143,7 @@ pub struct SensitivityPolicy {
     pub external_sharing: bool,
 }
 
-pub const SENSITIVITY_POLICIES: [SensitivityPolicy; 4] = [
+pub(crate) const SENSITIVITY_POLICIES: [SensitivityPolicy; 4] = [
     SensitivityPolicy {
         sensitivity: Sensitivity::Public,
         default_access: DefaultAccess::AccountUsers,
@@ -198,7 +198,7 @@ pub const SENSITIVITY_POLICIES: [SensitivityPolicy; 4] = [
     },
 ];
 
-pub fn sensitivity(level: Sensitivity) -> &'static SensitivityPolicy {
+pub(crate) fn sensitivity(level: Sensitivity) -> &'static SensitivityPolicy {
     SENSITIVITY_POLICIES
         .iter()
         .find(|p| p.sensitivity == level)
@@ -207,7 +207,7 @@ pub fn sensitivity(level: Sensitivity) -> &'static SensitivityPolicy {
 
 /// Tier rules (design: "Tier").
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TierPolicy {
+pub(crate) struct TierPolicy {
     pub tier: Tier,
     /// SLA levels the tier may be combined with.
     pub allowed_sla: &'static [SlaLevel],
@@ -217,7 +217,7 @@ pub struct TierPolicy {
     pub certified: bool,
 }
 
-pub const TIER_POLICIES: [TierPolicy; 2] = [
+pub(crate) const TIER_POLICIES: [TierPolicy; 2] = [
     TierPolicy {
         tier: Tier::Gold,
         allowed_sla: &[
@@ -240,7 +240,7 @@ pub const TIER_POLICIES: [TierPolicy; 2] = [
     },
 ];
 
-pub fn tier(t: Tier) -> &'static TierPolicy {
+pub(crate) fn tier(t: Tier) -> &'static TierPolicy {
     TIER_POLICIES
         .iter()
         .find(|p| p.tier == t)
@@ -248,14 +248,14 @@ pub fn tier(t: Tier) -> &'static TierPolicy {
 }
 
 /// Column masks are the default; the masked view is for workspaces without masks.
-pub const DEFAULT_MASKING: MaskingStrategy = MaskingStrategy::ColumnMask;
+pub(crate) const DEFAULT_MASKING: MaskingStrategy = MaskingStrategy::ColumnMask;
 
 /// The account-wide group every Unity Catalog user belongs to.
-pub const ACCOUNT_USERS: &str = "account users";
+pub(crate) const ACCOUNT_USERS: &str = "account users";
 
 /// What a consumer may be granted, with what it means; the first is the default. Consumers
 /// read a product: dpc grants `SELECT` (with `USE CATALOG` and `USE SCHEMA`).
-pub const CONSUMER_PERMISSIONS: [(&str, &str); 1] = [(
+pub(crate) const CONSUMER_PERMISSIONS: [(&str, &str); 1] = [(
     "SELECT",
     "read every table (PII masked unless the group may unmask)",
 )];

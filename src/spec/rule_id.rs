@@ -10,7 +10,7 @@
 
 /// The id of rule `rule` of table `table` in version `contract_version` of product `product`'s
 /// contract.
-pub fn rule_id(product: &str, table: &str, rule: &str, contract_version: &str) -> String {
+pub(crate) fn rule_id(product: &str, table: &str, rule: &str, contract_version: &str) -> String {
     format!("{product}/{table}/{rule}@{contract_version}")
 }
 

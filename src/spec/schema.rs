@@ -11,22 +11,22 @@ use std::borrow::Cow;
 
 /// Folder, beside the products of an output directory, that holds the schemas. Product names
 /// start with a letter, so it can never be a product.
-pub const SCHEMA_DIR: &str = "_schemas";
+pub(crate) const SCHEMA_DIR: &str = "_schemas";
 
 /// The schema file of a spec file: `contract.yaml` → `contract.schema.json`.
-pub fn schema_file_name(spec_file: &str) -> String {
+pub(crate) fn schema_file_name(spec_file: &str) -> String {
     format!("{}.schema.json", spec_file.trim_end_matches(".yaml"))
 }
 
 /// Where a spec file's schema is, relative to the spec file: products live in `DIR/NAME`,
 /// the schemas in `DIR/_schemas`.
-pub fn schema_ref(spec_file: &str) -> String {
+pub(crate) fn schema_ref(spec_file: &str) -> String {
     format!("../{SCHEMA_DIR}/{}", schema_file_name(spec_file))
 }
 
 /// One of the four spec files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpecFile {
+pub(crate) enum SpecFile {
     Product,
     Contract,
     Sla,
@@ -35,25 +35,15 @@ pub enum SpecFile {
 
 impl SpecFile {
     /// In [`super::SPEC_FILES`] order.
-    pub const ALL: [SpecFile; 4] = [
+    pub(crate) const ALL: [SpecFile; 4] = [
         SpecFile::Product,
         SpecFile::Contract,
         SpecFile::Sla,
         SpecFile::Governance,
     ];
 
-    /// `product`, `contract`, `sla` or `governance`.
-    pub fn stem(self) -> &'static str {
-        match self {
-            SpecFile::Product => "product",
-            SpecFile::Contract => "contract",
-            SpecFile::Sla => "sla",
-            SpecFile::Governance => "governance",
-        }
-    }
-
     /// The spec file itself: `product.yaml`.
-    pub fn file(self) -> &'static str {
+    pub(crate) fn file(self) -> &'static str {
         match self {
             SpecFile::Product => super::PRODUCT_FILE,
             SpecFile::Contract => super::CONTRACT_FILE,
@@ -63,12 +53,12 @@ impl SpecFile {
     }
 
     /// Its schema's file name: `product.schema.json`.
-    pub fn schema_file(self) -> String {
+    pub(crate) fn schema_file(self) -> String {
         schema_file_name(self.file())
     }
 
     /// The JSON Schema of this file, as a JSON value.
-    pub fn json_schema(self) -> serde_json::Value {
+    pub(crate) fn json_schema(self) -> serde_json::Value {
         let generator = SchemaSettings::draft2020_12()
             .for_deserialize()
             .into_generator();
@@ -93,7 +83,7 @@ impl SpecFile {
     }
 
     /// The JSON Schema as pretty-printed JSON ending with a newline.
-    pub fn json_schema_text(self) -> String {
+    pub(crate) fn json_schema_text(self) -> String {
         // Serializing a `serde_json::Value` cannot fail; fall back to compact form regardless.
         let value = self.json_schema();
         let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
@@ -156,7 +146,7 @@ const SIMPLE_TYPES: &[&str] = &[
 /// The pattern of a column type: a simple type, `DECIMAL(p,s)` (or DEC/NUMERIC, precision
 /// 1..38), or `ARRAY<..>`, `MAP<..>`, `STRUCT<..>` (their insides are checked by dpc, since
 /// a regular expression cannot follow nesting).
-pub fn data_type_pattern() -> String {
+pub(crate) fn data_type_pattern() -> String {
     let precision = r"0*(?:[1-9]|[12][0-9]|3[0-8])";
     let scale = r"0*(?:[0-9]|[12][0-9]|3[0-8])";
     let decimal = format!(

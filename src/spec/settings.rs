@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The settings file's name, in the folder that holds the products.
-pub const SETTINGS_FILE: &str = "dpc.yaml";
+pub(crate) const SETTINGS_FILE: &str = "dpc.yaml";
 /// The settings file as a product's diagnostics name it: one folder up from the product.
-pub const FROM_PRODUCT: &str = "../dpc.yaml";
+pub(crate) const FROM_PRODUCT: &str = "../dpc.yaml";
 /// Its JSON Schema's file name in `_schemas/`.
-pub const SCHEMA_FILE: &str = "dpc.schema.json";
+pub(crate) const SCHEMA_FILE: &str = "dpc.schema.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -113,15 +113,15 @@ pub struct GovernedTag {
 
 /// Which target a setting belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetName {
+pub(crate) enum TargetName {
     Dev,
     Prod,
 }
 
 impl TargetName {
-    pub const ALL: [TargetName; 2] = [TargetName::Dev, TargetName::Prod];
+    pub(crate) const ALL: [TargetName; 2] = [TargetName::Dev, TargetName::Prod];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TargetName::Dev => "dev",
             TargetName::Prod => "prod",
@@ -130,7 +130,7 @@ impl TargetName {
 }
 
 impl Settings {
-    pub fn target(&self, name: TargetName) -> &Target {
+    pub(crate) fn target(&self, name: TargetName) -> &Target {
         match name {
             TargetName::Dev => &self.targets.dev,
             TargetName::Prod => &self.targets.prod,
@@ -139,7 +139,7 @@ impl Settings {
 
     /// The catalog dev deploys a product to: the settings' dev catalog, else
     /// `<production catalog>_dev`.
-    pub fn dev_catalog(&self, production: &str) -> String {
+    pub(crate) fn dev_catalog(&self, production: &str) -> String {
         self.targets
             .dev
             .catalog
@@ -148,7 +148,7 @@ impl Settings {
     }
 
     /// The tag a product sets as the organisation's governed tag: (key, value).
-    pub fn governed_tag(&self, key: &str, value: &str) -> (String, String) {
+    pub(crate) fn governed_tag(&self, key: &str, value: &str) -> (String, String) {
         match self.governed_tags.get(key) {
             Some(g) => (
                 g.key.clone().unwrap_or_else(|| key.to_string()),
@@ -172,7 +172,7 @@ impl Settings {
 
     /// The settings beside the products of `folder` (`folder/dpc.yaml`): its text and value,
     /// None when there is no such file.
-    pub fn read_in(folder: &Path) -> Result<Option<(String, Settings)>, Box<Diagnostic>> {
+    pub(crate) fn read_in(folder: &Path) -> Result<Option<(String, Settings)>, Box<Diagnostic>> {
         let path = folder.join(SETTINGS_FILE);
         if std::fs::symlink_metadata(&path).is_err() {
             return Ok(None);
@@ -191,7 +191,7 @@ impl Settings {
     }
 
     /// The JSON Schema (2020-12) of `dpc.yaml`, pretty-printed, ending with a newline.
-    pub fn json_schema_text() -> String {
+    pub(crate) fn json_schema_text() -> String {
         let generator = schemars::generate::SchemaSettings::draft2020_12()
             .for_deserialize()
             .into_generator();
@@ -211,7 +211,7 @@ impl Settings {
 }
 
 /// The folder whose `dpc.yaml` applies to the product in `dir`: the one that holds it.
-pub fn folder_of(dir: &Path) -> PathBuf {
+pub(crate) fn folder_of(dir: &Path) -> PathBuf {
     match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() && dir.file_name().is_some() => p.to_path_buf(),
         // `.`, `..` or a bare name: go up through the path itself.
@@ -220,7 +220,7 @@ pub fn folder_of(dir: &Path) -> PathBuf {
 }
 
 /// What the settings demand of one product; `file` names the settings file in diagnostics.
-pub fn check(settings: &Settings, spec: &ProductSpec, file: &str) -> Vec<Diagnostic> {
+pub(crate) fn check(settings: &Settings, spec: &ProductSpec, file: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_catalogs(settings, spec, file, &mut out);
     check_values(settings, file, &mut out);
@@ -233,7 +233,7 @@ pub fn check(settings: &Settings, spec: &ProductSpec, file: &str) -> Vec<Diagnos
 }
 
 /// The checks of the settings' own values (no product needed): hosts, names, identities.
-pub fn check_values_of(settings: &Settings, file: &str) -> Vec<Diagnostic> {
+pub(crate) fn check_values_of(settings: &Settings, file: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_values(settings, file, &mut out);
     if settings.targets.dev.catalog.is_some()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The SLA's quality metric ("percentage of records passing all quality checks") as every
 /// engine computes it: `dpc test` (`data::report`), `validation_rules.quality_score` and
 /// `quality/run_checks.py` (their `QUALITY_SCORE_DEFINITION` is this text).
-pub const QUALITY_SCORE_DEFINITION: &str = "percentage of rows passing every rule; a row fails a table-level rule when it breaks it: it shares a unique or primary key with another row, holds a value that does not parse as its column's type, or is a malformed record";
+pub(crate) const QUALITY_SCORE_DEFINITION: &str = "percentage of rows passing every rule; a row fails a table-level rule when it breaks it: it shares a unique or primary key with another row, holds a value that does not parse as its column's type, or is a malformed record";
 
 fn medium() -> SlaLevel {
     SlaLevel::Medium

@@ -12,14 +12,16 @@ macro_rules! vocabulary {
         pub enum $name { $($variant),+ }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            // Generated for every vocabulary; not every one is listed whole.
+            #[allow(dead_code)]
+            pub(crate) const ALL: &'static [$name] = &[$($name::$variant),+];
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
 
             /// The allowed spellings, for error messages.
-            pub fn allowed() -> String {
+            pub(crate) fn allowed() -> String {
                 [$($text),+].join(", ")
             }
         }
@@ -105,28 +107,28 @@ pub enum TimeUnit {
 }
 
 impl Duration {
-    pub const fn hours(value: u32) -> Self {
+    pub(crate) const fn hours(value: u32) -> Self {
         Duration {
             value,
             unit: TimeUnit::Hours,
         }
     }
 
-    pub const fn days(value: u32) -> Self {
+    pub(crate) const fn days(value: u32) -> Self {
         Duration {
             value,
             unit: TimeUnit::Days,
         }
     }
 
-    pub const fn minutes(value: u32) -> Self {
+    pub(crate) const fn minutes(value: u32) -> Self {
         Duration {
             value,
             unit: TimeUnit::Minutes,
         }
     }
 
-    pub fn as_minutes(self) -> u64 {
+    pub(crate) fn as_minutes(self) -> u64 {
         let v = u64::from(self.value);
         match self.unit {
             TimeUnit::Minutes => v,
@@ -234,7 +236,7 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    pub fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
             Scalar::Int(i) => Some(*i as f64),
             Scalar::Float(f) => Some(*f),

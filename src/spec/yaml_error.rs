@@ -5,7 +5,7 @@ use crate::spec::schema::SpecFile;
 use serde_json::Value;
 
 /// The reader's message rewritten where it speaks of its own internals.
-pub fn plain(message: &str) -> String {
+pub(crate) fn plain(message: &str) -> String {
     let m = message.trim();
     if m.contains("budget breached") || m.contains("Budget") {
         return "the document is beyond the YAML reader's limits (too large, too deeply nested, or aliases that expand too far); nothing was read".into();
@@ -49,7 +49,7 @@ fn kind_word(rust_type: &str) -> &str {
 }
 
 /// What the schema of `file` allows at `path`, in words (`true or false`, `one of: a, b`).
-pub fn allowed(file: &str, path: &str) -> Option<String> {
+pub(crate) fn allowed(file: &str, path: &str) -> Option<String> {
     let spec_file = SpecFile::ALL.iter().find(|f| f.file() == file)?;
     let schema = spec_file.json_schema();
     let node = walk(&schema, &schema, path)?;

@@ -11,7 +11,7 @@ const WAIT: Duration = Duration::from_secs(600);
 const POLL: Duration = Duration::from_millis(25);
 
 #[derive(Debug, thiserror::Error)]
-pub enum LockError {
+pub(crate) enum LockError {
     #[error("cannot lock {} for writing: {source}", path.display())]
     Open {
         path: PathBuf,
@@ -46,13 +46,13 @@ fn open(parent: &Path) -> std::io::Result<File> {
 
 /// Held while a product is written; released on drop.
 #[derive(Debug)]
-pub struct ProductLock {
+pub(crate) struct ProductLock {
     _file: Option<File>,
 }
 
 /// Locks the folder that holds `product`, waiting while another dpc
 /// command holds it.
-pub fn product(product: &Path) -> Result<ProductLock, LockError> {
+pub(crate) fn product(product: &Path) -> Result<ProductLock, LockError> {
     let parent = crate::write::parent_of(product);
     let file = match open(&parent) {
         Ok(file) => file,

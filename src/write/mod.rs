@@ -2,16 +2,16 @@
 //! directory beside the target, flushed to disk and swapped into place ([`crate::write::swap`]), so
 //! a failure or a kill leaves the old or the new tree, never neither.
 
-pub mod lock;
-pub mod swap;
-pub mod sync;
+pub(crate) mod lock;
+pub(crate) mod swap;
+pub(crate) mod sync;
 
 use crate::render::RenderedFile;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     #[error("cannot create output directory {}: {source}", path.display())]
     OutputDir {
         path: PathBuf,
@@ -27,8 +27,6 @@ pub enum WriteError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("refusing to write outside the product directory: {path}")]
-    UnsafePath { path: String },
     #[error("cannot write {}: {source}", path.display())]
     File {
         path: PathBuf,
@@ -45,7 +43,7 @@ pub enum WriteError {
 }
 
 /// Whether `path` holds a dpc product: a real folder (not a link) with a `product.yaml`.
-pub fn is_product(path: &Path) -> bool {
+pub(crate) fn is_product(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
         && std::fs::symlink_metadata(path.join(crate::spec::PRODUCT_FILE))
             .is_ok_and(|m| m.is_file())
@@ -53,7 +51,7 @@ pub fn is_product(path: &Path) -> bool {
 
 /// Undoes what a killed earlier run left beside `target` (see [`crate::write::swap::recover`]).
 /// The caller holds the product lock.
-pub fn recover(target: &Path) -> Result<Vec<String>, WriteError> {
+pub(crate) fn recover(target: &Path) -> Result<Vec<String>, WriteError> {
     crate::write::swap::recover(target).map_err(|source| WriteError::Replace {
         path: target.to_path_buf(),
         source,
@@ -63,7 +61,11 @@ pub fn recover(target: &Path) -> Result<Vec<String>, WriteError> {
 /// Writes `files` as the directory `target`, replacing an existing product only when
 /// `replace`. The caller holds the product lock and has refused an existing target without
 /// `--force`; anything at `target` that is not a product is never replaced.
-pub fn write_tree(target: &Path, files: &[RenderedFile], replace: bool) -> Result<(), WriteError> {
+pub(crate) fn write_tree(
+    target: &Path,
+    files: &[RenderedFile],
+    replace: bool,
+) -> Result<(), WriteError> {
     let parent = parent_of(target);
     std::fs::create_dir_all(&parent).map_err(|source| WriteError::OutputDir {
         path: parent.clone(),
@@ -147,7 +149,7 @@ fn sync_dirs(stage: &Path, parent: &Path) -> Result<(), WriteError> {
 }
 
 /// The folder that holds `target` (`.` for a bare name).
-pub fn parent_of(target: &Path) -> PathBuf {
+pub(crate) fn parent_of(target: &Path) -> PathBuf {
     match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -200,7 +202,7 @@ fn swap_in(stage: tempfile::TempDir, target: &Path, replace: bool) -> Result<(),
 /// Writes one file atomically: a temporary file with a random name, created exclusively
 /// beside it (a planted link is never followed), renamed over it. An existing file (or
 /// link) is replaced; the folder is created when missing.
-pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
+pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
     let err = |source| WriteError::File {
         path: path.to_path_buf(),
         source,
@@ -227,7 +229,7 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
 }
 
 /// One change to an existing product directory.
-pub enum Change<'a> {
+pub(crate) enum Change<'a> {
     Write { path: &'a str, text: &'a str },
     Delete { path: &'a str },
 }
@@ -236,7 +238,7 @@ pub enum Change<'a> {
 /// beside it gets the new files and a hard link to every entry that does not change (no
 /// data is copied, links and special files are kept as they are, never followed or
 /// opened), and is swapped into place. The caller holds the product lock.
-pub fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+pub(crate) fn update_tree(target: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
     let parent = parent_of(target);
     recover(target)?;
     let stage_err = |source| WriteError::Stage {

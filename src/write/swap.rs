@@ -22,7 +22,7 @@ fn name_of(target: &Path) -> String {
 }
 
 /// The prefix of a staging folder for `target`.
-pub fn stage_prefix(target: &Path) -> String {
+pub(crate) fn stage_prefix(target: &Path) -> String {
     format!("{NEW}{}.", name_of(target))
 }
 
@@ -52,7 +52,7 @@ fn leftovers(parent: &Path, prefix: &str) -> Vec<PathBuf> {
 /// What a killed earlier run left beside `target`: a product hidden in `.dpc-old-*` while
 /// nothing is at `target` is put back; every other leftover is deleted. Returns what was
 /// done, for a note. The caller holds the product lock, so no live run owns these.
-pub fn recover(target: &Path) -> io::Result<Vec<String>> {
+pub(crate) fn recover(target: &Path) -> io::Result<Vec<String>> {
     let parent = crate::write::parent_of(target);
     let mut done = Vec::new();
     for old in leftovers(&parent, &old_prefix(target)) {
@@ -157,7 +157,7 @@ fn unsupported(e: &io::Error) -> bool {
 
 /// Swaps the trees at `stage` and `target`: afterwards `target` holds the new tree and
 /// `stage` the old one (for the caller to delete).
-pub fn exchange(stage: &Path, target: &Path) -> io::Result<()> {
+pub(crate) fn exchange(stage: &Path, target: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     match renameat2(stage, target, libc::RENAME_EXCHANGE as libc::c_uint) {
         Ok(()) => return Ok(()),
@@ -188,7 +188,7 @@ fn exchange_by_renames(stage: &Path, target: &Path) -> io::Result<()> {
 }
 
 /// Moves `stage` to `target`, which must not exist.
-pub fn place_new(stage: &Path, target: &Path) -> io::Result<()> {
+pub(crate) fn place_new(stage: &Path, target: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     match renameat2(stage, target, libc::RENAME_NOREPLACE as libc::c_uint) {
         Ok(()) => return Ok(()),
@@ -206,7 +206,7 @@ pub fn place_new(stage: &Path, target: &Path) -> io::Result<()> {
 
 /// Flushes a folder's entries (new names, renames) to disk; a no-op where folders cannot
 /// be opened.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         std::fs::File::open(dir)?.sync_all()?;

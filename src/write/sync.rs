@@ -7,11 +7,11 @@ use serde::Serialize;
 use std::path::Path;
 
 /// Folders that hold derived files; stale derived files are looked for only there.
-pub const DERIVED_DIRS: [&str; 5] = ["schemas", "quality", "monitoring", "docs", "tests"];
+pub(crate) const DERIVED_DIRS: [&str; 5] = ["schemas", "quality", "monitoring", "docs", "tests"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Action {
+pub(crate) enum Action {
     Create,
     Update,
     /// The spec no longer produces it and nobody edited it.
@@ -23,11 +23,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn is_conflict(self) -> bool {
+    pub(crate) fn is_conflict(self) -> bool {
         matches!(self, Action::KeepEdited | Action::KeepEditedOrphan)
     }
 
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Action::Create => "missing",
             Action::Update => "out of date",
@@ -39,7 +39,7 @@ impl Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub path: String,
     pub action: Action,
     /// The new content, for creates and updates.
@@ -49,7 +49,7 @@ pub struct Entry {
 
 /// Compares freshly rendered derived files with the product directory. Unchanged files are
 /// not listed.
-pub fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>> {
+pub(crate) fn plan(dir: &Path, rendered: &[RenderedFile]) -> std::io::Result<Vec<Entry>> {
     let mut entries = Vec::new();
     for file in rendered {
         let action = match existing(dir, &file.path) {

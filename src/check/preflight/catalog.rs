@@ -8,28 +8,28 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Who runs statements: the job's identity (a member of the owner group, owning nothing at
 /// first) or the catalog's owner (for the file addressed to them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub name: String,
     /// Groups the identity belongs to; owning is also true of a group one is a member of.
     pub groups: Vec<String>,
 }
 
 impl Identity {
-    pub fn is(&self, principal: &str) -> bool {
+    pub(crate) fn is(&self, principal: &str) -> bool {
         self.name == principal || self.groups.iter().any(|g| g == principal)
     }
 }
 
-pub type Grants = BTreeSet<(String, String)>;
+pub(crate) type Grants = BTreeSet<(String, String)>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Column {
+pub(crate) struct Column {
     pub mask: Option<String>,
     pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub owner: String,
     pub columns: BTreeMap<String, Column>,
     /// CHECK constraints: name → expression.
@@ -44,19 +44,19 @@ pub struct Table {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Function {
+pub(crate) struct Function {
     pub owner: String,
     pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Schema {
+pub(crate) struct Schema {
     pub owner: String,
     pub grants: Grants,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Catalog {
+pub(crate) struct Catalog {
     pub name: String,
     pub owner: String,
     pub grants: Grants,
@@ -68,7 +68,7 @@ pub struct Catalog {
 
 impl Catalog {
     /// The stated situation: the catalog exists and belongs to `owner`; nothing else exists.
-    pub fn new(name: &str, owner: &str) -> Self {
+    pub(crate) fn new(name: &str, owner: &str) -> Self {
         Catalog {
             name: name.to_string(),
             owner: owner.to_string(),
@@ -77,17 +77,17 @@ impl Catalog {
     }
 
     /// Whether `who` holds `privilege` on the catalog (its owner holds every privilege).
-    pub fn catalog_allows(&self, who: &Identity, privilege: &str) -> bool {
+    pub(crate) fn catalog_allows(&self, who: &Identity, privilege: &str) -> bool {
         who.is(&self.owner) || self.grants.iter().any(|(p, g)| who.is(p) && g == privilege)
     }
 
-    pub fn schema_of(key: &str) -> &str {
+    pub(crate) fn schema_of(key: &str) -> &str {
         key.rsplit_once('.').map_or(key, |(s, _)| s)
     }
 
     /// Owner rights on a table, view or function, or through its schema or catalog (which
     /// may manage privileges on what they hold).
-    pub fn manages(&self, who: &Identity, owner: &str, key: &str) -> bool {
+    pub(crate) fn manages(&self, who: &Identity, owner: &str, key: &str) -> bool {
         who.is(owner)
             || self
                 .schemas
@@ -97,7 +97,7 @@ impl Catalog {
     }
 
     /// What differs between two states, one line per object (empty when equal).
-    pub fn differences(&self, other: &Catalog) -> Vec<String> {
+    pub(crate) fn differences(&self, other: &Catalog) -> Vec<String> {
         let mut out = Vec::new();
         if self.grants != other.grants || self.owner != other.owner {
             out.push(format!("catalog {}", self.name));

@@ -20,20 +20,20 @@ pub(super) fn re(pattern: &str) -> Regex {
 
 /// What became of one statement.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Applied,
     Refused(Refusal),
     NotUnderstood,
 }
 
 /// The spec's knowledge the model needs: which names are service principals' display names.
-pub struct Directory {
+pub(crate) struct Directory {
     /// Display names (upper case) of service principals that GRANT would not resolve.
     pub service_principal_names: Vec<String>,
 }
 
 /// The interpreter's own state besides the catalog: the current catalog and schema.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     pub who: &'a Identity,
     pub directory: &'a Directory,
     pub current: Vec<String>,
@@ -80,7 +80,7 @@ impl Session<'_> {
 }
 
 /// Applies `s` to `catalog`.
-pub fn apply(catalog: &mut Catalog, session: &mut Session<'_>, s: &Statement) -> Outcome {
+pub(crate) fn apply(catalog: &mut Catalog, session: &mut Session<'_>, s: &Statement) -> Outcome {
     match step(catalog, session, s) {
         Some(Ok(())) => Outcome::Applied,
         Some(Err(r)) => Outcome::Refused(r),

@@ -7,12 +7,12 @@
 //! must succeed and change nothing. A statement the model does not understand is reported as
 //! not checked (a warning), never passed silently.
 
-pub mod catalog;
-pub mod constraints;
-pub mod interpret;
-pub mod objects;
-pub mod privileges;
-pub mod refusal;
+pub(crate) mod catalog;
+pub(crate) mod constraints;
+pub(crate) mod interpret;
+pub(crate) mod objects;
+pub(crate) mod privileges;
+pub(crate) mod refusal;
 
 use super::Diagnostic;
 use crate::diagnostic::Code;
@@ -26,9 +26,9 @@ use catalog::{Catalog, Identity};
 use interpret::{Directory, Outcome, Session};
 
 /// The name the model gives the job's identity.
-pub const DEPLOYER: &str = "the job's identity";
+pub(crate) const DEPLOYER: &str = "the job's identity";
 /// The name the model gives the catalog's owner.
-pub const CATALOG_OWNER: &str = "the catalog owner";
+pub(crate) const CATALOG_OWNER: &str = "the catalog owner";
 
 /// One file the job (or the catalog owner) applies, and how.
 struct Step<'a> {
@@ -39,12 +39,12 @@ struct Step<'a> {
 }
 
 /// The pre-flight over rendered or on-disk files.
-pub fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
+pub(crate) fn check(spec: &ProductSpec, files: &[RenderedFile]) -> Vec<Diagnostic> {
     check_parsed(spec, &sql_files(spec, files))
 }
 
 /// As [`check`], with the SQL files already split.
-pub fn check_parsed(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<Diagnostic> {
+pub(crate) fn check_parsed(spec: &ProductSpec, sql: &[SqlFile]) -> Vec<Diagnostic> {
     let file = |path: &str| sql.iter().find(|f| f.path == path);
     let major = spec.major_version();
     let names: Vec<&str> = spec.contract.tables.keys().map(String::as_str).collect();

@@ -5,7 +5,7 @@ use crate::diagnostic::Code;
 
 /// One refusal, before it is placed at a file and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     pub code: Code,
     /// Databricks error class, e.g. `COLUMN_MASKS_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT`.
     pub class: &'static str,
@@ -13,7 +13,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    pub fn new(code: Code, class: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, class: &'static str, message: impl Into<String>) -> Self {
         Refusal {
             code,
             class,
@@ -23,7 +23,7 @@ impl Refusal {
 
     /// The error class's page: classes with sub-classes have their own, the others an anchor
     /// on the list of error classes.
-    pub fn doc_url(&self) -> String {
+    pub(crate) fn doc_url(&self) -> String {
         const BASE: &str = "https://docs.databricks.com/aws/en/error-messages/";
         match self.class.split_once('.') {
             Some((main, _)) => format!(
@@ -35,7 +35,7 @@ impl Refusal {
     }
 }
 
-pub fn check_beside_mask(table: &str) -> Refusal {
+pub(crate) fn check_beside_mask(table: &str) -> Refusal {
     Refusal::new(
         Code::Dpc060,
         "COLUMN_MASKS_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
@@ -45,7 +45,7 @@ pub fn check_beside_mask(table: &str) -> Refusal {
     )
 }
 
-pub fn check_beside_row_filter(table: &str) -> Refusal {
+pub(crate) fn check_beside_row_filter(table: &str) -> Refusal {
     Refusal::new(
         Code::Dpc060,
         "ROW_LEVEL_SECURITY_FEATURE_NOT_SUPPORTED.CHECK_CONSTRAINT",
@@ -55,7 +55,7 @@ pub fn check_beside_row_filter(table: &str) -> Refusal {
     )
 }
 
-pub fn multiple_masks(column: &str, present: &str) -> Refusal {
+pub(crate) fn multiple_masks(column: &str, present: &str) -> Refusal {
     Refusal::new(
         Code::Dpc061,
         "MULTIPLE_MASKS",
@@ -65,7 +65,7 @@ pub fn multiple_masks(column: &str, present: &str) -> Refusal {
     )
 }
 
-pub fn service_principal_by_name(name: &str) -> Refusal {
+pub(crate) fn service_principal_by_name(name: &str) -> Refusal {
     Refusal::new(
         Code::Dpc062,
         "PRINCIPAL_DOES_NOT_EXIST",
@@ -75,19 +75,19 @@ pub fn service_principal_by_name(name: &str) -> Refusal {
     )
 }
 
-pub fn denied(what: String) -> Refusal {
+pub(crate) fn denied(what: String) -> Refusal {
     Refusal::new(Code::Dpc063, "INSUFFICIENT_PERMISSIONS", what)
 }
 
-pub fn not_found(class: &'static str, what: String) -> Refusal {
+pub(crate) fn not_found(class: &'static str, what: String) -> Refusal {
     Refusal::new(Code::Dpc064, class, what)
 }
 
-pub fn limit(what: String) -> Refusal {
+pub(crate) fn limit(what: String) -> Refusal {
     Refusal::new(Code::Dpc065, "INVALID_PARAMETER_VALUE", what)
 }
 
-pub fn default_without_feature(table: &str) -> Refusal {
+pub(crate) fn default_without_feature(table: &str) -> Refusal {
     Refusal::new(
         Code::Dpc066,
         "WRONG_COLUMN_DEFAULTS_FOR_DELTA_FEATURE_NOT_ENABLED",
@@ -97,7 +97,7 @@ pub fn default_without_feature(table: &str) -> Refusal {
     )
 }
 
-pub fn exists(class: &'static str, what: String) -> Refusal {
+pub(crate) fn exists(class: &'static str, what: String) -> Refusal {
     Refusal::new(Code::Dpc069, class, what)
 }
 

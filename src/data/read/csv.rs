@@ -17,7 +17,7 @@ fn push_nested(col: &mut Column, info: &ColumnInfo, field: &[u8]) {
     }
 }
 
-pub struct CsvSource {
+pub(crate) struct CsvSource {
     path: PathBuf,
     reader: csv::Reader<File>,
     record: csv::ByteRecord,
@@ -31,7 +31,7 @@ pub struct CsvSource {
 }
 
 impl CsvSource {
-    pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<CsvSource, DataError> {
+    pub(crate) fn open(path: &Path, columns: &[ColumnInfo]) -> Result<CsvSource, DataError> {
         let file =
             crate::files::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);

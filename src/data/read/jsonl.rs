@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-pub struct JsonlSource {
+pub(crate) struct JsonlSource {
     path: PathBuf,
     reader: BufReader<File>,
     line: Vec<u8>,
@@ -27,7 +27,7 @@ pub struct JsonlSource {
 }
 
 impl JsonlSource {
-    pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<JsonlSource, DataError> {
+    pub(crate) fn open(path: &Path, columns: &[ColumnInfo]) -> Result<JsonlSource, DataError> {
         let file =
             crate::files::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let total = file.metadata().map(|m| m.len()).unwrap_or(0);

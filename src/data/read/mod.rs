@@ -2,9 +2,9 @@
 //! data: a value that is not of the column's type becomes an invalid cell, a record of the
 //! wrong shape a malformed row, a missing column is reported. Only I/O stops them.
 
-pub mod csv;
-pub mod jsonl;
-pub mod parquet;
+pub(crate) mod csv;
+pub(crate) mod jsonl;
+pub(crate) mod parquet;
 
 use super::batch::Batch;
 use super::compile::ColumnInfo;
@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// How the file's columns line up with the contract's.
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// Contract columns the file does not have.
     pub missing: Vec<String>,
     /// File columns the contract does not have.
@@ -25,7 +25,7 @@ pub struct Layout {
 }
 
 /// A reader of one table's file.
-pub trait BatchSource: Send {
+pub(crate) trait BatchSource: Send {
     /// The next batch, or `None` at the end; `spare` is a used batch whose buffers to reuse.
     fn next_batch(&mut self, spare: Option<Batch>) -> Result<Option<Batch>, DataError>;
     /// Progress so far, in [`BatchSource::total`]'s unit (bytes or rows).
@@ -35,7 +35,7 @@ pub trait BatchSource: Send {
     fn layout(&self) -> Layout;
 }
 
-pub fn open(
+pub(crate) fn open(
     path: &Path,
     format: Format,
     columns: &[ColumnInfo],
@@ -49,7 +49,10 @@ pub fn open(
 
 /// Maps contract columns to file columns by name (exact, else ignoring case, as Spark
 /// resolves columns); returns the file index of each contract column and the layout.
-pub fn match_columns(file: &[String], columns: &[ColumnInfo]) -> (Vec<Option<usize>>, Layout) {
+pub(crate) fn match_columns(
+    file: &[String],
+    columns: &[ColumnInfo],
+) -> (Vec<Option<usize>>, Layout) {
     let mut used = vec![false; file.len()];
     let mut index = Vec::with_capacity(columns.len());
     let mut layout = Layout::default();

@@ -21,7 +21,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use std::path::{Path, PathBuf};
 
-pub struct ParquetSource {
+pub(crate) struct ParquetSource {
     path: PathBuf,
     reader: Option<ParquetRecordBatchReader>,
     columns: Vec<ColumnInfo>,
@@ -32,7 +32,7 @@ pub struct ParquetSource {
 }
 
 impl ParquetSource {
-    pub fn open(path: &Path, columns: &[ColumnInfo]) -> Result<ParquetSource, DataError> {
+    pub(crate) fn open(path: &Path, columns: &[ColumnInfo]) -> Result<ParquetSource, DataError> {
         let file =
             crate::files::safe_read::open_regular(path).map_err(|e| DataError::read(path, e))?;
         let empty = file.metadata().map(|m| m.len() == 0).unwrap_or(false);

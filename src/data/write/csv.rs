@@ -14,7 +14,7 @@ fn needs_quotes(v: &[u8]) -> bool {
 }
 
 /// Appends a text field, quoted when it must be.
-pub fn field(out: &mut Vec<u8>, v: &[u8]) {
+pub(crate) fn field(out: &mut Vec<u8>, v: &[u8]) {
     if needs_quotes(v) {
         out.push(b'"');
         for &c in v {
@@ -29,7 +29,7 @@ pub fn field(out: &mut Vec<u8>, v: &[u8]) {
     }
 }
 
-pub fn header(columns: &[ColumnInfo]) -> Vec<u8> {
+pub(crate) fn header(columns: &[ColumnInfo]) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -42,14 +42,14 @@ pub fn header(columns: &[ColumnInfo]) -> Vec<u8> {
 }
 
 /// The rows of a batch (no header).
-pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
+pub(crate) fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
     let mut out = Vec::with_capacity(batch.rows * (columns.len() * 16 + 32));
     encode_into(columns, batch, &mut out);
     out
 }
 
 /// Appends the rows of a batch to `out`.
-pub fn encode_into(columns: &[ColumnInfo], batch: &Batch, out: &mut Vec<u8>) {
+pub(crate) fn encode_into(columns: &[ColumnInfo], batch: &Batch, out: &mut Vec<u8>) {
     use base64::Engine;
     out.reserve(batch.rows * (columns.len() * 16 + 32));
     let mut scratch = String::new();

@@ -7,7 +7,7 @@ use crate::data::compile::ColumnInfo;
 use crate::data::values::{self, Kind};
 
 /// Appends `s` as a JSON string.
-pub fn string(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
     for &c in s {
         match c {
@@ -23,14 +23,8 @@ pub fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
 }
 
-pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Vec<u8> {
-    let mut out = Vec::with_capacity(batch.rows * (columns.len() * 16 + 32));
-    encode_into(columns, batch, &mut out);
-    out
-}
-
 /// Appends the rows of a batch to `out`.
-pub fn encode_into(columns: &[ColumnInfo], batch: &Batch, out: &mut Vec<u8>) {
+pub(crate) fn encode_into(columns: &[ColumnInfo], batch: &Batch, out: &mut Vec<u8>) {
     use base64::Engine;
     let keys: Vec<Vec<u8>> = columns
         .iter()

@@ -2,9 +2,9 @@
 //! `<table>.parquet`. Encoding a batch is pure (it runs on any core); [`TableWriter`] appends
 //! encoded batches in order.
 
-pub mod csv;
-pub mod jsonl;
-pub mod parquet;
+pub(crate) mod csv;
+pub(crate) mod jsonl;
+pub(crate) mod parquet;
 
 use super::batch::Batch;
 use super::compile::ColumnInfo;
@@ -14,14 +14,14 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// A batch ready to append.
-pub enum Encoded {
+pub(crate) enum Encoded {
     Text(Vec<u8>),
     Arrow(arrow_array::RecordBatch),
 }
 
 /// Encodes a batch in `format` (pure; called on worker threads); text formats append to
 /// `buf` (a used buffer, cleared).
-pub fn encode(
+pub(crate) fn encode(
     format: Format,
     columns: &[ColumnInfo],
     batch: &Batch,
@@ -47,14 +47,14 @@ enum Sink {
 }
 
 /// One table's file being written.
-pub struct TableWriter {
+pub(crate) struct TableWriter {
     path: PathBuf,
     sink: Sink,
     pub bytes: u64,
 }
 
 impl TableWriter {
-    pub fn create(
+    pub(crate) fn create(
         path: &Path,
         format: Format,
         columns: &[ColumnInfo],
@@ -80,7 +80,7 @@ impl TableWriter {
     }
 
     /// Appends a batch; gives back the text buffer for reuse.
-    pub fn append(&mut self, encoded: Encoded) -> Result<Option<Vec<u8>>, DataError> {
+    pub(crate) fn append(&mut self, encoded: Encoded) -> Result<Option<Vec<u8>>, DataError> {
         match (&mut self.sink, encoded) {
             (Sink::Text(w), Encoded::Text(bytes)) => {
                 self.bytes += bytes.len() as u64;
@@ -99,7 +99,7 @@ impl TableWriter {
         }
     }
 
-    pub fn finish(self) -> Result<(), DataError> {
+    pub(crate) fn finish(self) -> Result<(), DataError> {
         let path = self.path;
         match self.sink {
             Sink::Text(mut w) => w.flush().map_err(|e| DataError::write(&path, e)),

@@ -16,10 +16,10 @@ use arrow_schema::{DataType as Arrow, Field, Fields, Schema, TimeUnit};
 use serde_json::Value as Json;
 use std::sync::Arc;
 
-pub const ROW_GROUP_ROWS: usize = 131_072;
+pub(crate) const ROW_GROUP_ROWS: usize = 131_072;
 
 /// The Arrow (and so Parquet) type of a contract type.
-pub fn arrow_type(t: &DataType) -> Arrow {
+pub(crate) fn arrow_type(t: &DataType) -> Arrow {
     match t {
         DataType::String => Arrow::Utf8,
         DataType::Boolean => Arrow::Boolean,
@@ -62,7 +62,7 @@ fn struct_fields(fields: &[crate::spec::data_type::StructField]) -> Fields {
         .collect()
 }
 
-pub fn schema(columns: &[ColumnInfo]) -> Arc<Schema> {
+pub(crate) fn schema(columns: &[ColumnInfo]) -> Arc<Schema> {
     Arc::new(Schema::new(
         columns
             .iter()
@@ -72,7 +72,7 @@ pub fn schema(columns: &[ColumnInfo]) -> Arc<Schema> {
     ))
 }
 
-pub fn writer(
+pub(crate) fn writer(
     file: std::fs::File,
     columns: &[ColumnInfo],
 ) -> Result<parquet::arrow::ArrowWriter<std::fs::File>, parquet::errors::ParquetError> {
@@ -85,7 +85,7 @@ pub fn writer(
 
 /// A batch as an Arrow record batch of the contract's schema. Cells that are not values of
 /// their type cannot be stored in a typed column; they become NULL.
-pub fn encode(columns: &[ColumnInfo], batch: &Batch) -> Result<RecordBatch, String> {
+pub(crate) fn encode(columns: &[ColumnInfo], batch: &Batch) -> Result<RecordBatch, String> {
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
     for (ci, info) in columns.iter().enumerate() {
         let Some(Some(col)) = batch.columns.get(ci) else {
@@ -301,7 +301,6 @@ fn scalar_array(t: &DataType, values: &[Option<Json>]) -> Result<ArrayRef, Strin
         name: "v".into(),
         data_type: t.clone(),
         kind,
-        nullable: true,
         mask: None,
     };
     let batch = Batch {

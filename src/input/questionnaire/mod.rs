@@ -2,19 +2,19 @@
 //! fills the same answers the flags fill ([`crate::input::answers_file::AnswersFile`]); the
 //! prompts sit behind [`Prompter`] so tests can drive them.
 
-pub mod prompter;
-pub mod questions;
-pub mod review;
+pub(crate) mod prompter;
+pub(crate) mod questions;
+pub(crate) mod review;
 mod tables;
-pub mod terminal;
+pub(crate) mod terminal;
 
-pub use prompter::{Interrupted, Prompter};
-pub use questions::ask;
-pub use review::{Decision, review};
+pub(crate) use prompter::Prompter;
+pub(crate) use questions::ask;
+pub(crate) use review::{Decision, review};
 
 use std::io::IsTerminal;
 
 /// True when dpc may ask: not `--no-input`, and a terminal on stdin.
-pub fn may_prompt(no_input: bool) -> bool {
+pub(crate) fn may_prompt(no_input: bool) -> bool {
     !no_input && std::io::stdin().is_terminal()
 }

@@ -3,12 +3,12 @@
 
 /// The person stopped the questionnaire: Ctrl-C, or the end of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Interrupted;
+pub(crate) struct Interrupted;
 
 /// Checks a typed answer; `Err` holds the message to show before asking again.
-pub type Validator<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+pub(crate) type Validator<'a> = &'a dyn Fn(&str) -> Result<(), String>;
 
-pub trait Prompter {
+pub(crate) trait Prompter {
     /// One line of text. Enter alone gives `default` when there is one, else the empty
     /// string. An answer `validate` refuses is shown with its message and asked again.
     fn input(
@@ -44,12 +44,12 @@ pub trait Prompter {
 /// (`""` is Enter), a choice's index, or a confirmation. Refused inputs are recorded and
 /// the next scripted answer is taken, as a person would type again.
 #[cfg(test)]
-pub mod script {
+pub(crate) mod script {
     use super::*;
     use std::collections::VecDeque;
 
     #[derive(Debug, Clone, PartialEq)]
-    pub enum Answer {
+    pub(crate) enum Answer {
         Text(&'static str),
         Choose(usize),
         Choices(Vec<usize>),
@@ -59,7 +59,7 @@ pub mod script {
     }
 
     #[derive(Default)]
-    pub struct Script {
+    pub(crate) struct Script {
         pub answers: VecDeque<Answer>,
         /// Every prompt asked, in order.
         pub asked: Vec<String>,
@@ -69,7 +69,7 @@ pub mod script {
     }
 
     impl Script {
-        pub fn new(answers: Vec<Answer>) -> Self {
+        pub(crate) fn new(answers: Vec<Answer>) -> Self {
             Script {
                 answers: answers.into(),
                 ..Script::default()

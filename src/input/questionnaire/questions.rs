@@ -16,11 +16,11 @@ use crate::spec::product::DataSource;
 use crate::spec::values::{Sensitivity, SlaLevel, Tier};
 
 /// Gives the default owner of a domain, and a note when it is a placeholder.
-pub type DefaultOwner<'a> = &'a dyn Fn(&str) -> (String, Option<String>);
+pub(crate) type DefaultOwner<'a> = &'a dyn Fn(&str) -> (String, Option<String>);
 
 /// Asks every open question, in the brief's order, and fills `d`. Returns notes for the
 /// summary (a placeholder owner accepted, for instance).
-pub fn ask(
+pub(crate) fn ask(
     p: &mut dyn Prompter,
     d: &mut AnswersFile,
     default_owner: DefaultOwner,
@@ -174,7 +174,7 @@ fn ask_tier(p: &mut dyn Prompter, sla: Option<SlaLevel>) -> Result<Tier, Interru
 }
 
 /// "critical: fresh within 1 hour (breach after 2 hours), 99.95% available, ...".
-pub fn describe_sla(level: SlaLevel) -> String {
+pub(crate) fn describe_sla(level: SlaLevel) -> String {
     let s = policy::sla(level);
     format!(
         "{level}: fresh within {} (breach after {}), {} available, {} of records pass quality checks",
@@ -199,7 +199,7 @@ fn ask_sla(p: &mut dyn Prompter, tier: Tier) -> Result<SlaLevel, Interrupted> {
 }
 
 /// "confidential: readers must be approved (default DENY); PII clear for the owner group only; ...".
-pub fn describe_sensitivity(level: Sensitivity) -> String {
+pub(crate) fn describe_sensitivity(level: Sensitivity) -> String {
     let s = policy::sensitivity(level);
     let access = match s.default_access {
         crate::spec::governance::DefaultAccess::AccountUsers => "every account user may read",

@@ -6,14 +6,14 @@ use super::questions::text;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     Write,
     /// Write, and save the answers to this file for `--answers`.
     WriteAndSave(PathBuf),
     Cancel,
 }
 
-pub fn review(p: &mut dyn Prompter, summary: &str) -> Result<Decision, Interrupted> {
+pub(crate) fn review(p: &mut dyn Prompter, summary: &str) -> Result<Decision, Interrupted> {
     p.say(&format!("\nReview:\n{summary}"));
     let items = vec![
         "Yes, write it".to_string(),

@@ -26,7 +26,7 @@ const TYPES: [&str; 13] = [
     "BINARY",
 ];
 
-pub fn define(p: &mut dyn Prompter) -> Result<Vec<StarterTable>, Interrupted> {
+pub(crate) fn define(p: &mut dyn Prompter) -> Result<Vec<StarterTable>, Interrupted> {
     let mut tables: Vec<StarterTable> = Vec::new();
     loop {
         let taken: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();

@@ -6,7 +6,7 @@ use super::prompter::{Interrupted, Prompter, Validator};
 use dialoguer::console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, Theme};
 
-pub struct Terminal {
+pub(crate) struct Terminal {
     theme: ColorfulTheme,
 }
 
@@ -19,7 +19,7 @@ fn stop_io(_: std::io::Error) -> Interrupted {
 
 impl Terminal {
     /// Installs the Ctrl-C handler (once per process) and returns the prompter.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         // dialoguer reads keys in raw mode, where Ctrl-C raises SIGINT itself; between
         // prompts the terminal sends it. Either way: cursor back, nothing written, 130.
         let _ = ctrlc::set_handler(|| {

@@ -7,7 +7,7 @@ use crate::input::starter::StarterTable;
 use crate::spec::contract::Contract;
 use crate::spec::{GOVERNANCE_FILE, Governance, PRODUCT_FILE, ProductManifest};
 
-pub fn claims(extension: &str, text: &str) -> bool {
+pub(crate) fn claims(extension: &str, text: &str) -> bool {
     matches!(extension, "yaml" | "yml")
         && text
             .lines()
@@ -24,7 +24,7 @@ fn sibling<T: serde::de::DeserializeOwned>(src: &Source, file: &str) -> Option<T
     crate::spec::parse_yaml(file, &text).ok()
 }
 
-pub fn read(src: &Source) -> Result<Imported, ImportError> {
+pub(crate) fn read(src: &Source) -> Result<Imported, ImportError> {
     let contract: Contract = serde_saphyr::from_str(src.text).map_err(|e| {
         let message = e.to_string();
         let first = message.lines().next().unwrap_or("cannot read YAML").trim();

@@ -9,7 +9,7 @@ use crate::spec::contract::Field;
 use crate::spec::data_type::DataType;
 use crate::spec::values::Scalar;
 
-pub fn claims(extension: &str, text: &str) -> bool {
+pub(crate) fn claims(extension: &str, text: &str) -> bool {
     extension == "sql"
         || (!matches!(extension, "csv" | "yaml" | "yml" | "json")
             && text.to_ascii_uppercase().contains("CREATE TABLE"))
@@ -223,7 +223,7 @@ struct TableDraft {
     partitioned_by: Vec<(String, usize)>,
 }
 
-pub fn read(src: &Source) -> Result<Imported, ImportError> {
+pub(crate) fn read(src: &Source) -> Result<Imported, ImportError> {
     let mut drafts: Vec<TableDraft> = Vec::new();
     let mut notes = Vec::new();
     let mut tags: Vec<(String, String, String, usize)> = Vec::new();

@@ -4,7 +4,7 @@
 use super::{Imported, Source};
 use crate::spec::data_type::DataType;
 
-pub fn claims(extension: &str, _text: &str) -> bool {
+pub(crate) fn claims(extension: &str, _text: &str) -> bool {
     extension == "csv"
 }
 
@@ -168,7 +168,7 @@ fn data_type(g: Guess) -> DataType {
     }
 }
 
-pub fn read(src: &Source) -> Result<Imported, super::ImportError> {
+pub(crate) fn read(src: &Source) -> Result<Imported, super::ImportError> {
     let name = src.stem();
     super::check_table_name(src, &name, None).map_err(|e| {
         src.error(

@@ -6,7 +6,7 @@ mod contract;
 mod create_table;
 mod csv;
 mod odcs;
-pub mod pii;
+pub(crate) mod pii;
 
 use crate::input::starter::StarterTable;
 use crate::spec::contract::{Expectation, ExpectationKind, Field, Table, TableSchema};
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// A file that cannot be imported: where, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
-pub struct ImportError {
+pub(crate) struct ImportError {
     pub file: PathBuf,
     /// 1-based line, when the problem sits on one.
     pub line: Option<usize>,
@@ -26,19 +26,19 @@ pub struct ImportError {
 
 /// What an import produced: the tables, and what the user should hear about.
 #[derive(Debug, Clone, Default)]
-pub struct Imported {
+pub(crate) struct Imported {
     pub tables: Vec<StarterTable>,
     pub notes: Vec<String>,
 }
 
 /// The file being read, for the format readers.
-pub struct Source<'a> {
+pub(crate) struct Source<'a> {
     pub path: &'a Path,
     pub text: &'a str,
 }
 
 impl Source<'_> {
-    pub fn error(&self, line: Option<usize>, message: impl Into<String>) -> ImportError {
+    pub(crate) fn error(&self, line: Option<usize>, message: impl Into<String>) -> ImportError {
         ImportError {
             file: self.path.to_path_buf(),
             line,
@@ -47,7 +47,7 @@ impl Source<'_> {
     }
 
     /// The file name without its extension (`orders.csv` → `orders`).
-    pub fn stem(&self) -> String {
+    pub(crate) fn stem(&self) -> String {
         self.path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -103,12 +103,12 @@ const FORMATS: &[Format] = &[
 
 /// The tables described by `path`: a `CREATE TABLE` file, a CSV with a header, or another
 /// product's contract.yaml.
-pub fn tables_from_file(path: &Path) -> Result<Vec<StarterTable>, ImportError> {
+pub(crate) fn tables_from_file(path: &Path) -> Result<Vec<StarterTable>, ImportError> {
     import_file(path).map(|i| i.tables)
 }
 
 /// [`tables_from_file`] with the notes for the summary (PII inferred, clauses skipped).
-pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
+pub(crate) fn import_file(path: &Path) -> Result<Imported, ImportError> {
     let text = crate::files::safe_read::read_text(path, crate::files::safe_read::TEXT_CAP)
         .map_err(|e| ImportError {
             file: path.to_path_buf(),
@@ -164,12 +164,16 @@ pub fn import_file(path: &Path) -> Result<Imported, ImportError> {
 }
 
 /// Unity Catalog rules for a table name, reported at `line`.
-pub fn check_table_name(src: &Source, name: &str, line: Option<usize>) -> Result<(), ImportError> {
+pub(crate) fn check_table_name(
+    src: &Source,
+    name: &str,
+    line: Option<usize>,
+) -> Result<(), ImportError> {
     crate::spec::name::check_uc_name("table name", name).map_err(|m| src.error(line, m))
 }
 
 /// Unity Catalog rules for a column name, and no column twice, reported at `line`.
-pub fn check_column_name(
+pub(crate) fn check_column_name(
     src: &Source,
     table: &str,
     fields: &[Field],
@@ -188,7 +192,7 @@ pub fn check_column_name(
 
 /// A table as dpc starts one from imported columns: its primary-key columns are required
 /// and checked by not-null (and, for a one-column key, unique) expectations.
-pub fn new_table(
+pub(crate) fn new_table(
     name: String,
     description: String,
     mut fields: Vec<Field>,
@@ -244,7 +248,7 @@ pub fn new_table(
 }
 
 /// A plain column: nullable, no constraints.
-pub fn field(name: String, data_type: crate::spec::data_type::DataType) -> Field {
+pub(crate) fn field(name: String, data_type: crate::spec::data_type::DataType) -> Field {
     Field {
         name,
         data_type,

@@ -4,7 +4,7 @@
 use super::{ImportError, Imported, Source};
 
 /// YAML that says it is an ODCS data contract (a top-level `kind: DataContract`).
-pub fn claims(extension: &str, text: &str) -> bool {
+pub(crate) fn claims(extension: &str, text: &str) -> bool {
     matches!(extension, "yaml" | "yml")
         && text.lines().any(|l| {
             l.split_once(':').is_some_and(|(key, value)| {
@@ -14,7 +14,7 @@ pub fn claims(extension: &str, text: &str) -> bool {
         })
 }
 
-pub fn read(src: &Source) -> Result<Imported, ImportError> {
+pub(crate) fn read(src: &Source) -> Result<Imported, ImportError> {
     let file = src.path.display().to_string();
     let doc =
         crate::interop::odcs::parse(&file, src.text).map_err(|e| src.error(None, e.to_string()))?;

@@ -4,7 +4,7 @@
 use crate::input::starter::StarterTable;
 
 /// The `pii` category of a column named `column`, when its name makes it obvious.
-pub fn category(column: &str) -> Option<&'static str> {
+pub(crate) fn category(column: &str) -> Option<&'static str> {
     let lower = column.to_ascii_lowercase();
     let words: Vec<&str> = lower.split(['_', '-']).filter(|w| !w.is_empty()).collect();
     let has = |w: &str| words.contains(&w);
@@ -54,7 +54,7 @@ pub fn category(column: &str) -> Option<&'static str> {
 
 /// Marks every column whose name is obviously personal data as PII, with its category;
 /// returns what was marked as `table.column (category)`.
-pub fn mark_by_name(tables: &mut [StarterTable]) -> Vec<String> {
+pub(crate) fn mark_by_name(tables: &mut [StarterTable]) -> Vec<String> {
     let mut marked = Vec::new();
     for t in tables {
         for f in &mut t.contract.schema.fields {

@@ -39,7 +39,7 @@ pub struct StarterTable {
 }
 
 /// Domains with a starter of their own; any other domain starts from `general`.
-pub const DOMAINS: [&str; 5] = ["marketing", "sales", "finance", "operations", "general"];
+pub(crate) const DOMAINS: [&str; 5] = ["marketing", "sales", "finance", "operations", "general"];
 
 fn source(domain: &str) -> &'static str {
     match domain {
@@ -52,7 +52,7 @@ fn source(domain: &str) -> &'static str {
 }
 
 /// True when `domain` has a starter of its own.
-pub fn has_starter(domain: &str) -> bool {
+pub(crate) fn has_starter(domain: &str) -> bool {
     DOMAINS.contains(&domain)
 }
 

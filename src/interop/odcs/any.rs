@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum Any {
+pub(crate) enum Any {
     #[default]
     Null,
     Bool(bool),
@@ -21,34 +21,34 @@ pub enum Any {
 }
 
 impl Any {
-    pub fn map() -> Self {
+    pub(crate) fn map() -> Self {
         Any::Map(IndexMap::new())
     }
 
-    pub fn text(s: impl Into<String>) -> Self {
+    pub(crate) fn text(s: impl Into<String>) -> Self {
         Any::Text(s.into())
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Any::Text(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn as_map(&self) -> Option<&IndexMap<String, Any>> {
+    pub(crate) fn as_map(&self) -> Option<&IndexMap<String, Any>> {
         match self {
             Any::Map(m) => Some(m),
             _ => None,
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Any> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Any> {
         self.as_map().and_then(|m| m.get(key))
     }
 
     /// Sets `key` in a map (a non-map becomes an empty map first).
-    pub fn set(&mut self, key: &str, value: Any) {
+    pub(crate) fn set(&mut self, key: &str, value: Any) {
         if !matches!(self, Any::Map(_)) {
             *self = Any::map();
         }
@@ -59,7 +59,7 @@ impl Any {
 
     /// Removes the value at `path` (keys of nested maps) and returns it; a map left empty by
     /// the removal is removed too, so residues hold no empty sections.
-    pub fn remove_path(&mut self, path: &[&str]) -> Option<Any> {
+    pub(crate) fn remove_path(&mut self, path: &[&str]) -> Option<Any> {
         let Any::Map(m) = self else { return None };
         match path {
             [] => None,
@@ -76,12 +76,12 @@ impl Any {
     }
 
     /// The value at `path` (keys of nested maps).
-    pub fn get_path(&self, path: &[&str]) -> Option<&Any> {
+    pub(crate) fn get_path(&self, path: &[&str]) -> Option<&Any> {
         path.iter().try_fold(self, |v, key| v.get(key))
     }
 
     /// Sets the value at `path`, creating the maps on the way.
-    pub fn set_path(&mut self, path: &[&str], value: Any) {
+    pub(crate) fn set_path(&mut self, path: &[&str], value: Any) {
         match path {
             [] => *self = value,
             [key] => self.set(key, value),
@@ -100,7 +100,7 @@ impl Any {
 
     /// A scalar as text (numbers and booleans in their YAML spelling); None for
     /// null, lists and maps.
-    pub fn scalar_text(&self) -> Option<String> {
+    pub(crate) fn scalar_text(&self) -> Option<String> {
         match self {
             Any::Bool(b) => Some(b.to_string()),
             Any::Int(i) => Some(i.to_string()),
@@ -112,7 +112,7 @@ impl Any {
 
     /// A value that says nothing: null, false, an empty text, list or map, or the `-1`
     /// ODCS uses for "no position". Dropping one is no loss worth reporting.
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         match self {
             Any::Null | Any::Bool(false) | Any::Int(-1) => true,
             Any::Text(s) => s.trim().is_empty(),
@@ -123,7 +123,8 @@ impl Any {
     }
 
     /// `over` laid onto `self`: maps merge key by key, anything else is replaced.
-    pub fn merge(&mut self, over: Any) {
+    #[cfg(test)]
+    pub(crate) fn merge(&mut self, over: Any) {
         match (self, over) {
             (Any::Map(base), Any::Map(over)) => {
                 for (k, v) in over {
@@ -142,17 +143,17 @@ impl Any {
 
 /// Any serializable value as an [`Any`], through the spec's own YAML writer and reader, so
 /// every scalar keeps the type the spec files give it.
-pub fn to_any<T: Serialize>(value: &T) -> Result<Any, SpecError> {
+pub(crate) fn to_any<T: Serialize>(value: &T) -> Result<Any, SpecError> {
     parse_yaml("value", &to_yaml("value", value)?)
 }
 
 /// The typed value an [`Any`] describes; `what` names it in errors.
-pub fn from_any<T: DeserializeOwned>(what: &str, value: &Any) -> Result<T, SpecError> {
+pub(crate) fn from_any<T: DeserializeOwned>(what: &str, value: &Any) -> Result<T, SpecError> {
     parse_yaml(what, &to_yaml(what, value)?)
 }
 
 /// `masked_view` → `maskedView`: spec keys as ODCS custom property names (camel case).
-pub fn camel(snake: &str) -> String {
+pub(crate) fn camel(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
     for c in snake.chars() {
@@ -169,7 +170,7 @@ pub fn camel(snake: &str) -> String {
 }
 
 /// `maskedView` → `masked_view`, the inverse of [`camel`] for spec keys.
-pub fn snake(camel: &str) -> String {
+pub(crate) fn snake(camel: &str) -> String {
     let mut out = String::with_capacity(camel.len() + 4);
     for c in camel.chars() {
         if c.is_ascii_uppercase() {

@@ -8,7 +8,7 @@ use super::types::Property;
 use crate::spec::data_type::{DataType, StructField};
 
 /// The ODCS logical type of a Databricks type.
-pub fn logical(t: &DataType, version: OdcsVersion) -> &'static str {
+pub(crate) fn logical(t: &DataType, version: OdcsVersion) -> &'static str {
     match t {
         DataType::String | DataType::Binary => "string",
         DataType::Boolean => "boolean",
@@ -24,7 +24,7 @@ pub fn logical(t: &DataType, version: OdcsVersion) -> &'static str {
 
 /// `logicalTypeOptions.format` for a type, where ODCS has one (integer width, float width,
 /// binary strings).
-pub fn logical_format(t: &DataType) -> Option<&'static str> {
+pub(crate) fn logical_format(t: &DataType) -> Option<&'static str> {
     match t {
         DataType::TinyInt => Some("i8"),
         DataType::SmallInt => Some("i16"),
@@ -38,7 +38,7 @@ pub fn logical_format(t: &DataType) -> Option<&'static str> {
 }
 
 /// The nested description of a complex type: `items` of an array, `properties` of a struct.
-pub fn nested(t: &DataType, version: OdcsVersion) -> (Option<Box<Property>>, Vec<Property>) {
+pub(crate) fn nested(t: &DataType, version: OdcsVersion) -> (Option<Box<Property>>, Vec<Property>) {
     let describe = |name: &str, t: &DataType| Property {
         name: name.to_string(),
         logical_type: Some(logical(t, version).to_string()),
@@ -61,7 +61,7 @@ pub fn nested(t: &DataType, version: OdcsVersion) -> (Option<Box<Property>>, Vec
 }
 
 /// The Databricks type of an ODCS property, and a note when the reading is not exact.
-pub fn import(p: &Property) -> (DataType, Option<String>) {
+pub(crate) fn import(p: &Property) -> (DataType, Option<String>) {
     let physical = p.physical_type.as_deref().map(str::trim).unwrap_or("");
     let logical = p.logical_type.as_deref().map(str::trim).unwrap_or("");
     if let Ok(t) = physical.parse::<DataType>() {

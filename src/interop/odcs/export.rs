@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 /// The document's `id`, which the ODPS export's output port points at.
-pub fn contract_id(spec: &ProductSpec) -> String {
+pub(crate) fn contract_id(spec: &ProductSpec) -> String {
     format!("{}-contract", spec.name())
 }
 
@@ -30,7 +30,7 @@ pub fn to_text(spec: &ProductSpec, version: OdcsVersion) -> Result<String, OdcsE
     ))
 }
 
-pub fn document(spec: &ProductSpec, version: OdcsVersion) -> Result<Contract, OdcsError> {
+pub(crate) fn document(spec: &ProductSpec, version: OdcsVersion) -> Result<Contract, OdcsError> {
     let product = &spec.product;
     let meta = &product.product_metadata;
     let schema = spec
@@ -131,7 +131,7 @@ fn custom_properties(spec: &ProductSpec) -> Result<Vec<CustomProperty>, OdcsErro
 }
 
 /// Keys of product.yaml that standard fields (or the rest of the spec) carry.
-pub const PRODUCT_CARRIED: &[&[&str]] = &[
+pub(crate) const PRODUCT_CARRIED: &[&[&str]] = &[
     &["product_metadata", "name"],
     &["product_metadata", "domain"],
     &["product_metadata", "tier"],
@@ -152,11 +152,11 @@ pub const PRODUCT_CARRIED: &[&[&str]] = &[
 ];
 
 /// Keys of sla.yaml carried elsewhere (the level is `dpc.slaLevel`).
-pub const SLA_CARRIED: &[&[&str]] = &[&["level"]];
+pub(crate) const SLA_CARRIED: &[&[&str]] = &[&["level"]];
 
 /// Keys of governance.yaml carried elsewhere: on columns (PII, masks), roles (consumers),
 /// `dpc.sensitivity`, `dpc.maskingStrategy` and the retention SLA property.
-pub const GOVERNANCE_CARRIED: &[&[&str]] = &[
+pub(crate) const GOVERNANCE_CARRIED: &[&[&str]] = &[
     &["classification", "sensitivity"],
     &["classification", "contains_pii"],
     &["pii_fields"],
@@ -627,7 +627,7 @@ fn duration(d: Duration) -> (Any, &'static str) {
 }
 
 /// Update frequencies dpc names, as ODCS values and units.
-pub const FREQUENCIES: [(&str, i64, &str); 4] = [
+pub(crate) const FREQUENCIES: [(&str, i64, &str); 4] = [
     ("Hourly", 1, "h"),
     ("Daily", 1, "d"),
     ("Weekly", 7, "d"),
@@ -657,7 +657,7 @@ fn retention(period: &str) -> (Any, Option<&'static str>) {
 }
 
 /// The inverse of [`retention`]: `7`, `y` → `7 years`.
-pub fn retention_text(n: i64, unit: &str) -> Option<String> {
+pub(crate) fn retention_text(n: i64, unit: &str) -> Option<String> {
     let word = match unit {
         "y" | "yr" | "year" | "years" => "year",
         "month" | "months" => "month",

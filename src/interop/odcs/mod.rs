@@ -7,11 +7,11 @@
 //! the element it belongs to, so an import restores the spec exactly. Where both say
 //! something, the standard field wins.
 
-pub mod any;
-pub mod data_type;
+pub(crate) mod any;
+pub(crate) mod data_type;
 pub mod export;
-pub mod import;
-pub mod types;
+pub(crate) mod import;
+pub(crate) mod types;
 
 use std::fmt;
 
@@ -28,7 +28,7 @@ pub enum OdcsVersion {
 }
 
 impl OdcsVersion {
-    pub fn api_version(self) -> &'static str {
+    pub(crate) fn api_version(self) -> &'static str {
         match self {
             OdcsVersion::V3_1 => "v3.1.0",
             OdcsVersion::V3_2 => "v3.2.0",
@@ -44,36 +44,36 @@ impl fmt::Display for OdcsVersion {
 
 /// Custom property names dpc writes and reads. Spec keys that ODCS has no field for are
 /// named generically (`dpc.` + the key in camel case); these are the named ones.
-pub mod prop {
-    pub const PREFIX: &str = "dpc.";
-    pub const TIER: &str = "dpc.tier";
-    pub const SENSITIVITY: &str = "dpc.sensitivity";
-    pub const SLA_LEVEL: &str = "dpc.slaLevel";
-    pub const MASKING_STRATEGY: &str = "dpc.maskingStrategy";
+pub(crate) mod prop {
+    pub(crate) const PREFIX: &str = "dpc.";
+    pub(crate) const TIER: &str = "dpc.tier";
+    pub(crate) const SENSITIVITY: &str = "dpc.sensitivity";
+    pub(crate) const SLA_LEVEL: &str = "dpc.slaLevel";
+    pub(crate) const MASKING_STRATEGY: &str = "dpc.maskingStrategy";
     /// The parts of product.yaml, sla.yaml and governance.yaml that ODCS has no field for.
-    pub const PRODUCT: &str = "dpc.product";
-    pub const SLA: &str = "dpc.sla";
-    pub const GOVERNANCE: &str = "dpc.governance";
+    pub(crate) const PRODUCT: &str = "dpc.product";
+    pub(crate) const SLA: &str = "dpc.sla";
+    pub(crate) const GOVERNANCE: &str = "dpc.governance";
     /// On a table.
-    pub const ROW_COUNT: &str = "dpc.rowCount";
-    pub const CATALOG_DESCRIPTION: &str = "dpc.catalogDescription";
-    pub const EXPECTATION_ORDER: &str = "dpc.expectationOrder";
+    pub(crate) const ROW_COUNT: &str = "dpc.rowCount";
+    pub(crate) const CATALOG_DESCRIPTION: &str = "dpc.catalogDescription";
+    pub(crate) const EXPECTATION_ORDER: &str = "dpc.expectationOrder";
     /// On a column.
-    pub const MASKING: &str = "dpc.masking";
-    pub const UNIQUE_SCOPE: &str = "dpc.uniqueScope";
-    pub const CONSTRAINTS: &str = "dpc.constraints";
-    pub const CONSTRAINT_ORDER: &str = "dpc.constraintOrder";
+    pub(crate) const MASKING: &str = "dpc.masking";
+    pub(crate) const UNIQUE_SCOPE: &str = "dpc.uniqueScope";
+    pub(crate) const CONSTRAINTS: &str = "dpc.constraints";
+    pub(crate) const CONSTRAINT_ORDER: &str = "dpc.constraintOrder";
     /// On a table-level quality rule: the column of an expectation whose column is missing.
-    pub const COLUMN: &str = "dpc.column";
+    pub(crate) const COLUMN: &str = "dpc.column";
 }
 
 /// Support channel ids dpc writes, so an import puts each back where it came from.
-pub mod channel {
-    pub const SUPPORT: &str = "support-slack";
-    pub const OWNER: &str = "owner-slack";
-    pub const ON_CALL: &str = "on-call";
-    pub const ESCALATION: &str = "escalation";
-    pub const DOCUMENTATION: &str = "documentation";
+pub(crate) mod channel {
+    pub(crate) const SUPPORT: &str = "support-slack";
+    pub(crate) const OWNER: &str = "owner-slack";
+    pub(crate) const ON_CALL: &str = "on-call";
+    pub(crate) const ESCALATION: &str = "escalation";
+    pub(crate) const DOCUMENTATION: &str = "documentation";
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +94,7 @@ pub enum OdcsError {
 }
 
 /// Reads an ODCS document; `file` names it in errors.
-pub fn parse(file: &str, text: &str) -> Result<types::Contract, OdcsError> {
+pub(crate) fn parse(file: &str, text: &str) -> Result<types::Contract, OdcsError> {
     // YAML 1.2 booleans only: ODCS writes units such as `y` (years) and `n` unquoted.
     let options = serde_saphyr::options! { strict_booleans: true };
     let doc: types::Contract =

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Keys dpc does not read, by name, in document order.
-pub type Other = IndexMap<String, Any>;
+pub(crate) type Other = IndexMap<String, Any>;
 
 /// A text field that some writers give as a number (`version: 1.0`).
 fn loose<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -73,7 +73,7 @@ pub struct Contract {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Description {
+pub(crate) struct Description {
     #[serde(
         deserialize_with = "loose_opt",
         skip_serializing_if = "Option::is_none"
@@ -90,7 +90,7 @@ pub struct Description {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Server {
+pub(crate) struct Server {
     #[serde(deserialize_with = "loose")]
     pub server: String,
     #[serde(rename = "type", deserialize_with = "loose")]
@@ -112,7 +112,7 @@ pub struct Server {
 /// A table (ODCS: a schema object).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct SchemaObject {
+pub(crate) struct SchemaObject {
     #[serde(deserialize_with = "loose")]
     pub name: String,
     #[serde(
@@ -151,7 +151,7 @@ pub struct SchemaObject {
 /// A column (ODCS: a property), or the items of an array.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Property {
+pub(crate) struct Property {
     #[serde(deserialize_with = "loose", skip_serializing_if = "String::is_empty")]
     pub name: String,
     #[serde(
@@ -219,7 +219,7 @@ pub struct Property {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct EnumValue {
+pub(crate) struct EnumValue {
     pub value: Any,
     #[serde(flatten, skip_serializing_if = "IndexMap::is_empty")]
     pub other: Other,
@@ -228,7 +228,7 @@ pub struct EnumValue {
 /// A data quality rule.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Quality {
+pub(crate) struct Quality {
     #[serde(
         deserialize_with = "loose_opt",
         skip_serializing_if = "Option::is_none"
@@ -283,7 +283,7 @@ pub struct Quality {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct SupportItem {
+pub(crate) struct SupportItem {
     #[serde(
         deserialize_with = "loose_opt",
         skip_serializing_if = "Option::is_none"
@@ -318,14 +318,14 @@ pub struct SupportItem {
 /// `team`: an object with members since v3.1, a bare list of members before.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum TeamField {
+pub(crate) enum TeamField {
     Team(Team),
     Members(Vec<TeamMember>),
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Team {
+pub(crate) struct Team {
     #[serde(
         deserialize_with = "loose_opt",
         skip_serializing_if = "Option::is_none"
@@ -344,7 +344,7 @@ pub struct Team {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct TeamMember {
+pub(crate) struct TeamMember {
     #[serde(deserialize_with = "loose")]
     pub username: String,
     #[serde(
@@ -364,7 +364,7 @@ pub struct TeamMember {
 /// Access to the data, granted to a role (dpc: an approved consumer).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Role {
+pub(crate) struct Role {
     #[serde(deserialize_with = "loose")]
     pub role: String,
     #[serde(
@@ -385,7 +385,7 @@ pub struct Role {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct SlaProperty {
+pub(crate) struct SlaProperty {
     #[serde(deserialize_with = "loose")]
     pub property: String,
     /// Required by the schema, even when null.
@@ -411,7 +411,7 @@ pub struct SlaProperty {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct CustomProperty {
+pub(crate) struct CustomProperty {
     #[serde(deserialize_with = "loose")]
     pub property: String,
     pub value: Any,
@@ -425,7 +425,7 @@ pub struct CustomProperty {
 }
 
 impl CustomProperty {
-    pub fn new(property: impl Into<String>, value: Any) -> Self {
+    pub(crate) fn new(property: impl Into<String>, value: Any) -> Self {
         CustomProperty {
             property: property.into(),
             value,

@@ -15,7 +15,7 @@ mod table;
 use document::{TopLevel, parse_named, read_top};
 use names::kebab;
 use report::Reader;
-pub use report::{Loss, grouped};
+pub(crate) use report::{Loss, grouped};
 use restore::{Source, restore_spec};
 use table::{ImportedTable, read_tables};
 
@@ -33,7 +33,7 @@ use crate::spec::values::{Sensitivity, SlaLevel, Tier};
 /// The create flags given to `dpc import odcs`; `None` (or empty) means "not given", so the
 /// document decides.
 #[derive(Debug, Clone, Default)]
-pub struct Flags {
+pub(crate) struct Flags {
     pub name: Option<String>,
     pub domain: Option<String>,
     pub tier: Option<Tier>,
@@ -48,7 +48,7 @@ pub struct Flags {
 }
 
 #[derive(Debug, Clone)]
-pub struct Imported {
+pub(crate) struct Imported {
     pub spec: ProductSpec,
     pub not_carried: Vec<Loss>,
     /// Decisions the user should hear about (a derived name, a default owner, ...).
@@ -68,14 +68,14 @@ fn inferred_sensitivity(tables: &[ImportedTable]) -> Option<Sensitivity> {
 
 /// The tables of a document, with what they lose and the notes about them.
 #[derive(Debug, Clone)]
-pub struct Tables {
+pub(crate) struct Tables {
     pub tables: Vec<StarterTable>,
     pub not_carried: Vec<Loss>,
     pub notes: Vec<String>,
 }
 
 /// Just the tables of a document (`dpc create --schema-from`).
-pub fn tables(doc: &Contract) -> Result<Tables, OdcsError> {
+pub(crate) fn tables(doc: &Contract) -> Result<Tables, OdcsError> {
     let mut r = Reader::default();
     let tables = read_tables(doc, &mut r)?;
     Ok(Tables {
@@ -89,7 +89,7 @@ pub fn tables(doc: &Contract) -> Result<Tables, OdcsError> {
 /// `.odcs.yaml`) names the product when neither `--name` nor the document does;
 /// `default_owner` gives the owner when neither the flags nor the document name one (git's
 /// email, else a placeholder and a note).
-pub fn import(
+pub(crate) fn import(
     doc: &Contract,
     file_stem: &str,
     flags: &Flags,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// Something the document says that the product does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Loss {
+pub(crate) struct Loss {
     /// Where in the document (`schema[tbl].properties[rcvr_id]`).
     pub at: String,
     /// What was not carried over, and why.
@@ -17,7 +17,7 @@ pub struct Loss {
 
 /// Losses grouped by what was lost, in first-seen order, so a key repeated on every column
 /// reads as one line: (what, where, and how many more places).
-pub fn grouped(losses: &[Loss]) -> Vec<(String, String)> {
+pub(crate) fn grouped(losses: &[Loss]) -> Vec<(String, String)> {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for loss in losses {
         match groups.iter_mut().find(|(what, _)| *what == loss.what) {
