@@ -6,7 +6,8 @@ command -v hyperfine >/dev/null 2>&1 || {
   exit 2
 }
 cargo build --profile dist --quiet
-bin="$PWD/target/dist/dpc"
+# A separate CARGO_TARGET_DIR keeps the slow dist build from locking the debug one.
+bin="${CARGO_TARGET_DIR:-$PWD/target}/dist/dpc"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1735603200 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
