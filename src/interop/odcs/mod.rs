@@ -8,6 +8,7 @@
 //! something, the standard field wins.
 
 pub mod any;
+mod any_ser;
 pub mod data_type;
 pub mod export;
 pub mod import;
