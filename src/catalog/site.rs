@@ -110,16 +110,7 @@ pub(crate) fn write(target: &Path, files: &[SiteFile]) -> Result<(), SiteError> 
         .rand_bytes(6)
         .tempdir_in(&parent)
         .map_err(stage_err)?;
-    for f in files {
-        let path = crate::files::paths::join_inside(stage.path(), &f.path, "site file")
-            .map_err(WriteError::from)?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(stage_err)?;
-        }
-        // Not flushed file by file: the site is rebuilt from the specs at will, and the
-        // swap below is what keeps a viewer from seeing half of it.
-        std::fs::write(&path, &f.text).map_err(stage_err)?;
-    }
+    write_files(stage.path(), files)?;
     #[cfg(unix)]
     {
         // tempfile makes the folder private; a site is for reading.
@@ -133,11 +124,72 @@ pub(crate) fn write(target: &Path, files: &[SiteFile]) -> Result<(), SiteError> 
     };
     if std::fs::symlink_metadata(target).is_ok() {
         crate::write::swap::exchange(stage.path(), target).map_err(replace_err)?;
-        // `stage` now holds the old site; dropping it deletes it.
+        // `stage` now holds the old site; dropping it deletes what is left of it.
+        delete_products(stage.path());
         drop(stage);
     } else {
         crate::write::swap::place_new(stage.path(), target).map_err(replace_err)?;
         let _ = stage.keep();
     }
     Ok(())
+}
+
+/// How many threads write or delete the site's files: the work is mostly the file system's,
+/// which runs in parallel on every core.
+fn workers(jobs: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs)
+        .max(1)
+}
+
+/// Writes `files` under `stage`, on every core.
+fn write_files(stage: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
+    let chunk = files.len().div_ceil(workers(files.len()));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk.max(1))
+            .map(|part| scope.spawn(move || write_part(stage, part)))
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+}
+
+fn write_part(stage: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
+    let stage_err = |source| WriteError::Stage {
+        path: stage.to_path_buf(),
+        source,
+    };
+    for f in files {
+        let path = crate::files::paths::join_inside(stage, &f.path, "site file")
+            .map_err(WriteError::from)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(stage_err)?;
+        }
+        // Not flushed file by file: the site is rebuilt from the specs at will, and the
+        // swap is what keeps a viewer from seeing half of it.
+        std::fs::write(&path, &f.text).map_err(stage_err)?;
+    }
+    Ok(())
+}
+
+/// Deletes the product folders of an old site on every core (the rest goes with the
+/// folder). A failure leaves a folder for the caller's delete, as before, to report nothing.
+fn delete_products(old: &Path) {
+    let Ok(entries) = std::fs::read_dir(old.join("products")) else {
+        return;
+    };
+    let dirs: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+    let chunk = dirs.len().div_ceil(workers(dirs.len()));
+    std::thread::scope(|scope| {
+        for part in dirs.chunks(chunk.max(1)) {
+            scope.spawn(move || {
+                for d in part {
+                    let _ = std::fs::remove_dir_all(d);
+                }
+            });
+        }
+    });
 }

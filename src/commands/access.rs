@@ -28,6 +28,17 @@ pub(crate) fn load_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), Dp
 /// `validate` prints it) with the error, for a caller that reads many products at once and
 /// prints their reports in order.
 pub(crate) fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (String, DpcError)> {
+    read_product_with_matrix(dir).map(|(loaded, spec, _)| (loaded, spec))
+}
+
+/// The access matrix of a spec, or why its render model cannot be built.
+pub(crate) type SpecMatrix = Result<Matrix, crate::render::model::ModelError>;
+
+/// [`read_product`] that also hands back the access matrix its checks computed, so a caller
+/// that needs it does not build the render model a second time.
+pub(crate) fn read_product_with_matrix(
+    dir: &Path,
+) -> Result<(load::Loaded, ProductSpec, SpecMatrix), (String, DpcError)> {
     if !dir.join(PRODUCT_FILE).is_file() {
         return Err((
             String::new(),
@@ -39,12 +50,13 @@ pub(crate) fn read_product(dir: &Path) -> Result<(load::Loaded, ProductSpec), (S
     let mut loaded = load::load(dir);
     match loaded.spec.take() {
         Some(spec) => {
-            let errors: Vec<Diagnostic> = check::spec(&spec)
+            let matrix = access::of_spec(&spec);
+            let errors: Vec<Diagnostic> = check::spec_with(&spec, matrix.as_ref().ok())
                 .into_iter()
                 .filter(|d| d.is_error() && !access::policy_check::CODES.contains(&d.code))
                 .collect();
             if errors.is_empty() {
-                return Ok((loaded, spec));
+                return Ok((loaded, spec, matrix));
             }
             Err((
                 loaded.report(dir, &errors),

@@ -124,9 +124,10 @@ fn build(dir: &Path) -> Result<Built, String> {
             printable(&e.to_string())
         )
     };
-    let (loaded, spec) =
-        super::access::read_product(dir).map_err(|(report, e)| format!("{report}{}", fail(&e)))?;
-    let matrix = crate::access::of_spec(&spec).map_err(|e| fail(&e))?;
+    // The checks build the render model for the access matrix; the page reuses that one.
+    let (loaded, spec, matrix) = super::access::read_product_with_matrix(dir)
+        .map_err(|(report, e)| format!("{report}{}", fail(&e)))?;
+    let matrix = matrix.map_err(|e| fail(&e))?;
     let odcs =
         crate::interop::odcs::export::to_text(&spec, Default::default()).map_err(|e| fail(&e))?;
     let changelog = crate::files::safe_read::read_in_product(dir, "docs/changelog.md").ok();

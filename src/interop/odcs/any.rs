@@ -141,9 +141,18 @@ impl Any {
     }
 }
 
-/// Any serializable value as an [`Any`], through the spec's own YAML writer and reader, so
-/// every scalar keeps the type the spec files give it.
+/// Any serializable value as an [`Any`]: what the spec's own YAML writer and reader make of
+/// it, so every scalar keeps the type the spec files give it. Built directly where that is
+/// the same thing (see [`super::any_ser`]), through the YAML text otherwise.
 pub(crate) fn to_any<T: Serialize>(value: &T) -> Result<Any, SpecError> {
+    match super::any_ser::to_any(value) {
+        Ok(any) => Ok(any),
+        Err(_) => to_any_via_yaml(value),
+    }
+}
+
+/// [`to_any`] through the YAML text, always.
+pub(crate) fn to_any_via_yaml<T: Serialize>(value: &T) -> Result<Any, SpecError> {
     parse_yaml("value", &to_yaml("value", value)?)
 }
 
@@ -206,6 +215,71 @@ mod tests {
         for text in ["y", "no", "~", "1.0", "2024-12-31", "0x1F"] {
             assert_eq!(to_any(&text).unwrap(), Any::text(text), "{text}");
         }
+    }
+
+    /// The direct road gives what the YAML road gives, on the examples' specs and on values
+    /// whose YAML spelling is tricky.
+    #[test]
+    fn direct_and_yaml_roads_agree() {
+        fn same<T: Serialize>(what: &str, v: &T) {
+            let direct = super::super::any_ser::to_any(v).expect(what);
+            assert_eq!(direct, to_any_via_yaml(v).unwrap(), "{what}");
+        }
+        for name in [
+            "customer-360",
+            "real-time-fraud-detection",
+            "sales-analytics",
+        ] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(name);
+            let spec = crate::spec::load::load(&dir).spec.expect(name);
+            same(name, &spec.product);
+            same(name, &spec.contract);
+            same(name, &spec.sla);
+            same(name, &spec.governance);
+            for t in spec.contract.tables.values() {
+                for f in &t.schema.fields {
+                    same(&f.name, f);
+                }
+            }
+        }
+        let texts = [
+            "",
+            " ",
+            "y",
+            "no",
+            "~",
+            "null",
+            "1.0",
+            "0x1F",
+            "2024-12-31",
+            "a: b",
+            "- x",
+            "#",
+            "line\nbreak",
+            "trailing\n",
+            "two\n\n",
+            " lead",
+            "tab\there",
+            "\u{0}\u{7f}",
+            "<script>\"'{{ x }}</script>",
+            "ü 🙂",
+            "'quoted'",
+            "@at",
+            "`tick`",
+            "%pct",
+        ];
+        for t in texts {
+            same(t, &t);
+            same(t, &vec![t]);
+        }
+        same(
+            "floats",
+            &vec![0.0, 1.0, -1.5, 99.9, 1e300, f64::NAN.max(0.0)],
+        );
+        same("ints", &(i64::MIN, i64::MAX, u64::MAX, 0u8, -1i32));
+        same("options", &(None::<i64>, Some("x"), ()));
     }
 
     #[test]

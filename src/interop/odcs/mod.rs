@@ -8,6 +8,7 @@
 //! something, the standard field wins.
 
 pub(crate) mod any;
+mod any_ser;
 pub(crate) mod data_type;
 pub mod export;
 pub(crate) mod import;
