@@ -1240,3 +1240,28 @@ fn the_results_tables_ddl_parses() {
     assert!(errors.is_empty(), "{}\n{ddl}", errors.join("\n"));
     assert!(!parse_errors(&ddl.replace("BIGINT NOT NULL,", "BIGINT NOT NULL")).is_empty());
 }
+
+#[test]
+fn the_docs_say_no_pipeline_is_deployed_and_none_is() {
+    // Issue #17 part 6, the "not at all" route: no bundle deploys a Lakeflow pipeline, so the
+    // docs must not claim the expectations are applied; they say the bundle deploys none.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    assert!(readme.contains("The bundle deploys no Lakeflow (DLT) pipeline"));
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        assert!(
+            bundle.pointer("/resources/pipelines").is_none(),
+            "{label}: the bundle deploys a pipeline; the docs say it does not"
+        );
+        let docs = &tree["docs/README.md"];
+        assert!(
+            docs.contains("the bundle deploys none"),
+            "{label}: docs/README.md does not say the pipeline is not deployed"
+        );
+        assert!(
+            tree["docs/data-dictionary.md"].contains("deploys no such pipeline"),
+            "{label}"
+        );
+    }
+}
