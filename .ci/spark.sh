@@ -4,7 +4,8 @@
 # pass, then against data broken with `dpc sample --invalid-rate`, which must fail and name
 # exactly the broken rules (checked by .ci/check_invalid_run.py); then runs the quality job's
 # quality/run_checks.py --data on the same files and compares its score and failing rule ids
-# with `dpc test --format json` (.ci/compare_engines.py). ruff checks the generated
+# with `dpc test --format json` (.ci/compare_engines.py), and appends its results to a local
+# results table twice and runs the quality alerts on it (.ci/check_results.py). ruff checks the generated
 # Python with its default rules. Self-sufficient on a clean clone: installs a JRE when `java`
 # is missing and pyspark, pytest and ruff into a virtual environment under target/.
 #
@@ -144,6 +145,38 @@ for name in "${examples[@]}"; do
     elif ! python "$root/.ci/compare_engines.py" "$name ($kind data)" "$log-dpc.json" \
       "$(cat "$log-dpc.rc")" "$log-spark.json" "$(cat "$log-spark.rc")"; then
       failed=1
+    fi
+  done
+done
+echo "--- spark: results table: run_checks.py --results twice, then the quality alerts on it"
+# What the quality job appends (one row per rule and per table per run) and what the quality
+# alerts read from it, on local Spark (.ci/check_results.py), in a scratch folder per run for
+# Spark's warehouse.
+check_results() { # kind name dir
+  local log=$work/logs/$2-$1-results
+  mkdir -p "$work/results/$2-$1"
+  set +e
+  (cd "$work/results/$2-$1" && PYTHONDONTWRITEBYTECODE=1 timeout 900 python \
+    "$root/.ci/check_results.py" "$3" "$3/sample_data" "$2 ($1 data)") >"$log.log" 2>&1
+  echo $? >"$log.rc"
+}
+for name in "${examples[@]}"; do
+  for kind in valid invalid; do
+    if [ "$kind" = valid ]; then dir=$work/valid/data-products/$name; else dir=$work/invalid/$name; fi
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+    check_results "$kind" "$name" "$dir" &
+  done
+done
+wait
+for name in "${examples[@]}"; do
+  for kind in valid invalid; do
+    log=$work/logs/$name-$kind-results
+    if [ "$(cat "$log.rc")" != 0 ]; then
+      echo "FAILED: $name ($kind data): the results table or its alerts disagree (exit $(cat "$log.rc"))" >&2
+      grep -E "^FAILED: $name|Error" "$log.log" | tail -20 >&2
+      failed=1
+    else
+      grep -E "quality alerts agree" "$log.log"
     fi
   done
 done

@@ -84,7 +84,7 @@ pub fn sql_identifier(name: &str) -> String {
 }
 
 /// A dotted name (`catalog.schema.table`), each part quoted as needed.
-pub(crate) fn sql_qualified(parts: &[&str]) -> String {
+pub fn sql_qualified(parts: &[&str]) -> String {
     parts
         .iter()
         .map(|p| sql_identifier(p))

@@ -3,8 +3,8 @@
 //! the order they must run, schedules as Quartz cron, and the schema grants. Templates only
 //! lay these out.
 
-use super::model::{QualityCheckModel, ReaderModel, TableModel};
-use crate::lang::escape::{sql_identifier, sql_string};
+use super::model::{ReaderModel, TableModel};
+use crate::lang::escape::{sql_identifier, sql_qualified, sql_string};
 use crate::spec::ProductSpec;
 use crate::spec::sla::{Alert, FreshnessMetric};
 use crate::spec::values::Severity;
@@ -15,6 +15,13 @@ use std::sync::LazyLock;
 pub(crate) const QUALITY_RUNNER: &str = "quality/run_checks.py";
 /// Task key of the job's quality-check task.
 pub(crate) const QUALITY_TASK: &str = "quality_checks";
+/// The table in the product's schema the quality job appends one row per rule per run to
+/// (and one per table with the table's score, `rule_id` NULL); the quality alerts and the
+/// quality dashboard read it. The quality job creates it (`CREATE TABLE IF NOT EXISTS`).
+pub const RESULTS_TABLE: &str = "dpc_quality_results";
+/// The Databricks job run's id, a dynamic value reference the quality task passes as
+/// `--run-id`, so every results row names the run that wrote it.
+pub(crate) const RUN_ID_REFERENCE: &str = "{{job.run_id}}";
 /// Task key of the job's task that adds missing or changed CHECK constraints.
 pub(crate) const CHECKS_TASK: &str = "apply_checks";
 /// Schedule text used when the spec names none.
@@ -29,8 +36,11 @@ pub(crate) struct AlertModel {
     pub name: String,
     /// `freshness`, `quality`, `quality_score` or `availability`.
     pub kind: &'static str,
-    /// Reads the product's tables (runs as the quality identity, whom the masks admit).
+    /// Reads the product's tables (freshness); the quality alerts read only the results table.
     pub reads_product_tables: bool,
+    /// Runs as the quality identity: it reads the product's tables, whom the masks admit, or
+    /// the results table, which the quality identity's job creates and owns.
+    pub runs_as_quality_identity: bool,
     pub table: String,
     pub severity: Severity,
     /// Databricks SQL returning one row with `column`, naming the production tables (as
@@ -128,6 +138,13 @@ pub(crate) struct BundleModel {
     /// `--var ...` the documented prod commands pass (variables prod cannot look up).
     pub prod_pass: String,
     pub quality_runner: &'static str,
+    /// The quality results table's name, `catalog.schema.table` (quoted, production catalog)
+    /// and `schema.table` (quoted, for the job's Python after `USE CATALOG`).
+    pub results_table: &'static str,
+    pub results_fqn: minijinja::Value,
+    pub results_job_fqn: String,
+    /// `{{job.run_id}}`, passed to the quality task as `--run-id`.
+    pub run_id_reference: &'static str,
     pub quality_depends_on: Option<String>,
     /// The task that applies CHECK constraints after the DDL files (None: no table has any).
     pub checks_task: Option<DdlTask>,
@@ -243,6 +260,12 @@ pub(crate) fn availability_window(condition: &str) -> (u64, u64) {
         .unwrap_or((5, 10))
 }
 
+/// `catalog.schema.dpc_quality_results`, quoted, with the production catalog (the bundle's
+/// queries name `${var.catalog}` instead, through `per_target_query`).
+pub fn results_fqn(spec: &ProductSpec) -> String {
+    sql_qualified(&[spec.catalog(), spec.schema(), RESULTS_TABLE])
+}
+
 /// SQL of the freshness alert: minutes since the newest record.
 pub(crate) fn freshness_query(table: &TableModel) -> Option<String> {
     table.freshness.as_ref().map(|f| {
@@ -290,17 +313,13 @@ fn severity(sla: Option<&Alert>) -> Severity {
 }
 
 /// Everything the alerts of a product need, in the order alerts.yaml lists them.
-pub(crate) fn alerts(
-    spec: &ProductSpec,
-    tables: &[TableModel],
-    quality_checks: &[QualityCheckModel],
-) -> Vec<AlertModel> {
+pub(crate) fn alerts(spec: &ProductSpec, tables: &[TableModel]) -> Vec<AlertModel> {
     let owner_email = &spec.product.product_metadata.owner.email;
     let ctx = AlertContext::new(spec);
     let drafts = freshness_alerts(&ctx, tables)
         .into_iter()
-        .chain(critical_check_alerts(&ctx, quality_checks))
-        .chain(quality_score_alerts(spec, &ctx, tables, quality_checks))
+        .chain(critical_rule_alerts(spec, &ctx, tables))
+        .chain(quality_score_alerts(spec, &ctx, tables))
         .chain(availability_alert(spec));
     // Keys are made unique in list order, so an earlier alert keeps the plain key.
     let mut taken = Vec::new();
@@ -334,6 +353,7 @@ fn freshness_alerts(ctx: &AlertContext, tables: &[TableModel]) -> Vec<(String, A
                 name: format!("{} {} freshness breach", ctx.product, t.name),
                 kind: "freshness",
                 reads_product_tables: true,
+                runs_as_quality_identity: true,
                 table: t.full_name.clone(),
                 severity: severity(ctx.freshness_sla),
                 query,
@@ -352,27 +372,43 @@ fn freshness_alerts(ctx: &AlertContext, tables: &[TableModel]) -> Vec<(String, A
     out
 }
 
-/// One alert per critical quality check: it fires on any failing row.
-fn critical_check_alerts(
+/// The quality results of `table` in the latest run that checked it, as a `FROM ... WHERE`
+/// tail on the results table (`results`, quoted).
+fn latest_run(results: &str, table: &str) -> String {
+    let name = sql_string(table);
+    format!(
+        "FROM {results} WHERE table_name = {name} AND run_id = (SELECT max_by(run_id, run_time) FROM {results} WHERE table_name = {name})"
+    )
+}
+
+/// One alert per table with a critical rule: in the latest quality run, how many critical
+/// rules fail. It reads the results table the quality job appends to, never the table itself.
+fn critical_rule_alerts(
+    spec: &ProductSpec,
     ctx: &AlertContext,
-    quality_checks: &[QualityCheckModel],
+    tables: &[TableModel],
 ) -> Vec<(String, AlertModel)> {
-    quality_checks
+    let results = results_fqn(spec);
+    tables
         .iter()
-        .filter(|q| q.severity == Severity::Critical)
-        .map(|q| {
+        .filter(|t| t.rules.iter().any(|r| r.severity == Severity::Critical))
+        .map(|t| {
             (
-                resource_key(&format!("quality_{}_{}", q.table, q.expectation)),
+                resource_key(&format!("quality_{}", t.name)),
                 AlertModel {
                     key: String::new(),
-                    name: format!("{} {} {}", ctx.product, q.table, q.expectation),
+                    name: format!("{} {} critical rules", ctx.product, t.name),
                     kind: "quality",
-                    reads_product_tables: true,
-                    table: q.table.clone(),
-                    severity: q.severity,
-                    query: format!("SELECT {} AS failing_rows FROM {}", q.failing_sql, q.fqn),
+                    reads_product_tables: false,
+                    runs_as_quality_identity: true,
+                    table: t.full_name.clone(),
+                    severity: Severity::Critical,
+                    query: format!(
+                        "SELECT count_if(severity = 'critical' AND rows_failing > 0) AS failing_critical_rules {}",
+                        latest_run(&results, &t.name)
+                    ),
                     bundle_query: String::new(),
-                    column: "failing_rows",
+                    column: "failing_critical_rules",
                     operator: ">",
                     comparison: "GREATER_THAN",
                     threshold: Threshold::Count(0),
@@ -386,13 +422,13 @@ fn critical_check_alerts(
         .collect()
 }
 
-/// One alert per table with quality checks, when the SLA sets a quality metric: the share of
-/// passing checks falls below the metric's breach threshold (accuracy's, else the first).
+/// One alert per table with rules, when the SLA sets a quality metric: the table's quality
+/// score in the latest quality run (its `rule_id` NULL row in the results table) falls below
+/// the metric's breach threshold (accuracy's, else the first).
 fn quality_score_alerts(
     spec: &ProductSpec,
     ctx: &AlertContext,
     tables: &[TableModel],
-    quality_checks: &[QualityCheckModel],
 ) -> Vec<(String, AlertModel)> {
     let metrics = &spec.sla.quality.metrics;
     let Some(metric) = metrics
@@ -402,47 +438,38 @@ fn quality_score_alerts(
     else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for t in tables {
-        let checks: Vec<&QualityCheckModel> = quality_checks
-            .iter()
-            .filter(|q| q.table == t.name)
-            .collect();
-        if checks.is_empty() {
-            continue;
-        }
-        let failing: Vec<String> = checks
-            .iter()
-            .map(|q| format!("({})", q.failing_sql))
-            .collect();
-        out.push((
-            resource_key(&format!("quality_score_{}", t.name)),
-            AlertModel {
-                key: String::new(),
-                name: format!("{} {} quality score", ctx.product, t.name),
-                kind: "quality_score",
-                reads_product_tables: true,
-                table: t.full_name.clone(),
-                severity: severity(ctx.quality_sla),
-                query: format!(
-                    "SELECT round(100.0 * (1 - ({}) / nullif(count(*) * {}, 0)), 3) AS pass_rate_pct FROM {}",
-                    failing.join(" + "),
-                    checks.len(),
-                    t.fqn
-                ),
-                bundle_query: String::new(),
-                column: "pass_rate_pct",
-                operator: "<",
-                comparison: "LESS_THAN",
-                threshold: Threshold::Percent(metric.breach_threshold.0),
-                cron: cron_of(ctx.first_frequency),
-                schedule: ctx.first_frequency.to_string(),
-                notification_channels: channels(ctx.quality_sla),
-                subscriptions: Vec::new(),
-            },
-        ));
-    }
-    out
+    let results = results_fqn(spec);
+    tables
+        .iter()
+        .filter(|t| !t.rules.is_empty())
+        .map(|t| {
+            (
+                resource_key(&format!("quality_score_{}", t.name)),
+                AlertModel {
+                    key: String::new(),
+                    name: format!("{} {} quality score", ctx.product, t.name),
+                    kind: "quality_score",
+                    reads_product_tables: false,
+                    runs_as_quality_identity: true,
+                    table: t.full_name.clone(),
+                    severity: severity(ctx.quality_sla),
+                    query: format!(
+                        "SELECT round(score, 3) AS score_pct FROM {results} WHERE table_name = {} AND rule_id IS NULL ORDER BY run_time DESC LIMIT 1",
+                        sql_string(&t.name)
+                    ),
+                    bundle_query: String::new(),
+                    column: "score_pct",
+                    operator: "<",
+                    comparison: "LESS_THAN",
+                    threshold: Threshold::Percent(metric.breach_threshold.0),
+                    cron: cron_of(ctx.first_frequency),
+                    schedule: ctx.first_frequency.to_string(),
+                    notification_channels: channels(ctx.quality_sla),
+                    subscriptions: Vec::new(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// How late rows reach `system.query.history` at most: the availability alert looks at the
@@ -462,6 +489,7 @@ fn availability_alert(spec: &ProductSpec) -> Option<(String, AlertModel)> {
             name: format!("{} availability", spec.name()),
             kind: "availability",
             reads_product_tables: false,
+            runs_as_quality_identity: false,
             table: format!("{}.{}", spec.catalog(), spec.schema()),
             severity: sla.severity,
             query: format!(
@@ -536,7 +564,8 @@ pub(crate) fn bundle(
     let schema = spec.schema().to_string();
     let owner_group = spec.governance.access_policy.owner_group.clone();
 
-    let schema_grants = schema_grants(&owner_group, readers, super::deploy::quality_identity(spec));
+    let quality_run_as = super::deploy::quality_identity(spec);
+    let schema_grants = schema_grants(&owner_group, readers, quality_run_as);
     let ddl_tasks = ddl_tasks(tables);
     let checks_task = tables
         .iter()
@@ -571,7 +600,7 @@ pub(crate) fn bundle(
             .or(ddl_tasks.last())
             .map(|t| t.key.clone()),
         checks_task,
-        quality_run_as: super::deploy::quality_identity(spec).map(str::to_string),
+        quality_run_as: quality_run_as.map(str::to_string),
         ddl_tasks,
         quality_task: QUALITY_TASK.to_string(),
         quality_job_key: resource_key(&format!("{}_quality", spec.name())),
@@ -584,7 +613,11 @@ pub(crate) fn bundle(
             })
             .collect(),
         run_as_variable: super::targets::uses_run_as_variable(&targets),
-        availability_alert: alerts.iter().any(|a| !a.reads_product_tables),
+        availability_alert: alerts.iter().any(|a| a.kind == "availability"),
+        results_table: RESULTS_TABLE,
+        results_fqn: minijinja::Value::from_safe_string(results_fqn(spec)),
+        results_job_fqn: sql_qualified(&[spec.schema(), RESULTS_TABLE]),
+        run_id_reference: RUN_ID_REFERENCE,
         dev_pass: targets
             .iter()
             .find(|t| !t.production)
@@ -604,7 +637,8 @@ pub(crate) fn bundle(
 }
 
 /// The owner group holds everything on the schema; every reader with a grant may use it; the
-/// quality identity reads every table (the table trigger and the checks run as it).
+/// quality identity reads every table and may create tables, so its job creates (and owns) the
+/// results table.
 fn schema_grants(
     owner_group: &str,
     readers: &[ReaderModel],
@@ -624,18 +658,21 @@ fn schema_grants(
             }),
         }
     }
+    // It reads every table (the table trigger's run-as identity must) and creates the results.
     if let Some(id) = quality_identity {
+        let wanted = ["USE_SCHEMA", "SELECT", "CREATE_TABLE"];
         match grants.iter_mut().find(|g| g.principal == id) {
+            Some(g) if g.privileges.contains(&"ALL_PRIVILEGES") => {}
             Some(g) => {
-                for p in ["USE_SCHEMA", "SELECT"] {
-                    if !g.privileges.contains(&p) && !g.privileges.contains(&"ALL_PRIVILEGES") {
+                for p in wanted {
+                    if !g.privileges.contains(&p) {
                         g.privileges.push(p);
                     }
                 }
             }
             None => grants.push(SchemaGrant {
                 principal: id.to_string(),
-                privileges: vec!["USE_SCHEMA", "SELECT"],
+                privileges: wanted.to_vec(),
             }),
         }
     }

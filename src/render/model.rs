@@ -73,8 +73,6 @@ pub(crate) struct Model<'a> {
     pub readers: Vec<ReaderModel>,
     pub expectation_count: usize,
     pub pii_count: usize,
-    /// Every expectation of every table, flattened for dashboards.
-    pub quality_checks: Vec<QualityCheckModel>,
     /// Columns that hold another table's key, as `dpc sample` fills them (`crate::spec::keys`).
     pub references: Vec<super::table_rules::ReferenceModel>,
     /// Every monitoring alert with its SQL, as alerts.yaml and databricks.yml list them.
@@ -122,16 +120,6 @@ pub(crate) struct MaskedColumnModel {
     pub others_see: Value,
     /// The rule's unmask groups as the spec names them.
     pub unmask_groups: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct QualityCheckModel {
-    pub table: String,
-    pub fqn: Value,
-    pub expectation: String,
-    pub severity: Severity,
-    /// Aggregate that counts violating rows (or duplicate keys for uniqueness).
-    pub failing_sql: Value,
 }
 
 #[derive(Serialize)]
@@ -351,13 +339,12 @@ pub(crate) fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
     }
     let readers = readers(spec, &tables);
     add_table_grants(&mut tables, &readers);
-    let quality_checks = quality_checks(&tables);
     let references = super::table_rules::references(&spec.contract);
     let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let order = super::deploy::job_order(&names, &references);
     add_foreign_keys(spec, &mut tables, &references, &order);
 
-    let alerts = super::bundle::alerts(spec, &tables, &quality_checks);
+    let alerts = super::bundle::alerts(spec, &tables);
     let ordered: Vec<&TableModel> = order.iter().filter_map(|i| tables.get(*i)).collect();
     let bundle = super::bundle::bundle(spec, &ordered, &readers, &alerts);
     Ok(Model {
@@ -377,7 +364,6 @@ pub(crate) fn build(spec: &ProductSpec) -> Result<Model<'_>, ModelError> {
             .collect(),
         alerts,
         bundle,
-        quality_checks,
         references,
         generator: format!("dpc {}", env!("CARGO_PKG_VERSION")),
         product: &spec.product,
@@ -593,31 +579,6 @@ fn add_table_grants(tables: &mut [TableModel], readers: &[ReaderModel]) {
             }
         }
     }
-}
-
-/// Every expectation of every table with the aggregate that counts its failures.
-fn quality_checks(tables: &[TableModel]) -> Vec<QualityCheckModel> {
-    tables
-        .iter()
-        .flat_map(|t| {
-            t.expectations.iter().map(move |e| {
-                let failing = match &e.expr {
-                    Some(expr) => format!("count_if(NOT ({expr}))"),
-                    None => {
-                        let col = sql_identifier(&e.column);
-                        format!("count({col}) - count(DISTINCT {col})")
-                    }
-                };
-                QualityCheckModel {
-                    table: t.name.clone(),
-                    fqn: t.fqn.clone(),
-                    expectation: e.name.clone(),
-                    severity: e.severity,
-                    failing_sql: code(failing),
-                }
-            })
-        })
-        .collect()
 }
 
 /// The owner group may use the catalog and create the schema; every other granted reader

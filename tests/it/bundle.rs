@@ -1111,3 +1111,160 @@ fn the_consumer_guide_is_for_consumers_and_the_runbook_is_in_the_readme() {
         );
     }
 }
+
+/// The results table's columns as run_checks.py declares them (`RESULTS_COLUMNS`, a tuple of
+/// string pieces), joined.
+fn results_columns(run_checks: &str) -> String {
+    let start = run_checks
+        .find("RESULTS_COLUMNS = (")
+        .expect("run_checks.py declares RESULTS_COLUMNS");
+    let block = &run_checks[start..];
+    let block = &block[..block.find("\n)").expect("the tuple ends")];
+    let piece = regex::Regex::new(r#""([^"]*)""#).expect("regex");
+    piece
+        .captures_iter(block)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+/// The tables a query reads: what follows each FROM or JOIN.
+fn tables_read(query: &str) -> Vec<String> {
+    let from = regex::Regex::new(r"(?i)\b(?:FROM|JOIN)\s+([^\s()]+)").expect("regex");
+    from.captures_iter(query)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+#[test]
+fn quality_alerts_read_only_the_results_table_run_checks_writes() {
+    for (label, tree) in all_products() {
+        let spec = spec_of(&label, &tree);
+        let results = dpc::render::bundle::results_fqn(&spec);
+        let run_checks = &tree["quality/run_checks.py"];
+        let columns = results_columns(run_checks);
+        // The table run_checks.py writes is the one the alerts read (schema.table there, the
+        // catalog coming from USE CATALOG).
+        let job_table =
+            dpc::lang::escape::sql_qualified(&[spec.schema(), dpc::render::bundle::RESULTS_TABLE]);
+        assert!(
+            run_checks.contains(&format!("RESULTS_TABLE = \"{job_table}\"")),
+            "{label}: run_checks.py writes another table than {job_table}"
+        );
+        assert!(results.ends_with(&job_table), "{results} vs {job_table}");
+        let listed = yaml(&tree["monitoring/alerts.yaml"]);
+        let listed = listed["alerts"].as_array().expect("alerts");
+        let tables = contract_tables(&tree);
+        let mut quality_alerts = 0;
+        for alert in listed {
+            let kind = alert["kind"].as_str().expect("kind");
+            if !kind.starts_with("quality") {
+                continue;
+            }
+            quality_alerts += 1;
+            let query = alert["query"].as_str().expect("query");
+            let read = tables_read(query);
+            assert!(!read.is_empty(), "{label}: {query}");
+            assert!(
+                read.iter().all(|t| *t == results),
+                "{label}: a quality alert reads {read:?}, not only {results}: {query}"
+            );
+            // Every column the alert reads is one run_checks.py writes.
+            for column in [
+                "run_id",
+                "run_time",
+                "rule_id",
+                "table_name",
+                "severity",
+                "rows_failing",
+                "score",
+            ] {
+                if regex::Regex::new(&format!(r"\b{column}\b"))
+                    .expect("regex")
+                    .is_match(query)
+                {
+                    assert!(
+                        regex::Regex::new(&format!(r"\b{column} "))
+                            .expect("regex")
+                            .is_match(&columns),
+                        "{label}: the alert reads {column}, run_checks.py writes {columns}"
+                    );
+                }
+            }
+        }
+        // Two quality alerts per table at most (critical rules, score), never one per rule.
+        assert!(
+            quality_alerts <= 2 * tables.len(),
+            "{label}: {quality_alerts} quality alerts for {} tables",
+            tables.len()
+        );
+        // The quality job passes the run's id to run_checks.py.
+        let bundle = bundle_of(&tree);
+        let job = the_quality_job(&bundle);
+        let parameters = &tasks(job)[0]["spark_python_task"]["parameters"];
+        let parameters: Vec<&str> = parameters
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            parameters
+                .windows(2)
+                .any(|w| w == ["--run-id", "{{job.run_id}}"]),
+            "{label}: {parameters:?}"
+        );
+    }
+}
+
+#[test]
+fn the_results_tables_ddl_parses() {
+    let (name, flags) = EXAMPLES[0];
+    let tree = product(name, flags);
+    let spec = spec_of(name, &tree);
+    let columns = results_columns(&tree["quality/run_checks.py"]);
+    for needed in [
+        "run_id STRING NOT NULL",
+        "run_time TIMESTAMP NOT NULL",
+        "rule_id STRING",
+        "contract_version STRING NOT NULL",
+        "table_name STRING NOT NULL",
+        "rows_checked BIGINT NOT NULL",
+        "rows_failing BIGINT NOT NULL",
+        "score DOUBLE",
+    ] {
+        assert!(columns.contains(needed), "{needed} missing from {columns}");
+    }
+    // As run_checks.py runs it (after USE CATALOG), with the production catalog here.
+    let ddl = format!(
+        "CREATE TABLE IF NOT EXISTS {} ({columns}) COMMENT 'dpc quality results: one row per rule and per table per quality run';\n",
+        dpc::render::bundle::results_fqn(&spec)
+    );
+    let errors = parse_errors(&ddl);
+    assert!(errors.is_empty(), "{}\n{ddl}", errors.join("\n"));
+    assert!(!parse_errors(&ddl.replace("BIGINT NOT NULL,", "BIGINT NOT NULL")).is_empty());
+}
+
+#[test]
+fn the_docs_say_no_pipeline_is_deployed_and_none_is() {
+    // Issue #17 part 6, the "not at all" route: no bundle deploys a Lakeflow pipeline, so the
+    // docs must not claim the expectations are applied; they say the bundle deploys none.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    assert!(readme.contains("The bundle deploys no Lakeflow (DLT) pipeline"));
+    for (label, tree) in all_products() {
+        let bundle = bundle_of(&tree);
+        assert!(
+            bundle.pointer("/resources/pipelines").is_none(),
+            "{label}: the bundle deploys a pipeline; the docs say it does not"
+        );
+        let docs = &tree["docs/README.md"];
+        assert!(
+            docs.contains("the bundle deploys none"),
+            "{label}: docs/README.md does not say the pipeline is not deployed"
+        );
+        assert!(
+            tree["docs/data-dictionary.md"].contains("deploys no such pipeline"),
+            "{label}"
+        );
+    }
+}
