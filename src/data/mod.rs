@@ -20,6 +20,7 @@ pub mod regex_gen;
 pub mod report;
 pub mod rng;
 pub mod sample_sync;
+pub mod spark;
 pub mod values;
 pub mod words;
 pub mod write;
