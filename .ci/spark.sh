@@ -4,7 +4,8 @@
 # pass, then against data broken with `dpc sample --invalid-rate`, which must fail and name
 # exactly the broken rules (checked by .ci/check_invalid_run.py); then runs the quality job's
 # quality/run_checks.py --data on the same files and compares its score and failing rule ids
-# with `dpc test --format json` (.ci/compare_engines.py). ruff checks the generated
+# with `dpc test --format json` (.ci/compare_engines.py), and so does `dpc test --spark local
+# --format json` (the same run_checks.py started by dpc), with the same exit code. ruff checks the generated
 # Python with its default rules. Self-sufficient on a clean clone: installs a JRE when `java`
 # is missing and pyspark, pytest and ruff into a virtual environment under target/.
 #
@@ -114,7 +115,7 @@ for name in "${examples[@]}"; do
     failed=1
   fi
 done
-echo "--- spark: one score: dpc test and quality/run_checks.py --data on the same files"
+echo "--- spark: one score: dpc test, quality/run_checks.py --data and dpc test --spark local on the same files"
 # The SLA's score and the failing rule ids, from the binary and from the generated Python on
 # Spark, for each example's sample data and its broken copy (.ci/compare_engines.py).
 run_both() { # kind name dir
@@ -125,6 +126,11 @@ run_both() { # kind name dir
   (cd "$3" && PYTHONDONTWRITEBYTECODE=1 timeout 900 python quality/run_checks.py \
     --data sample_data --json "$log-spark.json") >"$log-spark.log" 2>&1
   echo $? >"$log-spark.rc"
+  local started=$SECONDS
+  "$dpc" test "$3" --data "$3/sample_data" --spark local --python "$venv/bin/python" \
+    --format json >"$log-dpcspark.json" 2>"$log-dpcspark.err"
+  echo $? >"$log-dpcspark.rc"
+  echo "  $2 ($1 data): dpc test --spark local exit $(cat "$log-dpcspark.rc") in $((SECONDS - started))s"
 }
 for name in "${examples[@]}"; do
   for kind in valid invalid; do
@@ -143,6 +149,14 @@ for name in "${examples[@]}"; do
       failed=1
     elif ! python "$root/.ci/compare_engines.py" "$name ($kind data)" "$log-dpc.json" \
       "$(cat "$log-dpc.rc")" "$log-spark.json" "$(cat "$log-spark.rc")"; then
+      failed=1
+    fi
+    if [ ! -s "$log-dpcspark.json" ]; then
+      echo "FAILED: $name ($kind data): dpc test --spark local printed no report (exit $(cat "$log-dpcspark.rc"))" >&2
+      tail -40 "$log-dpcspark.err" >&2
+      failed=1
+    elif ! python "$root/.ci/compare_engines.py" "$name ($kind data, dpc test --spark local)" \
+      "$log-dpc.json" "$(cat "$log-dpc.rc")" "$log-dpcspark.json" "$(cat "$log-dpcspark.rc")"; then
       failed=1
     fi
   done
