@@ -311,6 +311,14 @@ fn run_spark(args: &TestArgs, spec: &ProductSpec, engine: &Engine) -> Result<Rep
             (Input::Catalog(catalog), Vec::new(), label)
         }
     };
+    if std::io::stderr().is_terminal() {
+        // Starting Spark takes tens of seconds; say what the wait is for.
+        eprintln!(
+            "dpc test: running {} on {}…",
+            spark::RUN_CHECKS,
+            engine.label()
+        );
+    }
     let result = SparkRun {
         product_dir: &args.product_dir,
         python: &args.python,

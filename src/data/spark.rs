@@ -156,7 +156,14 @@ pub struct SparkRun<'a> {
 
 impl SparkRun<'_> {
     fn command(&self) -> Command {
-        let mut cmd = Command::new(self.python);
+        // The child starts in the product folder: a relative path (`.venv/bin/python`) is the
+        // user's, from here; a bare name (`python3`) is looked up on PATH.
+        let program = if self.python.components().count() > 1 {
+            std::path::absolute(self.python).unwrap_or_else(|_| self.python.to_path_buf())
+        } else {
+            self.python.to_path_buf()
+        };
+        let mut cmd = Command::new(program);
         // The product folder stays as generated: no __pycache__ beside validation_rules.py.
         cmd.env("PYTHONDONTWRITEBYTECODE", "1")
             .stdin(Stdio::null())
@@ -223,6 +230,7 @@ impl SparkRun<'_> {
             }
         }
         cmd.arg("--json").arg(json.path());
+
         let out = cmd.output().map_err(|source| SparkError::NoPython {
             python: self.python.to_path_buf(),
             source,

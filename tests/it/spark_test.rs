@@ -210,14 +210,14 @@ fn run_checks_json_becomes_the_local_report_and_exit_code() {
         spark_json(&local, "customer_id_format", 3).to_string(),
     )
     .expect("w");
-    let py = fake_python(s.path(), "exit 0", Some(&result), "exit 1");
-    let py = py.display().to_string();
+    fake_python(s.path(), "exit 0", Some(&result), "exit 1");
+    // A relative --python is the user's, from where dpc runs (the child starts elsewhere).
     let args = [
         &p,
         "--data",
         &data,
         "--python",
-        &py,
+        "./python",
         "--spark",
         "sc://localhost:15002",
     ];
