@@ -3,6 +3,9 @@ on the same files.
 
 usage: compare_engines.py NAME DPC_JSON DPC_EXIT SPARK_JSON SPARK_EXIT
 
+SPARK_JSON is run_checks.py's --json, or the report of `dpc test --spark ... --format json`
+(read into the same shape); for the latter the exit codes must be equal.
+
 Both must count the same rows, the same rows passing every rule (so the same quality score, the
 SLA's "percentage of records passing all quality checks"), the same failing rows per rule id,
 hence the same failing rule ids, and both must pass or both fail.
@@ -12,6 +15,27 @@ import json
 import sys
 
 
+def from_report(report: dict) -> dict:
+    """A `dpc test --format json` report (here: of `dpc test --spark`) as run_checks.py's JSON."""
+    tables = {
+        t["table"]: {
+            "rows": t["rows"],
+            "passing_rows": t["rows_passing"],
+            "failures": {r["id"]: r["rows_failed"] for r in t["rules"]},
+        }
+        for t in report["tables"]
+    }
+    return {
+        "rows": sum(t["rows"] for t in tables.values()),
+        "passing_rows": sum(t["passing_rows"] for t in tables.values()),
+        "score": report["quality"]["score"],
+        "failing_rule_ids": sorted(
+            i for t in tables.values() for i, n in t["failures"].items() if n
+        ),
+        "tables": tables,
+    }
+
+
 def main() -> int:
     name, dpc_path, dpc_exit, spark_path, spark_exit = sys.argv[1:6]
     with open(dpc_path, encoding="utf-8") as f:
@@ -19,6 +43,12 @@ def main() -> int:
     with open(spark_path, encoding="utf-8") as f:
         spark = json.load(f)
     problems = []
+    if "quality" in spark:
+        if not str(spark.get("engine", "")).startswith("spark "):
+            problems.append(f"the Spark report names engine {spark.get('engine')!r}, not Spark")
+        spark = from_report(spark)
+        if dpc_exit != spark_exit:
+            problems.append(f"exit code: dpc test {dpc_exit}, dpc test --spark local {spark_exit}")
     dpc_rows = sum(t["rows"] for t in dpc["tables"])
     dpc_passing = sum(t["rows_passing"] for t in dpc["tables"])
     if (dpc_rows, dpc_passing) != (spark["rows"], spark["passing_rows"]):

@@ -15,22 +15,13 @@ cd "$(dirname "$0")/.."
 root=$PWD
 started=$SECONDS
 
-apt_install() {
-  if command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
-  else
-    echo "cannot install $*: no apt-get" >&2
-    return 1
-  fi
-}
+. .ci/lib.sh
 
 echo "--- dqx: tools"
-command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
+need_java
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 venv=${DPC_DQX_VENV:-$target_dir/dqx-venv}
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
-fi
+make_venv "$venv"
 # DQX imports pyspark and pandas, which a Databricks runtime provides; pyspark 4 wants pandas < 3.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   "databricks-labs-dqx>=0.16" "pyspark>=4,<5" "pandas<3"

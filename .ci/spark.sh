@@ -4,9 +4,10 @@
 # pass, then against data broken with `dpc sample --invalid-rate`, which must fail and name
 # exactly the broken rules (checked by .ci/check_invalid_run.py); then runs the quality job's
 # quality/run_checks.py --data on the same files and compares its score and failing rule ids
-# with `dpc test --format json` (.ci/compare_engines.py), and appends its results to a local
-# results table twice and runs the quality alerts on it (.ci/check_results.py). ruff checks the generated
-# Python with its default rules. Self-sufficient on a clean clone: installs a JRE when `java`
+# with `dpc test --format json` (.ci/compare_engines.py), and so does `dpc test --spark local
+# --format json` (the same run_checks.py started by dpc), with the same exit code; it appends its
+# results to a local results table twice and runs the quality alerts on it (.ci/check_results.py).
+# ruff checks the generated Python with its default rules. Self-sufficient on a clean clone: installs a JRE when `java`
 # is missing and pyspark, pytest and ruff into a virtual environment under target/.
 #
 # Environment: DPC_SPARK_VENV (default target/spark-venv, under CARGO_TARGET_DIR when set), DPC_SPARK_JOBS (suites run at
@@ -16,23 +17,13 @@ cd "$(dirname "$0")/.."
 root=$PWD
 started=$SECONDS
 
-apt_install() {
-  if command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
-  else
-    echo "cannot install $*: no apt-get" >&2
-    return 1
-  fi
-}
+. .ci/lib.sh
 
 echo "--- spark: tools"
-command -v java >/dev/null 2>&1 || apt_install openjdk-17-jre-headless
-java -version 2>&1 | sed -n 1p
+need_java
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 venv=${DPC_SPARK_VENV:-$target_dir/spark-venv}
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
-fi
+make_venv "$venv"
 # ruff is pinned: its default rule set grows between releases.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   "pyspark>=4,<5" "pytest>=8" "ruff==0.17.6"
@@ -115,7 +106,7 @@ for name in "${examples[@]}"; do
     failed=1
   fi
 done
-echo "--- spark: one score: dpc test and quality/run_checks.py --data on the same files"
+echo "--- spark: one score: dpc test, quality/run_checks.py --data and dpc test --spark local on the same files"
 # The SLA's score and the failing rule ids, from the binary and from the generated Python on
 # Spark, for each example's sample data and its broken copy (.ci/compare_engines.py).
 run_both() { # kind name dir
@@ -126,6 +117,11 @@ run_both() { # kind name dir
   (cd "$3" && PYTHONDONTWRITEBYTECODE=1 timeout 900 python quality/run_checks.py \
     --data sample_data --json "$log-spark.json") >"$log-spark.log" 2>&1
   echo $? >"$log-spark.rc"
+  local started=$SECONDS
+  "$dpc" test "$3" --data "$3/sample_data" --spark local --python "$venv/bin/python" \
+    --format json >"$log-dpcspark.json" 2>"$log-dpcspark.err"
+  echo $? >"$log-dpcspark.rc"
+  echo "  $2 ($1 data): dpc test --spark local exit $(cat "$log-dpcspark.rc") in $((SECONDS - started))s"
 }
 for name in "${examples[@]}"; do
   for kind in valid invalid; do
@@ -144,6 +140,14 @@ for name in "${examples[@]}"; do
       failed=1
     elif ! python "$root/.ci/compare_engines.py" "$name ($kind data)" "$log-dpc.json" \
       "$(cat "$log-dpc.rc")" "$log-spark.json" "$(cat "$log-spark.rc")"; then
+      failed=1
+    fi
+    if [ ! -s "$log-dpcspark.json" ]; then
+      echo "FAILED: $name ($kind data): dpc test --spark local printed no report (exit $(cat "$log-dpcspark.rc"))" >&2
+      tail -40 "$log-dpcspark.err" >&2
+      failed=1
+    elif ! python "$root/.ci/compare_engines.py" "$name ($kind data, dpc test --spark local)" \
+      "$log-dpc.json" "$(cat "$log-dpc.rc")" "$log-dpcspark.json" "$(cat "$log-dpcspark.rc")"; then
       failed=1
     fi
   done

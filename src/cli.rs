@@ -293,13 +293,23 @@ Examples:
   dpc test data-products/customer-360 --data data-products/customer-360/sample_data
   dpc test data-products/customer-360 --data exports/customers.parquet
   dpc test data-products/customer-360 --data /tmp/bad --format json     # in CI
+  dpc test data-products/customer-360 --data /tmp/bad --spark local     # same rules on pyspark
+  dpc test data-products/customer-360 --spark sc://localhost:15002      # the prod catalog's tables
+  dpc test data-products/customer-360 --spark --catalog dev_catalog --python .venv/bin/python
+
+--spark runs the product's quality/run_checks.py with python3 (--python or DPC_PYTHON), which
+must import pyspark (`pip install 'pyspark>=4'`; for sc:// `'pyspark[connect]>=4'`): `local` is
+pyspark's own local session, sc://host:port a Spark Connect server (set as SPARK_REMOTE). It
+reads --data's <table>.csv files, or else the tables in --catalog (default: the product's
+catalog). The report has the same shape, scores and exit codes, without failing samples.
 
 Rules are named by id: <product>/<table>/<rule>@<contract version>. The quality score is the
 SLA's: the percentage of rows that pass every rule (a row sharing a unique or primary key with
 another row, holding an unparsable value or malformed fails), as quality/run_checks.py computes it.
 
 Exit codes: 0 the data meets the contract; 1 a critical rule fails or the quality score is
-below the SLA breach threshold; 2 a usage or input error.";
+below the SLA breach threshold; 2 a usage or input error (with --spark also: no Python or
+pyspark, no run_checks.py, or the Spark run failed).";
 
 const CLI_EXAMPLES: &str = "\
 Examples:
@@ -686,13 +696,42 @@ pub struct TestArgs {
     pub product_dir: PathBuf,
 
     /// A data file named after its table (customers.csv, .jsonl or .parquet), or a folder
-    /// of such files.
-    #[arg(long, value_name = "PATH")]
-    pub data: PathBuf,
+    /// of such files. Required without --spark.
+    #[arg(long, value_name = "PATH", required_unless_present = "spark")]
+    pub data: Option<PathBuf>,
 
     /// Report format: text, or json for CI (stable field names).
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+
+    /// Run the rules on Apache Spark instead: `local` (pyspark's local session, the default)
+    /// or a Spark Connect address sc://host:port.
+    #[arg(long, value_name = "ENGINE", num_args = 0..=1, default_missing_value = "local",
+          value_parser = parse_engine)]
+    pub spark: Option<crate::data::spark::Engine>,
+
+    /// With --spark and no --data: the catalog whose tables to check [default: the product's
+    /// catalog, catalog_location.catalog].
+    #[arg(
+        long,
+        value_name = "CATALOG",
+        requires = "spark",
+        conflicts_with = "data"
+    )]
+    pub catalog: Option<String>,
+
+    /// With --spark: the Python that runs quality/run_checks.py; it must import pyspark.
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "DPC_PYTHON",
+        default_value = "python3"
+    )]
+    pub python: PathBuf,
+}
+
+fn parse_engine(value: &str) -> Result<crate::data::spark::Engine, String> {
+    crate::data::spark::Engine::parse(value)
 }
 
 #[derive(Debug, Clone, Args)]

@@ -107,6 +107,10 @@ then `databricks auth login --host <workspace-url>`"
     /// Data could not be sampled or read (bad flags, files, or a contract dpc cannot satisfy).
     #[error("{0}")]
     Data(#[from] crate::data::DataError),
+    /// `dpc test --spark`: no Python or pyspark, no run_checks.py, or the Spark run failed;
+    /// nothing was judged.
+    #[error("{0}")]
+    Spark(#[from] crate::data::spark::SparkError),
     /// `dpc test`: the data does not meet its contract (the report was printed already).
     #[error(
         "the data does not meet the contract of {product}: {problems} problem(s), listed above"
@@ -175,6 +179,9 @@ impl DpcError {
             // every command; 2 stays for bad flags and input.
             DpcError::Data(DataError::Write { .. }) => 1,
             DpcError::Data(_) => 2,
+            // Not 1: a Spark run that could not start or crashed judged no data, and 1 must
+            // keep meaning "the data fails its contract".
+            DpcError::Spark(_) => 2,
             // 1: what the command checks fails, or its result cannot be written.
             DpcError::Check(_)
             | DpcError::Render(_)

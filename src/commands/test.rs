@@ -6,7 +6,8 @@ use crate::cli::{OutputFormat, TestArgs};
 use crate::data::compile::{Clock, TableRules};
 use crate::data::eval::{Evaluator, Outcome, row_failures};
 use crate::data::read::{self, BatchSource, Layout};
-use crate::data::report::{Report, table_report};
+use crate::data::report::{Report, Stored, table_report};
+use crate::data::spark::{self, Engine, Input, SparkError, SparkRun};
 use crate::data::{DataError, Format};
 use crate::error::DpcError;
 use crate::spec::ProductSpec;
@@ -221,14 +222,28 @@ pub(crate) fn evaluate(
 
 pub(crate) fn run(args: &TestArgs) -> Result<(), DpcError> {
     let (_, spec) = super::access::load_product(&args.product_dir)?;
+    let report = match (&args.spark, &args.data) {
+        (Some(engine), _) => run_spark(args, &spec, engine)?,
+        (None, Some(data)) => run_local(data, &spec)?,
+        (None, None) => {
+            return Err(
+                DataError::Usage("--data is required (or --spark to read tables)".into()).into(),
+            );
+        }
+    };
+    print_report(args, &spec, &report)
+}
+
+/// The rules in this process, on the files under `data`.
+fn run_local(data: &Path, spec: &ProductSpec) -> Result<Report, DpcError> {
     let clock = Clock::now()?;
-    let (files, ignored) = find_files(&args.data, &spec)?;
+    let (files, ignored) = find_files(data, spec)?;
     let mut tables = Vec::new();
     for file in &files {
         let Some(table) = spec.contract.tables.get(&file.table) else {
             continue;
         };
-        let rules = TableRules::compile(&spec, &file.table, table, clock)?;
+        let rules = TableRules::compile(spec, &file.table, table, clock)?;
         let source = read::open(&file.path, file.format, &rules.columns)?;
         let bar = progress_bar(source.as_ref(), file.format, &file.table);
         let (outcome, layout) = evaluate(source, &rules, bar.as_ref())?;
@@ -250,14 +265,96 @@ pub(crate) fn run(args: &TestArgs) -> Result<(), DpcError> {
         .filter(|t| !files.iter().any(|f| f.table == **t))
         .cloned()
         .collect();
-    let report = Report::new(
+    Ok(Report::new(
         spec.name(),
-        args.data.display().to_string(),
+        data.display().to_string(),
         &spec.sla,
         tables,
         not_tested,
         ignored,
-    );
+    ))
+}
+
+/// The same rules on Spark: the product's quality/run_checks.py on `--data`'s CSV files or
+/// on the catalog's tables, its counts read into the local report's shape.
+fn run_spark(args: &TestArgs, spec: &ProductSpec, engine: &Engine) -> Result<Report, DpcError> {
+    let clock = Clock::now()?;
+    let (input, ignored, label) = match &args.data {
+        Some(data) => {
+            if !data.is_dir() {
+                return Err(DataError::Input {
+                    path: data.clone(),
+                    message: "with --spark, --data is a folder of <table>.csv files (run_checks.py reads a folder)".into(),
+                }
+                .into());
+            }
+            let (files, ignored) = find_files(data, spec)?;
+            if let Some(f) = files.iter().find(|f| f.format != Format::Csv) {
+                return Err(SparkError::NotCsv {
+                    path: f.path.clone(),
+                    format: f.format.to_string(),
+                }
+                .into());
+            }
+            (
+                Input::Data(data.clone()),
+                ignored,
+                data.display().to_string(),
+            )
+        }
+        None => {
+            let catalog = args
+                .catalog
+                .clone()
+                .unwrap_or_else(|| spec.catalog().to_string());
+            let label = format!("{catalog}.{}", spec.schema());
+            (Input::Catalog(catalog), Vec::new(), label)
+        }
+    };
+    if std::io::stderr().is_terminal() {
+        // Starting Spark takes tens of seconds; say what the wait is for.
+        eprintln!(
+            "dpc test: running {} on {}…",
+            spark::RUN_CHECKS,
+            engine.label()
+        );
+    }
+    let result = SparkRun {
+        product_dir: &args.product_dir,
+        python: &args.python,
+        engine,
+        input: &input,
+    }
+    .run()?;
+    let mut tables = Vec::new();
+    let mut not_tested = Vec::new();
+    for (name, table) in &spec.contract.tables {
+        let Some(counts) = result.tables.get(name) else {
+            not_tested.push(name.clone());
+            continue;
+        };
+        let rules = TableRules::compile(spec, name, table, clock)?;
+        let (file, stored) = match &input {
+            Input::Data(dir) => (
+                dir.join(format!("{name}.csv")).display().to_string(),
+                Stored::File(Format::Csv),
+            ),
+            Input::Catalog(_) => (format!("{label}.{name}"), Stored::Table),
+        };
+        tables.push(spark::table_report(
+            &rules,
+            counts,
+            file,
+            stored,
+            &args.product_dir,
+        )?);
+    }
+    let mut report = Report::new(spec.name(), label, &spec.sla, tables, not_tested, ignored);
+    report.engine = Some(engine.label());
+    Ok(report)
+}
+
+fn print_report(args: &TestArgs, spec: &ProductSpec, report: &Report) -> Result<(), DpcError> {
     let text = match args.format {
         // Values from the data can hold terminal escape sequences.
         OutputFormat::Text => crate::lang::printable::printable(&report.text()).into_owned(),

@@ -20,6 +20,7 @@ pub(crate) mod regex_gen;
 pub(crate) mod report;
 pub(crate) mod rng;
 pub(crate) mod sample_sync;
+pub(crate) mod spark;
 pub(crate) mod values;
 pub(crate) mod words;
 pub(crate) mod write;

@@ -38,11 +38,41 @@ pub(crate) struct StoredType {
     pub stored: String,
 }
 
+/// What a table was read from: a data file, or a catalog table (`dpc test --spark --catalog`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stored {
+    File(Format),
+    Table,
+}
+
+impl Stored {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Stored::File(f) => f.extension(),
+            Stored::Table => "table",
+        }
+    }
+}
+
+impl std::fmt::Display for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+// A plain string, so the local report's `"format": "csv"` keeps its shape.
+impl Serialize for Stored {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct TableReport {
     pub table: String,
+    /// The data file, or the catalog table (`catalog.schema.table`) on Spark.
     pub file: String,
-    pub format: Format,
+    pub format: Stored,
     pub rows: u64,
     /// Rows that pass every rule.
     pub rows_passing: u64,
@@ -71,6 +101,10 @@ pub(crate) struct Quality {
 pub(crate) struct Report {
     pub product: String,
     pub data: String,
+    /// `spark local` or `spark sc://host:port` when `dpc test --spark` ran the rules; absent
+    /// for the local run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     pub tables: Vec<TableReport>,
     /// Contract tables with no data file under the data path.
     pub not_tested: Vec<String>,
@@ -127,7 +161,7 @@ pub(crate) fn table_report(
     TableReport {
         table: rules.table.clone(),
         file,
-        format,
+        format: Stored::File(format),
         rows: outcome.rows,
         rows_passing: outcome.rows - outcome.failed_rows.min(outcome.rows),
         empty_file: layout.empty,
@@ -213,6 +247,7 @@ impl Report {
         Report {
             product: product.to_string(),
             data,
+            engine: None,
             passed: failures.is_empty(),
             tables,
             not_tested,
@@ -237,7 +272,11 @@ impl Report {
 
     pub(crate) fn text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "dpc test: {} against {}", self.product, self.data);
+        let _ = write!(s, "dpc test: {} against {}", self.product, self.data);
+        let _ = match &self.engine {
+            Some(engine) => writeln!(s, " on {engine}"),
+            None => writeln!(s),
+        };
         for t in &self.tables {
             write_table(&mut s, t);
         }

@@ -32,5 +32,6 @@ mod platform_rules;
 mod preflight;
 mod questionnaire;
 mod settings;
+mod spark_test;
 mod spec_schemas;
 mod sql_oracle;
