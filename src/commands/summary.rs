@@ -232,7 +232,7 @@ impl Summary {
         }
         if !self.dry_run {
             s.push_str(&format!(
-                "\nNext: review {}/contract.yaml, then deploy with `databricks bundle deploy` there (docs/consumer-guide.md says how).\n",
+                "\nNext: review {}/contract.yaml, then deploy with `databricks bundle deploy` there (the runbook in docs/README.md says how).\n",
                 self.path
             ));
         }
