@@ -96,24 +96,13 @@ pub(crate) fn load(dir: &Path) -> Loaded {
 /// The platform settings beside the product (`../dpc.yaml`), defaults when there are none;
 /// their text joins the others so diagnostics show its lines.
 fn read_settings(dir: &Path, loaded: &mut Loaded) -> Result<Settings, Box<Diagnostic>> {
-    let folder = settings::folder_of(dir);
-    if std::fs::symlink_metadata(folder.join(settings::SETTINGS_FILE)).is_err() {
-        return Ok(Settings::default());
+    match Settings::read_in_labelled(&settings::folder_of(dir), settings::FROM_PRODUCT)? {
+        Some((text, parsed)) => {
+            loaded.texts.push((settings::FROM_PRODUCT, text));
+            parsed
+        }
+        None => Ok(Settings::default()),
     }
-    let text = crate::files::safe_read::read_text(
-        &folder.join(settings::SETTINGS_FILE),
-        crate::files::safe_read::TEXT_CAP,
-    )
-    .map_err(|e| {
-        Box::new(Diagnostic::new(
-            Code::Dpc006,
-            settings::FROM_PRODUCT,
-            format!("cannot read the platform settings: {e}"),
-        ))
-    })?;
-    let parsed = Settings::parse(settings::FROM_PRODUCT, &text);
-    loaded.texts.push((settings::FROM_PRODUCT, text));
-    parsed
 }
 
 fn parse<T: DeserializeOwned>(loaded: &Loaded, file: &'static str) -> Result<T, Box<Diagnostic>> {

@@ -111,6 +111,9 @@ pub struct GovernedTag {
     pub allowed_values: Vec<String>,
 }
 
+/// A settings file's value, or why it does not parse.
+pub(crate) type Parsed = Result<Settings, Box<Diagnostic>>;
+
 /// Which target a setting belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TargetName {
@@ -171,23 +174,35 @@ impl Settings {
     }
 
     /// The settings beside the products of `folder` (`folder/dpc.yaml`): its text and value,
-    /// None when there is no such file.
-    pub(crate) fn read_in(folder: &Path) -> Result<Option<(String, Settings)>, Box<Diagnostic>> {
+    /// None when there is no such file. `label` names the file in diagnostics; the text comes
+    /// back even when it does not parse, so a report can show its lines.
+    pub(crate) fn read_in_labelled(
+        folder: &Path,
+        label: &str,
+    ) -> Result<Option<(String, Parsed)>, Box<Diagnostic>> {
         let path = folder.join(SETTINGS_FILE);
         if std::fs::symlink_metadata(&path).is_err() {
             return Ok(None);
         }
-        let shown = path.display().to_string();
         let text = crate::files::safe_read::read_text(&path, crate::files::safe_read::TEXT_CAP)
             .map_err(|e| {
                 Box::new(Diagnostic::new(
                     Code::Dpc006,
-                    shown.clone(),
+                    label,
                     format!("cannot read the platform settings: {e}"),
                 ))
             })?;
-        let settings = Settings::parse(&shown, &text)?;
+        let settings = Settings::parse(label, &text);
         Ok(Some((text, settings)))
+    }
+
+    /// [`Settings::read_in_labelled`], the file named by its path.
+    pub(crate) fn read_in(folder: &Path) -> Result<Option<(String, Settings)>, Box<Diagnostic>> {
+        let shown = folder.join(SETTINGS_FILE).display().to_string();
+        match Self::read_in_labelled(folder, &shown)? {
+            Some((text, parsed)) => Ok(Some((text, parsed?))),
+            None => Ok(None),
+        }
     }
 
     /// The JSON Schema (2020-12) of `dpc.yaml`, pretty-printed, ending with a newline.
