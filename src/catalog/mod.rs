@@ -10,5 +10,6 @@ pub mod html;
 pub mod index;
 pub mod model;
 pub(crate) mod page;
+pub(crate) mod reuse;
 pub mod site;
 pub(crate) mod svg;

@@ -4,6 +4,7 @@
 //! (it holds [`MARKER`]) or empty.
 
 use super::model::{Entry, Product};
+use super::reuse;
 use crate::write::WriteError;
 use std::path::{Path, PathBuf};
 
@@ -110,7 +111,12 @@ pub(crate) fn write(target: &Path, files: &[SiteFile]) -> Result<(), SiteError> 
         .rand_bytes(6)
         .tempdir_in(&parent)
         .map_err(stage_err)?;
-    write_files(stage.path(), files)?;
+    // A file the previous site already holds, byte for byte, is linked rather than written:
+    // no new inode now and none freed when the old site goes.
+    let previous = std::fs::symlink_metadata(target)
+        .is_ok_and(|m| m.is_dir())
+        .then_some(target);
+    write_files(stage.path(), files, previous)?;
     #[cfg(unix)]
     {
         // tempfile makes the folder private; a site is for reading.
@@ -143,13 +149,13 @@ fn workers(jobs: usize) -> usize {
         .max(1)
 }
 
-/// Writes `files` under `stage`, on every core.
-fn write_files(stage: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
+/// Writes `files` under `stage`, on every core, reusing `previous`'s identical files.
+fn write_files(stage: &Path, files: &[SiteFile], previous: Option<&Path>) -> Result<(), SiteError> {
     let chunk = files.len().div_ceil(workers(files.len()));
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk.max(1))
-            .map(|part| scope.spawn(move || write_part(stage, part)))
+            .map(|part| scope.spawn(move || write_part(stage, part, previous)))
             .collect();
         handles
             .into_iter()
@@ -157,7 +163,7 @@ fn write_files(stage: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
     })
 }
 
-fn write_part(stage: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
+fn write_part(stage: &Path, files: &[SiteFile], previous: Option<&Path>) -> Result<(), SiteError> {
     let stage_err = |source| WriteError::Stage {
         path: stage.to_path_buf(),
         source,
@@ -167,6 +173,9 @@ fn write_part(stage: &Path, files: &[SiteFile]) -> Result<(), SiteError> {
             .map_err(WriteError::from)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(stage_err)?;
+        }
+        if previous.is_some_and(|old| reuse::link_same(old, &f.path, &path, &f.text)) {
+            continue;
         }
         // Not flushed file by file: the site is rebuilt from the specs at will, and the
         // swap is what keeps a viewer from seeing half of it.

@@ -429,6 +429,58 @@ fn only_a_previous_catalog_or_an_empty_folder_is_replaced() {
         .success();
 }
 
+/// A rebuild shows what changed and links what did not from the previous site (same file,
+/// not a copy), and a file edited in the old site is written anew, not carried over.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_shows_changes_and_reuses_unchanged_files() {
+    use std::os::unix::fs::MetadataExt;
+    let s = examples();
+    let site = catalog(&s);
+    let inode = |p: &Path| std::fs::metadata(p).map(|m| m.ino()).expect("stat");
+    let sales = site.join("products/sales-analytics/index.html");
+    let fraud = site.join("products/real-time-fraud-detection/index.html");
+    let before = (inode(&sales), inode(&fraud), read(&fraud));
+    // Change one product's description; tamper with another's page in the old site.
+    let product = s.product("customer-360").join("product.yaml");
+    let text = read(&product);
+    let edited = text.replacen(
+        "description: |-\n  ",
+        "description: |-\n  Rebuilt and changed. ",
+        1,
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&product, edited).expect("write");
+    std::fs::write(&fraud, "tampered").expect("write");
+    let site = catalog(&s);
+    assert!(read(&site.join("products/customer-360/index.html")).contains("Rebuilt and changed."));
+    assert_eq!(
+        inode(&sales),
+        before.0,
+        "an unchanged page is linked, not rewritten"
+    );
+    assert_ne!(
+        inode(&fraud),
+        before.1,
+        "an edited old page is written anew"
+    );
+    assert_eq!(read(&fraud), before.2);
+    // Every file of the site is the site's alone once the old one is gone.
+    for e in walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() {
+            assert_eq!(
+                e.metadata().expect("stat").nlink(),
+                1,
+                "{}",
+                e.path().display()
+            );
+        }
+    }
+}
+
 #[test]
 fn a_folder_without_products_is_a_usage_error() {
     let s = Scratch::new();
