@@ -7,7 +7,26 @@ use regex_syntax::ast::{self, Ast, ClassSetItem, Visitor};
 
 /// Why `pattern` cannot be used: it does not compile, or it uses a construct whose meaning
 /// differs between Rust's regex and Java's RLIKE.
+/// Remembered per process: compiling a regex costs far more than the rest of a product's
+/// checks, and the same few patterns recur in every product `validate` or `catalog` reads.
 pub(crate) fn check(pattern: &str) -> Result<(), String> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex, PoisonError};
+    static CHECKED: LazyLock<Mutex<HashMap<String, Result<(), String>>>> =
+        LazyLock::new(Mutex::default);
+    let remembered = |c: &HashMap<_, _>| c.get(pattern).cloned();
+    if let Some(known) = remembered(&CHECKED.lock().unwrap_or_else(PoisonError::into_inner)) {
+        return known;
+    }
+    let result = check_uncached(pattern);
+    CHECKED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(pattern.to_string(), result.clone());
+    result
+}
+
+fn check_uncached(pattern: &str) -> Result<(), String> {
     if let Err(e) = regex::Regex::new(pattern) {
         return Err(format!("pattern does not compile: {e}"));
     }
