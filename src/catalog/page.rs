@@ -448,11 +448,7 @@ fn files(s: &mut String, p: &Product) {
         r#"<li><a href="{slug}.odcs.yaml">{slug}.odcs.yaml</a>: the contract as an ODCS v3.1 document (<code>dpc export odcs</code>)</li>"#
     );
     for (file, _) in &p.spec_files {
-        let _ = write!(
-            s,
-            r#"<li><a href="spec/{f}">{f}</a></li>"#,
-            f = escape(file)
-        );
+        let _ = write!(s, r#"<li><a href="{f}">{f}</a></li>"#, f = escape(file));
     }
     s.push_str("</ul>");
 }

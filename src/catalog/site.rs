@@ -38,7 +38,9 @@ fn file(path: impl Into<String>, text: impl Into<String>) -> SiteFile {
     }
 }
 
-/// The files of one product: its page, its ODCS export and its spec files.
+/// The files of one product, side by side in its folder (one folder per product: each is a
+/// directory made now and freed when the site is next replaced): its page, its ODCS export
+/// and its spec files.
 pub fn product_files(p: &Product) -> Vec<SiteFile> {
     let dir = format!("products/{}", p.slug());
     let mut out = vec![
@@ -48,7 +50,7 @@ pub fn product_files(p: &Product) -> Vec<SiteFile> {
     out.extend(
         p.spec_files
             .iter()
-            .map(|(f, text)| file(format!("{dir}/spec/{f}"), text.clone())),
+            .map(|(f, text)| file(format!("{dir}/{f}"), text.clone())),
     );
     out
 }

@@ -137,7 +137,12 @@ fn build(dir: &Path) -> Result<Built, String> {
         source: dir.display().to_string(),
         changelog,
         odcs,
-        spec_files: loaded.texts,
+        // The four spec files; the platform settings (`../dpc.yaml`) belong to the folder.
+        spec_files: loaded
+            .texts
+            .into_iter()
+            .filter(|(f, _)| crate::spec::SPEC_FILES.contains(f))
+            .collect(),
     };
     Ok(Built {
         entry: product.entry(),

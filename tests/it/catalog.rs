@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A scratch folder with the three examples made by the real binary.
+/// A scratch folder with the three examples made by the real binary, beside the examples'
+/// platform settings (`data-products/dpc.yaml`), as `dpc init` sets a folder up.
 fn examples() -> Scratch {
-    let s = Scratch::new();
+    let s = Scratch::with_example_settings();
     for (name, flags) in EXAMPLES {
         s.create(name, flags).assert().success();
     }
@@ -131,11 +132,10 @@ fn every_product_table_and_column_is_in_the_site() {
             &exported.stdout[..]
         );
         for f in dpc::spec::SPEC_FILES {
-            assert_eq!(
-                read(&dir.join("spec").join(f)),
-                read(&s.product(name).join(f))
-            );
+            assert_eq!(read(&dir.join(f)), read(&s.product(name).join(f)));
         }
+        // The platform settings belong to the folder, not to a product's page.
+        assert!(!dir.join("dpc.yaml").exists() && !site.join("dpc.yaml").exists());
     }
     for asset in ["assets/catalog.css", "assets/search.js", ".dpc-catalog"] {
         assert!(site.join(asset).is_file(), "{asset}");
