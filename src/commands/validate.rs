@@ -25,19 +25,25 @@ pub(crate) fn discover(path: &Path) -> Vec<PathBuf> {
             .map(|p| vec![p.to_path_buf()])
             .unwrap_or_default();
     }
-    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+    let mut found = Vec::new();
+    let mut walk = walkdir::WalkDir::new(path)
         .min_depth(1)
-        .max_depth(4)
+        .max_depth(3)
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_dir()
-                && (name.starts_with('.') || name.starts_with('_') || name == "target"))
-        })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name() == PRODUCT_FILE)
-        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
-        .collect();
+            e.file_type().is_dir()
+                && !(name.starts_with('.') || name.starts_with('_') || name == "target")
+        });
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else { continue };
+        // A product's own folders (sql/, bundle/, data/, …) hold no product: one look for
+        // its product.yaml instead of reading all of them.
+        if entry.path().join(PRODUCT_FILE).is_file() {
+            found.push(entry.path().to_path_buf());
+            walk.skip_current_dir();
+        }
+    }
     found.sort();
     found
 }
