@@ -151,6 +151,20 @@ pub(crate) fn to_any<T: Serialize>(value: &T) -> Result<Any, SpecError> {
     }
 }
 
+/// [`to_any`] without the top-level keys in `skip`.
+pub(crate) fn to_any_without<T: Serialize>(value: &T, skip: &[&str]) -> Result<Any, SpecError> {
+    match super::any_ser::to_any_without(value, skip) {
+        Ok(any) => Ok(any),
+        Err(_) => {
+            let mut any = to_any_via_yaml(value)?;
+            for key in skip {
+                any.remove_path(&[key]);
+            }
+            Ok(any)
+        }
+    }
+}
+
 /// [`to_any`] through the YAML text, always.
 pub(crate) fn to_any_via_yaml<T: Serialize>(value: &T) -> Result<Any, SpecError> {
     parse_yaml("value", &to_yaml("value", value)?)
@@ -215,6 +229,35 @@ mod tests {
         for text in ["y", "no", "~", "1.0", "2024-12-31", "0x1F"] {
             assert_eq!(to_any(&text).unwrap(), Any::text(text), "{text}");
         }
+    }
+
+    /// Leaving top-level keys out while serializing gives what removing them after does,
+    /// and only at the top level (a nested key of the same name stays).
+    #[test]
+    fn keys_left_out_are_keys_removed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/customer-360");
+        let spec = crate::spec::load::load(&dir).spec.expect("customer-360");
+        let table = spec.contract.tables.values().next().expect("a table");
+        for skip in [&["schema", "description"][..], &["tables"], &[], &["nope"]] {
+            for (what, value) in [
+                ("contract", to_any(&spec.contract).unwrap()),
+                ("table", to_any(table).unwrap()),
+            ] {
+                let mut removed = value;
+                for key in skip {
+                    removed.remove_path(&[key]);
+                }
+                let left_out = match what {
+                    "contract" => to_any_without(&spec.contract, skip),
+                    _ => to_any_without(table, skip),
+                };
+                assert_eq!(left_out.unwrap(), removed, "{what} without {skip:?}");
+            }
+        }
+        // `description` is also a key of every field: those stay.
+        let t = to_any_without(table, &["description"]).unwrap();
+        assert!(t.get("description").is_none());
+        assert!(format!("{t:?}").contains("description"));
     }
 
     /// The direct road gives what the YAML road gives, on the examples' specs and on values

@@ -38,10 +38,21 @@ type Result<T> = std::result::Result<T, Unsupported>;
 
 /// `value` as an [`Any`], or [`Unsupported`] when only the YAML round trip can tell.
 pub(crate) fn to_any<T: Serialize + ?Sized>(value: &T) -> Result<Any> {
-    value.serialize(ToAny)
+    value.serialize(ToAny { skip: &[] })
 }
 
-struct ToAny;
+/// [`to_any`] without the top-level keys in `skip`, which are never serialized (cheaper than
+/// building them and removing them when they are the bulk of the value).
+pub(crate) fn to_any_without<T: Serialize + ?Sized>(value: &T, skip: &[&str]) -> Result<Any> {
+    value.serialize(ToAny { skip })
+}
+
+/// The serializer; `skip` applies to the map or struct it makes first, not to nested ones.
+struct ToAny<'s> {
+    skip: &'s [&'s str],
+}
+
+const NESTED: ToAny<'static> = ToAny { skip: &[] };
 
 /// A list being built: a sequence, a tuple, or the payload of a tuple variant.
 pub(crate) struct ListSer {
@@ -50,10 +61,11 @@ pub(crate) struct ListSer {
 }
 
 /// A map being built: a map, a struct, or the payload of a struct variant.
-pub(crate) struct MapSer {
+pub(crate) struct MapSer<'s> {
     entries: IndexMap<String, Any>,
     key: Option<String>,
     variant: Option<&'static str>,
+    skip: &'s [&'s str],
 }
 
 /// One scalar written by the spec's YAML writer and read back, as the whole value would be.
@@ -69,16 +81,16 @@ fn variant_map(variant: &str, payload: Any) -> Any {
     Any::Map(m)
 }
 
-impl ser::Serializer for ToAny {
+impl<'s> ser::Serializer for ToAny<'s> {
     type Ok = Any;
     type Error = Unsupported;
     type SerializeSeq = ListSer;
     type SerializeTuple = ListSer;
     type SerializeTupleStruct = ListSer;
     type SerializeTupleVariant = ListSer;
-    type SerializeMap = MapSer;
-    type SerializeStruct = MapSer;
-    type SerializeStructVariant = MapSer;
+    type SerializeMap = MapSer<'s>;
+    type SerializeStruct = MapSer<'s>;
+    type SerializeStructVariant = MapSer<'s>;
 
     fn serialize_bool(self, v: bool) -> Result<Any> {
         Ok(Any::Bool(v))
@@ -190,14 +202,15 @@ impl ser::Serializer for ToAny {
             variant: Some(variant),
         })
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<MapSer> {
+    fn serialize_map(self, len: Option<usize>) -> Result<MapSer<'s>> {
         Ok(MapSer {
             entries: IndexMap::with_capacity(len.unwrap_or(0)),
             key: None,
             variant: None,
+            skip: self.skip,
         })
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<MapSer> {
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<MapSer<'s>> {
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -206,18 +219,20 @@ impl ser::Serializer for ToAny {
         _: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<MapSer> {
+    ) -> Result<MapSer<'s>> {
         Ok(MapSer {
             entries: IndexMap::with_capacity(len),
             key: None,
             variant: Some(variant),
+            // The payload sits under the variant's key: not the top level.
+            skip: &[],
         })
     }
 }
 
 impl ListSer {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.items.push(value.serialize(ToAny)?);
+        self.items.push(value.serialize(NESTED)?);
         Ok(())
     }
     fn finish(self) -> Any {
@@ -273,13 +288,16 @@ impl ser::SerializeTupleVariant for ListSer {
     }
 }
 
-impl MapSer {
+impl MapSer<'_> {
     fn insert<T: Serialize + ?Sized>(&mut self, key: String, value: &T) -> Result<()> {
+        if self.skip.contains(&key.as_str()) {
+            return Ok(());
+        }
         // A repeated key is a shape the YAML reader may judge differently.
         if self.entries.contains_key(&key) {
             return Err(Unsupported);
         }
-        self.entries.insert(key, value.serialize(ToAny)?);
+        self.entries.insert(key, value.serialize(NESTED)?);
         Ok(())
     }
     fn finish(self) -> Any {
@@ -291,7 +309,7 @@ impl MapSer {
     }
 }
 
-impl ser::SerializeMap for MapSer {
+impl ser::SerializeMap for MapSer<'_> {
     type Ok = Any;
     type Error = Unsupported;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
@@ -307,7 +325,7 @@ impl ser::SerializeMap for MapSer {
     }
 }
 
-impl ser::SerializeStruct for MapSer {
+impl ser::SerializeStruct for MapSer<'_> {
     type Ok = Any;
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -322,7 +340,7 @@ impl ser::SerializeStruct for MapSer {
     }
 }
 
-impl ser::SerializeStructVariant for MapSer {
+impl ser::SerializeStructVariant for MapSer<'_> {
     type Ok = Any;
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(

@@ -1,7 +1,7 @@
 //! A product's spec → one ODCS document (see the module docs of [`crate::interop::odcs`] for what goes
 //! where). Pure: spec in, document out.
 
-use super::any::{Any, camel, to_any};
+use super::any::{Any, camel, to_any, to_any_without};
 use super::types::*;
 use super::{OdcsError, OdcsVersion, channel, data_type, prop};
 use crate::lang::escape::sql_qualified;
@@ -85,8 +85,17 @@ pub(crate) fn document(spec: &ProductSpec, version: OdcsVersion) -> Result<Contr
 
 /// `value` as an [`Any`] without the keys at `carried` (they travel in standard fields).
 fn residue<T: Serialize>(value: &T, carried: &[&[&str]]) -> Result<Any, OdcsError> {
-    let mut any = to_any(value)?;
-    for path in carried {
+    // Top-level keys are left out while serializing (a contract's tables are most of it);
+    // deeper ones are removed after.
+    let top: Vec<&str> = carried
+        .iter()
+        .filter_map(|p| match p {
+            [key] => Some(*key),
+            _ => None,
+        })
+        .collect();
+    let mut any = to_any_without(value, &top)?;
+    for path in carried.iter().filter(|p| p.len() > 1) {
         any.remove_path(path);
     }
     Ok(any)
