@@ -101,6 +101,9 @@ then `databricks auth login --host <workspace-url>`"
         written: usize,
         out: PathBuf,
     },
+    /// `dpc catalog`: no product could be shown; the previous site is kept.
+    #[error("none of the {left_out} product(s) could be shown (reported above), so nothing was written and {} was left as it was", out.display())]
+    NoProductShown { left_out: usize, out: PathBuf },
     /// `dpc sample`: `sample_data/` is a symbolic link, which dpc never writes through.
     #[error("{} is a symbolic link; dpc writes only inside the product, so nothing was written: replace it with a folder, or give --out", path.display())]
     SampleFolderIsLink { path: PathBuf },
@@ -197,6 +200,7 @@ impl DpcError {
             | DpcError::BundleRefused { .. }
             | DpcError::Catalog(_)
             | DpcError::ProductsLeftOut { .. }
+            | DpcError::NoProductShown { .. }
             | DpcError::DataFails { .. }
             | DpcError::Consumers(_)
             | DpcError::Lock(_) => 1,

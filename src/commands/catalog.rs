@@ -66,6 +66,14 @@ pub(crate) fn run(args: &CatalogArgs) -> Result<(), DpcError> {
             }
         }
     }
+    // A site of no product would replace a good one with an empty page: a broken shared
+    // file (dpc.yaml) leaves every product out at once.
+    if entries.is_empty() {
+        return Err(DpcError::NoProductShown {
+            left_out,
+            out: args.out.clone(),
+        });
+    }
     files.extend(site::common_files(&entries));
     site::write(&args.out, &files)?;
     println!(

@@ -223,22 +223,25 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<(), DpcError> {
 
     let mut all = Vec::new();
     let mut text = String::new();
+    // The products of one folder share its dpc.yaml: a problem in it is reported once.
+    let mut seen = std::collections::HashSet::new();
     for report in &reports {
         let shown: Vec<Diagnostic> = report
             .diagnostics
             .iter()
             .cloned()
             .map(|mut d| {
-                d.file = report.dir.join(&d.file).display().to_string();
+                d.file = crate::spec::settings::shown_path(&report.dir, &d.file);
                 d
             })
+            .filter(|d| seen.insert((d.file.clone(), d.line, d.column, d.code, d.message.clone())))
             .collect();
         if args.format == OutputFormat::Text {
             text.push_str(&diagnostic::render::human(&shown, |file| {
                 report
                     .sources
                     .iter()
-                    .find(|(f, _)| report.dir.join(f).display().to_string() == file)
+                    .find(|(f, _)| crate::spec::settings::shown_path(&report.dir, f) == file)
                     .map(|(_, t)| t.as_str())
             }));
         }

@@ -87,6 +87,12 @@ pub(crate) fn read_text(path: &Path, cap: u64) -> io::Result<String> {
 /// A file of the product in `dir` (`file` is a plain relative path dpc chose): read only
 /// when it, after following links, is a regular file inside the product.
 pub(crate) fn read_in_product(dir: &Path, file: &str) -> io::Result<String> {
+    read_within(dir, file, "the product")
+}
+
+/// [`read_text`] of `dir/file`, refusing a symbolic link that leads out of `dir`; `scope`
+/// names `dir` in the refusal ("the product", "the folder").
+pub(crate) fn read_within(dir: &Path, file: &str, scope: &str) -> io::Result<String> {
     let path = dir.join(file);
     let meta = std::fs::symlink_metadata(&path)?;
     if meta.file_type().is_symlink() {
@@ -99,9 +105,9 @@ pub(crate) fn read_in_product(dir: &Path, file: &str) -> io::Result<String> {
         })?;
         let root = std::fs::canonicalize(dir)?;
         if !resolved.starts_with(&root) {
-            return Err(refused(
-                "a symbolic link to a file outside the product; dpc does not read it".into(),
-            ));
+            return Err(refused(format!(
+                "a symbolic link to a file outside {scope}; dpc does not read it"
+            )));
         }
     }
     read_text(&path, TEXT_CAP)

@@ -184,7 +184,8 @@ impl Settings {
         if std::fs::symlink_metadata(&path).is_err() {
             return Ok(None);
         }
-        let text = crate::files::safe_read::read_text(&path, crate::files::safe_read::TEXT_CAP)
+        // As for spec files: a link out of the folder is not read (nor shown in a report).
+        let text = crate::files::safe_read::read_within(folder, SETTINGS_FILE, "the folder")
             .map_err(|e| {
                 Box::new(Diagnostic::new(
                     Code::Dpc006,
@@ -225,6 +226,17 @@ impl Settings {
     }
 }
 
+/// How a file the loader read for the product in `dir` is shown: the spec files under `dir`,
+/// the settings (labelled [`FROM_PRODUCT`]) as the folder's `dpc.yaml`, not `dir/../dpc.yaml`
+/// (which names another file when `dir` is a symbolic link).
+pub(crate) fn shown_path(dir: &Path, file: &str) -> String {
+    if file == FROM_PRODUCT {
+        folder_of(dir).join(SETTINGS_FILE).display().to_string()
+    } else {
+        dir.join(file).display().to_string()
+    }
+}
+
 /// The folder whose `dpc.yaml` applies to the product in `dir`: the one that holds it.
 pub(crate) fn folder_of(dir: &Path) -> PathBuf {
     match dir.parent() {
@@ -239,8 +251,8 @@ pub(crate) fn check(settings: &Settings, spec: &ProductSpec, file: &str) -> Vec<
     let mut out = Vec::new();
     check_catalogs(settings, spec, file, &mut out);
     check_values(settings, file, &mut out);
-    check_quality_identity(settings, spec, file, &mut out);
-    check_governed_tags(settings, spec, file, &mut out);
+    check_quality_identity(settings, spec, &mut out);
+    check_governed_tags(settings, spec, &mut out);
     if settings.from_file {
         check_completeness(settings, file, &mut out);
     }
@@ -279,11 +291,11 @@ fn check_catalogs(settings: &Settings, spec: &ProductSpec, file: &str, out: &mut
                 Code::Dpc161,
                 super::PRODUCT_FILE,
                 format!(
-                    "catalog_location.catalog is {production:?}, but {file} deploys prod to {prod:?}: consumers would be told one catalog and the tables made in the other"
+                    "catalog_location.catalog is {production:?}, but dpc.yaml deploys prod to {prod:?}: consumers would be told one catalog and the tables made in the other"
                 ),
             )
             .at("catalog_location.catalog")
-            .help(format!("set catalog_location.catalog to {prod:?}, or change targets.prod.catalog in {file}")),
+            .help(format!("set catalog_location.catalog to {prod:?}, or change targets.prod.catalog in dpc.yaml")),
         );
     }
     let dev = settings.dev_catalog(production);
@@ -396,12 +408,7 @@ fn is_workspace_url(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':')
 }
 
-fn check_quality_identity(
-    settings: &Settings,
-    spec: &ProductSpec,
-    file: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_quality_identity(settings: &Settings, spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
     let (Some(platform), Some(product)) = (
         &settings.quality_identity,
         &spec.governance.access_policy.quality_identity,
@@ -414,21 +421,16 @@ fn check_quality_identity(
                 Code::Dpc163,
                 super::GOVERNANCE_FILE,
                 format!(
-                    "access_policy.quality_identity is {product:?}, {file} names {platform:?}: the masks admit the first, the quality job runs as the second and would read masked values"
+                    "access_policy.quality_identity is {product:?}, dpc.yaml names {platform:?}: the masks admit the first, the quality job runs as the second and would read masked values"
                 ),
             )
             .at("access_policy.quality_identity")
-            .help(format!("use {platform:?}, or change quality_identity in {file}")),
+            .help(format!("use {platform:?}, or change quality_identity in dpc.yaml")),
         );
     }
 }
 
-fn check_governed_tags(
-    settings: &Settings,
-    spec: &ProductSpec,
-    file: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_governed_tags(settings: &Settings, spec: &ProductSpec, out: &mut Vec<Diagnostic>) {
     for (key, value) in &spec.governance.classification.table_tags {
         let Some(governed) = settings.governed_tags.get(key) else {
             continue;
@@ -440,7 +442,7 @@ fn check_governed_tags(
                     Code::Dpc164,
                     super::GOVERNANCE_FILE,
                     format!(
-                        "table tag {key} = {value:?} sets governed tag {org_key} = {org_value:?}, which {file} does not allow"
+                        "table tag {key} = {value:?} sets governed tag {org_key} = {org_value:?}, which dpc.yaml does not allow"
                     ),
                 )
                 .at(format!("classification.table_tags.{key}"))

@@ -247,3 +247,74 @@ fn governed_tags_are_what_the_ddl_sets() {
         .assert()
         .success();
 }
+
+/// Two products beside one settings file with a mistake in it: validate names the file as
+/// the folder's `dpc.yaml` (not `<product>/../dpc.yaml`) and reports the mistake once.
+#[test]
+fn a_settings_mistake_is_reported_once_under_the_folders_name() {
+    let s = Scratch::new();
+    for name in ["orders", "people"] {
+        s.create(name, &["--domain", "sales"]).assert().success();
+    }
+    settings(&s, "targets:\n  prod:\n    hots: https://x.example.com\n");
+    let out = s
+        .dpc()
+        .args(["validate", "data-products", "--format", "json"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let found: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let files: Vec<&str> = found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    let settings_file = std::path::Path::new("data-products")
+        .join("dpc.yaml")
+        .display()
+        .to_string();
+    assert_eq!(files, [settings_file.as_str()], "{stdout}");
+    let text = output(&s.dpc().args(["validate", "data-products"]).assert().code(1));
+    assert!(!text.contains(".."), "{text}");
+    assert!(text.contains("data-products/dpc.yaml:3"), "{text}");
+}
+
+/// As a spec file, a dpc.yaml that links out of its folder is not read, nor shown.
+#[cfg(unix)]
+#[test]
+fn a_settings_file_linking_out_of_its_folder_is_not_read() {
+    let s = Scratch::new();
+    s.create("orders", &["--domain", "sales"])
+        .assert()
+        .success();
+    let secret = s.path().join("secret.yaml");
+    std::fs::write(&secret, "password: hunter2\n").expect("write");
+    std::os::unix::fs::symlink(&secret, s.path().join("data-products/dpc.yaml")).expect("ln");
+    let text = output(&s.dpc().args(["validate", "data-products"]).assert().code(1));
+    assert!(text.contains("outside the folder"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
+/// A broken dpc.yaml leaves every product out of a catalog: the previous site stays.
+#[test]
+fn a_catalog_of_no_product_keeps_the_previous_site() {
+    let s = Scratch::new();
+    s.create("orders", &["--domain", "sales"])
+        .assert()
+        .success();
+    s.dpc()
+        .args(["catalog", "--out", "site"])
+        .assert()
+        .success();
+    let page = s.path().join("site/products/orders/index.html");
+    let before = std::fs::read_to_string(&page).expect("page");
+    settings(&s, "targets: [\n");
+    let out = s.dpc().args(["catalog", "--out", "site"]).assert().code(1);
+    assert!(
+        output(&out).contains("nothing was written"),
+        "{}",
+        output(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&page).expect("kept"), before);
+}
