@@ -39,7 +39,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
             let shown: Vec<Diagnostic> = problems
                 .into_iter()
                 .map(|mut d| {
-                    d.file = crate::spec::settings::shown_path(&dir, &d.file);
+                    d.file = crate::spec::settings::shown_path(dir, &d.file);
                     d
                 })
                 .collect();
@@ -48,7 +48,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
                 diagnostic::render::human(&shown, |file| loaded
                     .texts
                     .iter()
-                    .find(|(f, _)| crate::spec::settings::shown_path(&dir, f) == file)
+                    .find(|(f, _)| crate::spec::settings::shown_path(dir, f) == file)
                     .map(|(_, t)| t.as_str()))
             );
             return Err(DpcError::SpecHasErrors {

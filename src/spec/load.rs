@@ -23,12 +23,12 @@ impl Loaded {
         let mut found = diagnostics.to_vec();
         crate::diagnostic::fill(&mut found, |f| self.text(f));
         for d in &mut found {
-            d.file = crate::spec::settings::shown_path(&dir, &d.file);
+            d.file = crate::spec::settings::shown_path(dir, &d.file);
         }
         crate::diagnostic::render::human(&found, |file| {
             self.texts
                 .iter()
-                .find(|(f, _)| crate::spec::settings::shown_path(&dir, f) == file)
+                .find(|(f, _)| crate::spec::settings::shown_path(dir, f) == file)
                 .map(|(_, t)| t.as_str())
         })
     }
