@@ -23,6 +23,7 @@ pub(crate) const SCHEMA_FILE: &str = "dpc.schema.json";
 pub struct Settings {
     /// The two deployment targets of every product's bundle.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<Targets>")]
     pub targets: Targets,
     /// Application ID of the service principal the quality checks run as; `create` writes it
     /// into governance.yaml (`access_policy.quality_identity`), whose masks admit it.
@@ -48,9 +49,11 @@ pub struct Settings {
 pub struct Targets {
     /// Where people try changes: never the production catalog.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<Target>")]
     pub dev: Target,
     /// Production: the catalog consumers read.
     #[serde(default, deserialize_with = "null_as_default")]
+    #[schemars(with = "Option<Target>")]
     pub prod: Target,
 }
 

@@ -208,3 +208,25 @@ fn lower_case_types_and_defaults_are_accepted() {
     let problems = errors(&validator, &contract);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// The file `dpc init` writes, left as written (every target key empty) and with its flags
+/// filled in, passes the schema `dpc schema dpc` prints: an editor shows no error in it.
+#[test]
+fn the_settings_dpc_init_writes_pass_their_schema() {
+    for flags in [
+        &[][..],
+        &[
+            "--prod-host",
+            "https://dbc-1.cloud.databricks.com",
+            "--prod-catalog",
+            "main",
+        ],
+    ] {
+        let s = Scratch::new();
+        s.dpc().arg("init").args(flags).assert().success();
+        let text =
+            std::fs::read_to_string(s.path().join("data-products/dpc.yaml")).expect("written");
+        let found = errors(&validator(&printed_schema(&s, "dpc")), &yaml(&text));
+        assert!(found.is_empty(), "{flags:?}: {found:?}\n{text}");
+    }
+}
