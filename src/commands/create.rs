@@ -151,9 +151,27 @@ pub(crate) fn settings_schema_file(output_dir: &Path) -> (PathBuf, String) {
 /// The platform settings of the folder a product is created in (`DIR/dpc.yaml`), defaults
 /// without one. A broken file stops the command before anything is asked or written.
 pub(crate) fn platform_settings(output_dir: &Path) -> Result<Settings, DpcError> {
-    Settings::read_in(output_dir)
-        .map(|s| s.map(|(_, s)| s).unwrap_or_default())
-        .map_err(|d| DpcError::Settings(vec![*d]))
+    let Some((text, settings)) =
+        Settings::read_in(output_dir).map_err(|d| DpcError::Settings(vec![*d]))?
+    else {
+        return Ok(Settings::default());
+    };
+    // Its values are checked as the file's, before any of them is taken as an answer (a
+    // malformed catalog would otherwise be reported as the --catalog flag's).
+    let shown = output_dir
+        .join(settings::SETTINGS_FILE)
+        .display()
+        .to_string();
+    let mut problems: Vec<_> = settings::check_values_of(&settings, &shown)
+        .into_iter()
+        .filter(crate::diagnostic::Diagnostic::is_error)
+        .collect();
+    crate::diagnostic::fill(&mut problems, |_| Some(text.as_str()));
+    if problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(DpcError::Settings(problems))
+    }
 }
 
 /// A new product under `settings`: its prod catalog and quality identity come from them when

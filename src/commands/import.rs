@@ -65,6 +65,12 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     let settings = crate::commands::create::platform_settings(&args.output_dir)?;
     let doc = crate::interop::odcs::parse(&file, &text)?;
     let today = Date::today().map_err(DpcError::Clock)?;
+    // The folder's prod catalog is where every product in it must live (DPC161): it comes
+    // before the document's server, as it comes before create's default.
+    let mut flags = flags(args);
+    if flags.catalog.is_none() {
+        flags.catalog = settings.targets.prod.catalog.clone();
+    }
     let Imported {
         spec,
         not_carried,
@@ -73,7 +79,7 @@ fn odcs(args: &ImportOdcsArgs) -> Result<(), DpcError> {
     } = crate::interop::odcs::import::import(
         &doc,
         &stem(&args.file),
-        &flags(args),
+        &flags,
         today,
         &default_owner,
     )?;

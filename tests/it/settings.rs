@@ -318,3 +318,42 @@ fn a_catalog_of_no_product_keeps_the_previous_site() {
     );
     assert_eq!(std::fs::read_to_string(&page).expect("kept"), before);
 }
+
+/// A malformed value in dpc.yaml is the file's mistake, not a flag's: create names the file
+/// and the key, and writes nothing.
+#[test]
+fn create_blames_the_settings_file_not_a_flag_for_its_values() {
+    let s = Scratch::new();
+    settings(&s, "targets:\n  prod:\n    catalog: \"bad catalog\"\n");
+    let out = s.create("orders", &["--domain", "sales"]).assert().code(2);
+    let text = output(&out);
+    assert!(text.contains("dpc.yaml:3"), "{text}");
+    assert!(text.contains("targets.prod.catalog"), "{text}");
+    assert!(!text.contains("--catalog"), "{text}");
+    assert!(!s.product("orders").exists());
+}
+
+/// `import odcs` puts the product in the folder's prod catalog, as create does, so the new
+/// product validates beside the settings.
+#[test]
+fn import_takes_the_catalog_from_the_settings() {
+    let s = Scratch::new();
+    settings(&s, "targets:\n  prod:\n    catalog: other_prod\n");
+    let doc = s.path().join("orders.odcs.yaml");
+    std::fs::write(
+        &doc,
+        "apiVersion: v3.1.0\nkind: DataContract\nid: orders\nversion: 1.0.0\nstatus: active\n\
+         schema:\n  - name: orders\n    properties:\n      - name: id\n        logicalType: integer\n",
+    )
+    .expect("write");
+    s.dpc()
+        .args(["import", "odcs", "orders.odcs.yaml", "--domain", "sales"])
+        .assert()
+        .success();
+    let product = std::fs::read_to_string(s.product("orders").join("product.yaml")).expect("read");
+    assert!(product.contains("catalog: other_prod"), "{product}");
+    s.dpc()
+        .args(["validate", "data-products/orders"])
+        .assert()
+        .success();
+}
