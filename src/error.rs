@@ -140,6 +140,9 @@ then `databricks auth login --host <workspace-url>`"
     /// `dpc init`: the settings file exists already.
     #[error("{} already exists; edit it, or delete it and run `dpc init` again", path.display())]
     SettingsExist { path: PathBuf },
+    /// `dpc init`: DIR exists and is not a folder.
+    #[error("{}: not a folder; dpc init writes dpc.yaml into the folder that holds (or will hold) the products", dir.display())]
+    InitDirNotAFolder { dir: PathBuf },
     /// `dpc export dqx`: `--out` exists and is not a folder.
     #[error("--out {}: not a folder; dpc export dqx writes one <table>.yaml per table into a folder", out.display())]
     OutNotAFolder { out: PathBuf },
@@ -173,7 +176,8 @@ impl DpcError {
             | DpcError::Consumers(ConsumerError::Argument { .. } | ConsumerError::Spec(_)) => 2,
             DpcError::Catalog(crate::catalog::site::SiteError::NotACatalog { .. })
             | DpcError::OutHoldsProducts { .. }
-            | DpcError::OutNotAFolder { .. } => 2,
+            | DpcError::OutNotAFolder { .. }
+            | DpcError::InitDirNotAFolder { .. } => 2,
             DpcError::NoBundle { .. }
             | DpcError::NoDatabricksCli
             | DpcError::BadVar(_)

@@ -8,6 +8,11 @@ use crate::lang::escape::yaml_string;
 use crate::spec::settings::{self, Identity, Settings, Target, Targets};
 
 pub(crate) fn run(args: &InitArgs) -> Result<(), DpcError> {
+    if std::fs::metadata(&args.dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(DpcError::InitDirNotAFolder {
+            dir: args.dir.clone(),
+        });
+    }
     let path = args.dir.join(settings::SETTINGS_FILE);
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(DpcError::SettingsExist { path });

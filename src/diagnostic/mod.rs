@@ -103,7 +103,10 @@ pub(crate) fn fill<'a>(diagnostics: &mut [Diagnostic], text_of: impl Fn(&str) ->
 pub(crate) fn render_text(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
-        .map(|d| format!("  {d}"))
+        .map(|d| match &d.help {
+            Some(help) => format!("  {d}\n    help: {help}"),
+            None => format!("  {d}"),
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -211,6 +211,12 @@ impl Settings {
 
     /// The JSON Schema (2020-12) of `dpc.yaml`, pretty-printed, ending with a newline.
     pub(crate) fn json_schema_text() -> String {
+        let value = Self::json_schema();
+        serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string()) + "\n"
+    }
+
+    /// The JSON Schema (2020-12) of `dpc.yaml`.
+    pub(crate) fn json_schema() -> serde_json::Value {
         let generator = schemars::generate::SchemaSettings::draft2020_12()
             .for_deserialize()
             .into_generator();
@@ -224,8 +230,7 @@ impl Settings {
             )
             .into(),
         );
-        let value = schema.to_value();
-        serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string()) + "\n"
+        schema.to_value()
     }
 }
 

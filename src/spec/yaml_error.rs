@@ -17,6 +17,9 @@ pub(crate) fn plain(message: &str) -> String {
             kind_word(what)
         );
     }
+    if m.contains("multiple YAML documents") {
+        return "the file holds more than one YAML document (a `---` line starts another); it must be one".into();
+    }
     if m.contains("cannot deserialize null") {
         return "this key has no value, and one is required".into();
     }
@@ -50,8 +53,14 @@ fn kind_word(rust_type: &str) -> &str {
 
 /// What the schema of `file` allows at `path`, in words (`true or false`, `one of: a, b`).
 pub(crate) fn allowed(file: &str, path: &str) -> Option<String> {
-    let spec_file = SpecFile::ALL.iter().find(|f| f.file() == file)?;
-    let schema = spec_file.json_schema();
+    let schema = if file == super::settings::SETTINGS_FILE {
+        super::settings::Settings::json_schema()
+    } else {
+        SpecFile::ALL
+            .iter()
+            .find(|f| f.file() == file)?
+            .json_schema()
+    };
     let node = walk(&schema, &schema, path)?;
     describe(&schema, node, 0)
 }
@@ -174,6 +183,13 @@ mod tests {
             "this key has no value, and a text is required"
         );
         assert!(plain("budget breached: ScalarBytes { limit: 1 }").contains("limits"));
+        let multi = plain(
+            "multiple YAML documents detected; use from_str_multiple or from_str_multiple_with_options",
+        );
+        assert!(
+            multi.contains("more than one YAML document") && !multi.contains("from_str"),
+            "{multi}"
+        );
         assert!(!plain("data did not match any variant of untagged enum Scalar").contains("enum"));
         for internal in [
             "invalid char: cannot deserialize null; use Option<char>",
@@ -187,6 +203,15 @@ mod tests {
                 "{said}"
             );
         }
+    }
+
+    #[test]
+    fn the_settings_schema_says_what_is_allowed() {
+        assert_eq!(
+            allowed("dpc.yaml", "targets.prod.catalog").as_deref(),
+            Some("text, or nothing (leave it empty)")
+        );
+        assert!(allowed("dpc.yaml", "targets").is_some_and(|a| a.contains("mapping")));
     }
 
     #[test]

@@ -357,3 +357,28 @@ fn import_takes_the_catalog_from_the_settings() {
         .assert()
         .success();
 }
+
+/// A mistake in dpc.yaml says what the key allows, as one in a spec file does.
+#[test]
+fn a_settings_mistake_says_what_is_allowed() {
+    let s = Scratch::new();
+    settings(&s, "targets:\n  prod:\n    catalog: [a, b]\n");
+    let text = output(&s.create("orders", &["--domain", "sales"]).assert().code(2));
+    assert!(
+        text.contains("help: allowed at targets.prod.catalog: text"),
+        "{text}"
+    );
+}
+
+/// `dpc init FILE` is a usage error naming the path, and nothing is written.
+#[test]
+fn init_into_a_file_is_refused() {
+    let s = Scratch::new();
+    std::fs::write(s.path().join("afile"), "x").expect("write");
+    let text = output(&s.dpc().args(["init", "afile"]).assert().code(2));
+    assert!(text.contains("afile: not a folder"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("afile")).expect("kept"),
+        "x"
+    );
+}
