@@ -32,11 +32,23 @@ pub struct Settings {
     /// Notification destinations by channel (a channel of sla.yaml's notifications, such as
     /// `slack` or `pagerduty`) → the destination's display name in the workspace
     /// (Settings > Notifications); the bundle looks its ID up by that name.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    // Empty (every entry commented out) reads as none, as an empty target does.
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(with = "Option<IndexMap<String, String>>")]
     pub notification_destinations: IndexMap<String, String>,
     /// The organisation's governed tags that dpc's table tags map to, by dpc's tag key
     /// (`domain`, `tier`, `sensitivity`, ...).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    // Empty (every entry commented out) reads as none, as an empty target does.
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    #[schemars(with = "Option<IndexMap<String, GovernedTag>>")]
     pub governed_tags: IndexMap<String, GovernedTag>,
     /// Read from a file (not the defaults of a folder without one).
     #[serde(skip)]

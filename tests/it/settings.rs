@@ -382,3 +382,20 @@ fn init_into_a_file_is_refused() {
         "x"
     );
 }
+
+/// Every mapping of dpc.yaml may be left empty (its entries commented out), not only targets.
+#[test]
+fn empty_mappings_read_as_none() {
+    let s = Scratch::new();
+    s.create("orders", &["--domain", "sales"])
+        .assert()
+        .success();
+    settings(
+        &s,
+        "targets:\n  dev:\n  prod:\nnotification_destinations:\ngoverned_tags:\n",
+    );
+    s.dpc()
+        .args(["validate", "data-products/orders"])
+        .assert()
+        .success();
+}
