@@ -749,7 +749,7 @@ pub struct DiffArgs {
     pub against: Option<String>,
 
     /// Append a dated entry to docs/changelog.md and write schemas/migrations/<old>_to_<new>.sql
-    /// in the new product.
+    /// in the new product; only for an accepted change, and one entry per version.
     #[arg(long)]
     pub write_changelog: bool,
 
