@@ -675,7 +675,7 @@ pub struct SampleArgs {
     #[arg(long, value_name = "S", default_value = "42")]
     pub seed: u64,
 
-    /// File format of the data.
+    /// File format of the data; a table's earlier sample in another format is replaced.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: crate::data::Format,
 
