@@ -675,7 +675,7 @@ pub struct SampleArgs {
     #[arg(long, value_name = "S", default_value = "42")]
     pub seed: u64,
 
-    /// File format of the data.
+    /// File format of the data; a table's earlier sample in another format is replaced.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: crate::data::Format,
 
@@ -749,7 +749,7 @@ pub struct DiffArgs {
     pub against: Option<String>,
 
     /// Append a dated entry to docs/changelog.md and write schemas/migrations/<old>_to_<new>.sql
-    /// in the new product.
+    /// in the new product; only for an accepted change, and one entry per version.
     #[arg(long)]
     pub write_changelog: bool,
 

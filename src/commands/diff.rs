@@ -122,18 +122,25 @@ pub(crate) fn run(args: &DiffArgs) -> Result<(), DpcError> {
     };
     let report = diff::diff(&old, &new).map_err(DiffUsage::from)?;
 
-    let mut written = Vec::new();
+    let mut outcome = Written::default();
     if args.write_changelog {
         let Side::Product(spec) = &new else {
             return Err(DiffUsage::ChangelogNeedsProduct.into());
         };
-        written = write_changelog(&new_path, &report, old.contract(), spec)?;
+        // A refused change must not reach the changelog: it would record a release that
+        // the version check has just rejected.
+        if report.ok() {
+            outcome = write_changelog(&new_path, &report, old.contract(), spec)?;
+        } else {
+            outcome.notes.push(NOTHING_WRITTEN.to_string());
+        }
     }
     match args.format {
         OutputFormat::Json => {
             let mut value = serde_json::to_value(&report).unwrap_or_default();
             value["ok"] = serde_json::Value::Bool(report.ok());
-            value["written"] = serde_json::json!(written);
+            value["written"] = serde_json::json!(outcome.files);
+            value["notes"] = serde_json::json!(outcome.notes);
             println!(
                 "{}",
                 crate::lang::printable::json(
@@ -144,63 +151,99 @@ pub(crate) fn run(args: &DiffArgs) -> Result<(), DpcError> {
         // Old and new values are spec text, which can hold terminal escape sequences.
         OutputFormat::Text => print!(
             "{}",
-            crate::lang::printable::printable(&text(&report, &written))
+            crate::lang::printable::printable(&text(&report, &outcome))
         ),
     }
     if report.ok() {
         Ok(())
     } else {
+        let mut reason = report.problems.join("; ");
+        if args.write_changelog {
+            reason.push_str(&format!("; {NOTHING_WRITTEN}"));
+        }
         Err(DpcError::NotAcceptable {
             old: report.old_version.clone(),
             new: report.new_version.clone(),
-            reason: report.problems.join("; "),
+            reason,
         })
     }
 }
 
+const NOTHING_WRITTEN: &str =
+    "nothing written: fix the version or notices first, then run --write-changelog again";
+
+/// What `--write-changelog` wrote, and why it left a file alone.
+#[derive(Default)]
+struct Written {
+    files: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// The changelog entry and migration script of an accepted change. An entry already in the
+/// changelog for the new version is kept as it is (people may have edited it) and a script
+/// that is already up to date is not rewritten, so running twice changes nothing.
 fn write_changelog(
     dir: &Path,
     report: &Report,
     old: &Contract,
     spec: &ProductSpec,
-) -> Result<Vec<String>, DpcError> {
+) -> Result<Written, DpcError> {
     let log_path = "docs/changelog.md";
-    let current = match crate::files::safe_read::read_in_product(dir, log_path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(DpcError::CannotRead {
-                path: dir.join(log_path),
-                source: e,
-            });
-        }
+    let read = |rel: &str| match crate::files::safe_read::read_in_product(dir, rel) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(DpcError::CannotRead {
+            path: dir.join(rel),
+            source: e,
+        }),
     };
-    let entry = changelog::entry(report, &spec.contract.last_updated);
-    let log = changelog::insert(&current, &entry);
+    let current = read(log_path)?.unwrap_or_default();
+    let mut outcome = Written::default();
+    let log = if changelog::has_release(&current, &report.new_version) {
+        outcome.notes.push(format!(
+            "kept {log_path}: it already has an entry for {}",
+            report.new_version
+        ));
+        None
+    } else {
+        let entry = changelog::entry(report, &spec.contract.last_updated);
+        Some(changelog::insert(&current, &entry))
+    };
     let migration_path = format!(
         "schemas/migrations/{}_to_{}.sql",
         report.old_version, report.new_version
     );
-    let script = migration::script(report, old, spec);
-    let mut changes = vec![Change::Write {
-        path: log_path,
-        text: &log,
-    }];
+    let script = match migration::script(report, old, spec) {
+        Some(sql) if read(&migration_path)?.as_deref() == Some(sql.as_str()) => {
+            outcome
+                .notes
+                .push(format!("kept {migration_path}: it is up to date"));
+            None
+        }
+        other => other,
+    };
+    let mut changes = Vec::new();
+    if let Some(text) = &log {
+        changes.push(Change::Write {
+            path: log_path,
+            text,
+        });
+        outcome.files.push(log_path.to_string());
+    }
     if let Some(sql) = &script {
         changes.push(Change::Write {
             path: &migration_path,
             text: sql,
         });
+        outcome.files.push(migration_path.clone());
     }
-    write::update_tree(dir, &changes)?;
-    let mut written = vec![log_path.to_string()];
-    if script.is_some() {
-        written.push(migration_path);
+    if !changes.is_empty() {
+        write::update_tree(dir, &changes)?;
     }
-    Ok(written)
+    Ok(outcome)
 }
 
-fn text(report: &Report, written: &[String]) -> String {
+fn text(report: &Report, written: &Written) -> String {
     let mut s = format!("contract {} → {}\n", report.old_version, report.new_version);
     if report.changes.is_empty() {
         s.push_str("  no changes\n");
@@ -232,8 +275,11 @@ fn text(report: &Report, written: &[String]) -> String {
     for p in &report.problems {
         s.push_str(&format!("problem: {p}\n"));
     }
-    for w in written {
+    for w in &written.files {
         s.push_str(&format!("wrote {w}\n"));
+    }
+    for n in &written.notes {
+        s.push_str(&format!("{n}\n"));
     }
     s
 }

@@ -88,6 +88,34 @@ pub(crate) fn write_table(
     Ok((path, size))
 }
 
+/// Removes the earlier samples of `table` in the formats other than `format` from `dir`:
+/// only regular files named `<table>.<csv|jsonl|parquet>`, which `dpc sample` writes, since
+/// `dpc test` refuses a folder with two files for one table. Called once the new file is in
+/// place, so the table has a complete sample at every instant. Returns the names removed.
+fn remove_other_formats(dir: &Path, table: &str, format: Format) -> Result<Vec<String>, DataError> {
+    let mut removed = Vec::new();
+    for other in Format::ALL.into_iter().filter(|f| *f != format) {
+        let path = crate::files::paths::file_in(dir, table, other.extension(), "table name")
+            .map_err(|e| DataError::Usage(e.to_string()))?;
+        // A link or folder under that name is not something dpc sample wrote.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|e| DataError::Input {
+            path: path.clone(),
+            message: format!(
+                "cannot remove this earlier {other} sample of table {table} ({e}); dpc test reads one file per table, so remove it or write the {format} sample with --out into another folder"
+            ),
+        })?;
+        removed.push(format!("{table}.{}", other.extension()));
+    }
+    if !removed.is_empty() {
+        // The removals are durable before the command reports them.
+        crate::write::swap::sync_dir(dir).map_err(|e| DataError::write(dir, e))?;
+    }
+    Ok(removed)
+}
+
 /// Temporary files a killed earlier run left in the product's own sample folder (the lock
 /// is held, so no live run owns them); a shared `--out` folder is left alone.
 fn remove_leftovers(dir: &Path) {
@@ -163,11 +191,17 @@ pub(crate) fn run(args: &SampleArgs) -> Result<(), DpcError> {
     );
     for ti in 0..plan.tables.len() {
         let (path, bytes) = write_table(&plan, ti, args.format, &out, injector.as_ref())?;
+        let removed = remove_other_formats(&out, &plan.tables[ti].name, args.format)?;
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let replaced = if removed.is_empty() {
+            String::new()
+        } else {
+            format!("  replaced {}", removed.join(", "))
+        };
         text.push_str(&format!(
-            "  {name:<36} {:>10} rows {bytes:>12} bytes\n",
+            "  {name:<36} {:>10} rows {bytes:>12} bytes{replaced}\n",
             plan.tables[ti].rows
         ));
     }

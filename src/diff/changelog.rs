@@ -78,9 +78,28 @@ pub(crate) fn insert(changelog: &str, entry: &str) -> String {
     out
 }
 
+/// Whether `changelog` already has a release heading for `version`: `## [version]`, also as
+/// `dpc create` escapes it (`## [1\.0.0]`), so writing an entry again never duplicates it.
+pub(crate) fn has_release(changelog: &str, version: &str) -> bool {
+    changelog.lines().any(|l| {
+        l.strip_prefix("## [")
+            .and_then(|rest| rest.split_once(']'))
+            .is_some_and(|(v, _)| v.replace('\\', "") == version)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn releases_are_found_escaped_or_not() {
+        let log = "# Log\n\n## [Unreleased]\n\n## [1.1.0] - d\n\n## [1\\.0.0] \\- d\n";
+        assert!(has_release(log, "1.1.0"));
+        assert!(has_release(log, "1.0.0"));
+        assert!(!has_release(log, "1.0.1"));
+        assert!(!has_release("- ## [2.0.0]\n", "2.0.0"));
+    }
 
     #[test]
     fn entries_go_after_unreleased() {

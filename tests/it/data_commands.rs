@@ -653,3 +653,83 @@ fn rules_are_named_by_id_and_a_row_sharing_a_key_fails_the_score() {
         "{text}"
     );
 }
+
+/// A sample in one format replaces the product's earlier sample of the same table in another
+/// format (create's CSVs here), so `dpc test` on the folder finds one file per table; any
+/// other file stays.
+#[test]
+fn a_sample_in_another_format_replaces_the_earlier_one() {
+    let s = Scratch::new();
+    s.create("customer-360", &["--domain", "marketing"])
+        .assert()
+        .success();
+    let dir = s.product("customer-360");
+    let data = dir.join("sample_data");
+    let others = [
+        "notes.csv",
+        "customers.csv.bak",
+        "customers.CSV.txt",
+        "orders.jsonl",
+    ];
+    for name in others {
+        write(&data.join(name), "kept\n");
+    }
+    s.dpc()
+        .arg("sample")
+        .arg(&dir)
+        .args(["--format", "parquet"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("replaced customers.csv"))
+        .stdout(predicates::str::contains("replaced customer_metrics.csv"));
+    let mut names: Vec<String> = std::fs::read_dir(&data)
+        .expect("sample_data")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = ["customer_metrics", "customer_segments", "customers"]
+        .iter()
+        .map(|t| format!("{t}.parquet"))
+        .chain(others.iter().map(|o| o.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    for name in others {
+        assert_eq!(
+            std::fs::read_to_string(data.join(name)).expect("kept"),
+            "kept\n"
+        );
+    }
+    let out = s
+        .dpc()
+        .arg("test")
+        .arg(&dir)
+        .arg("--data")
+        .arg(&data)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Into an --out folder too, and from any format: parquet and jsonl there, csv asked for.
+    let out_dir = s.path().join("shared");
+    sample(&s, "customer-360", &out_dir, &["--format", "parquet"]);
+    write(&out_dir.join("customers.jsonl"), "{}\n");
+    s.dpc()
+        .arg("sample")
+        .arg(example("customer-360"))
+        .arg("--out")
+        .arg(&out_dir)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "replaced customers.jsonl, customers.parquet",
+        ));
+    assert!(out_dir.join("customers.csv").is_file());
+    assert!(!out_dir.join("customers.parquet").exists());
+    assert!(!out_dir.join("customers.jsonl").exists());
+}

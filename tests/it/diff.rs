@@ -1,7 +1,7 @@
 //! `dpc diff`: every evolution rule in both directions, the version and notice checks, the
 //! changelog and migration it writes, and `--against` a git revision.
 
-use crate::common::Scratch;
+use crate::common::{Scratch, read_tree};
 use crate::sql_oracle::parse_errors;
 use dpc::diff::classify::{Kind, compare};
 use dpc::diff::version::Bump;
@@ -593,25 +593,28 @@ fn contracts_can_be_compared_as_files_and_as_json() {
     );
 }
 
+/// `git ARGS` in the scratch folder, with a fixed identity.
+fn git(s: &Scratch, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(args)
+        .current_dir(s.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("git")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
 #[test]
 fn against_a_git_revision() {
     let s = Scratch::new();
     let dir = product(&s, "data-products");
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .args(args)
-            .current_dir(s.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .expect("git")
-            .success();
-        assert!(ok, "git {args:?}");
-    };
+    let git = |args: &[&str]| git(&s, args);
     // Outside a repository first.
     s.dpc()
         .args(["diff", "--against", "HEAD"])
@@ -634,4 +637,87 @@ fn against_a_git_revision() {
         .code(1)
         .stdout(predicate::str::contains("tables.customers.phone_number"))
         .stdout(predicate::str::contains("version 2.0.0 or later"));
+}
+
+/// A refused change (a column removed without a major bump, against HEAD) writes neither the
+/// changelog entry nor the migration, however often it is run, and says so.
+#[test]
+fn a_refused_change_writes_nothing() {
+    let s = Scratch::new();
+    let dir = product(&s, "data-products");
+    git(&s, &["init", "-q"]);
+    git(&s, &["add", "."]);
+    git(&s, &["commit", "-qm", "v1"]);
+    edit_contract(&dir, drop_phone);
+    let before = read_tree(&dir);
+    for _ in 0..2 {
+        s.dpc()
+            .env_remove("GIT_CEILING_DIRECTORIES")
+            .args(["diff", "--against", "HEAD", "--write-changelog"])
+            .arg(&dir)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("nothing written"))
+            .stdout(predicate::str::contains("wrote").not())
+            .stderr(predicate::str::contains("nothing written"));
+        assert_eq!(read_tree(&dir), before);
+    }
+    let out = s
+        .dpc()
+        .env_remove("GIT_CEILING_DIRECTORIES")
+        .args([
+            "diff",
+            "--against",
+            "HEAD",
+            "--write-changelog",
+            "--format",
+            "json",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["written"], serde_json::json!([]));
+    assert_eq!(read_tree(&dir), before);
+}
+
+/// Writing an accepted change twice leaves one changelog entry for its version.
+#[test]
+fn writing_the_changelog_twice_adds_one_entry() {
+    let s = Scratch::new();
+    let (old, new) = (product(&s, "old"), product(&s, "new"));
+    edit_contract(&new, |c| {
+        field(c, "customers", "total_orders").data_type = "BIGINT".parse().expect("type");
+        c.contract_version = "1.1.0".into();
+    });
+    let run = || {
+        s.dpc()
+            .args(["diff", "--write-changelog"])
+            .arg(&old)
+            .arg(&new)
+            .assert()
+            .success()
+    };
+    run().stdout(predicate::str::contains("wrote docs/changelog.md"));
+    let first = read_tree(&new);
+    run()
+        .stdout(predicate::str::contains("already has an entry for 1.1.0"))
+        .stdout(predicate::str::contains("wrote").not());
+    assert_eq!(read_tree(&new), first);
+    let log = &first["docs/changelog.md"];
+    assert_eq!(log.matches("## [1.1.0]").count(), 1, "{log}");
+    // create's own entry is escaped (`## [1\.0.0]`) and counts too: no changes, no new entry.
+    let log = std::fs::read_to_string(old.join("docs/changelog.md")).expect("log");
+    s.dpc()
+        .args(["diff", "--write-changelog"])
+        .arg(&old)
+        .arg(&old)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already has an entry for 1.0.0"));
+    assert_eq!(
+        std::fs::read_to_string(old.join("docs/changelog.md")).expect("log"),
+        log
+    );
 }
