@@ -61,9 +61,10 @@ fn literal_index_at(code: &str, at: usize) -> usize {
     code[..at].matches("''").count()
 }
 
-/// The groups a boolean test built of `is_account_group_member('g') OR ...` admits. Anything
-/// else in the test (TRUE, current_user(), ...) cannot be read; it counts as admitting
-/// everyone, the reading that grants the most.
+/// The principals a boolean test built of `is_account_group_member('g')` (a group) and
+/// `current_user() = 'id'` (one principal, as the quality identity is admitted) joined by OR
+/// admits. Anything else in the test (TRUE, other comparisons, ...) cannot be read; it counts
+/// as admitting everyone, the reading that grants the most.
 fn groups_of_test(s: &Statement, start: usize, end: usize) -> Vec<String> {
     let test = &s.code[start..end];
     let mut groups = Vec::new();
@@ -71,7 +72,7 @@ fn groups_of_test(s: &Statement, start: usize, end: usize) -> Vec<String> {
     for term in test.split(" OR ") {
         let t = term.trim();
         if t == "FALSE" {
-        } else if t == "IS_ACCOUNT_GROUP_MEMBER('')" {
+        } else if t == "IS_ACCOUNT_GROUP_MEMBER('')" || t == "CURRENT_USER() = ''" {
             let at = offset + term.find("''").unwrap_or(0);
             match s.literals.get(literal_index_at(&s.code, at)) {
                 Some(g) => groups.push(g.clone()),
@@ -227,7 +228,10 @@ impl State {
             case_groups(s, start, end, &param).unwrap_or_else(|| vec![ACCOUNT_USERS.into()])
         } else if key(body) == key(&param) {
             vec![ACCOUNT_USERS.to_string()]
-        } else if body.contains("IS_ACCOUNT_GROUP_MEMBER") || body == "FALSE" {
+        } else if body.contains("IS_ACCOUNT_GROUP_MEMBER")
+            || body.contains("CURRENT_USER()")
+            || body == "FALSE"
+        {
             groups_of_test(s, start, end)
         } else {
             // A constant mask: nobody sees the value.
@@ -393,6 +397,52 @@ mod tests {
         assert_eq!(st.functions["C.S.M"], [ACCOUNT_USERS]);
         assert_eq!(st.functions["C.S.N"], [ACCOUNT_USERS]);
         assert!(st.functions["C.S.O"].is_empty());
+    }
+
+    #[test]
+    fn a_current_user_test_admits_that_principal_alone() {
+        let st = state(
+            "CREATE FUNCTION c.s.m(x STRING) RETURNS STRING RETURN CASE\n\
+               WHEN current_user() = 'app-id' OR is_account_group_member('g') THEN x ELSE '*' END;\n\
+             CREATE FUNCTION c.s.n(x STRING) RETURNS STRING RETURN CASE WHEN current_user() = 'app-id' THEN x ELSE NULL END;\n\
+             CREATE FUNCTION c.s.f(id STRING) RETURNS BOOLEAN RETURN current_user() = 'app-id';\n\
+             CREATE OR REPLACE VIEW c.s.t_masked AS SELECT\n\
+               CASE WHEN current_user() = 'app-id' OR is_account_group_member('g') THEN email ELSE NULL END AS email\n\
+             FROM c.s.t;",
+        );
+        assert_eq!(st.functions["C.S.M"], ["app-id", "g"]);
+        assert_eq!(st.functions["C.S.N"], ["app-id"]);
+        assert_eq!(st.functions["C.S.F"], ["app-id"]);
+        let (_, cols) = &st.views["C.S.T_MASKED"];
+        assert_eq!(
+            cols["EMAIL"],
+            Some(vec!["app-id".to_string(), "g".to_string()])
+        );
+    }
+
+    #[test]
+    fn other_current_user_tests_admit_everyone() {
+        for test in [
+            "current_user() <> 'app-id'",
+            "current_user() = 'app-id' AND is_account_group_member('g')",
+            "current_user() = current_user()",
+            "current_user() LIKE '%'",
+            "NOT current_user() = 'app-id'",
+            "current_user() = 'app-id' OR TRUE",
+        ] {
+            let st = state(&format!(
+                "CREATE FUNCTION c.s.m(x STRING) RETURNS STRING RETURN CASE WHEN {test} THEN x ELSE '*' END;\n\
+                 CREATE FUNCTION c.s.f(id STRING) RETURNS BOOLEAN RETURN {test};"
+            ));
+            assert!(
+                st.functions["C.S.M"].contains(&ACCOUNT_USERS.to_string()),
+                "{test}"
+            );
+            assert!(
+                st.functions["C.S.F"].contains(&ACCOUNT_USERS.to_string()),
+                "{test}"
+            );
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! rules one table's SQL sets up (owner, grants, column masks, masked view, row filter), which
 //! come either from the render model (what dpc generates) or from SQL text (what is on disk).
 
+use crate::render::deploy::quality_identity;
 use crate::render::model::Model;
 use crate::spec::ProductSpec;
 use crate::spec::governance::{DefaultAccess, MaskingStrategy, PrincipalType};
@@ -52,6 +53,9 @@ pub enum Role {
     AccountUsers,
     /// Named in an unmask group or row filter but granted nothing.
     UnmaskOnly,
+    /// `access_policy.quality_identity`, which every mask and row filter admits. It reads
+    /// through its schema grant in databricks.yml, which the SQL does not hold.
+    QualityIdentity,
     /// Granted something in SQL that the spec does not name.
     Unknown,
 }
@@ -62,6 +66,11 @@ pub struct Principal {
     #[serde(rename = "type")]
     pub kind: PrincipalType,
     pub role: Role,
+    /// What `current_user()` returns for it, when a mask may test it: a service principal's
+    /// application ID. Groups have none; so do users, as a user named in unmask_groups reads
+    /// masked (`is_account_group_member`) and dpc never admits a user by name.
+    #[serde(skip)]
+    pub(crate) login: Option<String>,
 }
 
 /// The access rules of a masked view: who may select it, and per column the groups that see
@@ -137,7 +146,7 @@ pub struct Matrix {
 impl Matrix {
     /// The matrix of what dpc generates for `spec`: the same model the SQL templates render.
     pub(crate) fn from_model(spec: &ProductSpec, model: &Model<'_>) -> Matrix {
-        Matrix::evaluate(spec, &rules_from_model(model))
+        Matrix::evaluate(spec, &rules_from_model(spec, model))
     }
 
     /// Evaluates `rules` for every principal the spec or the rules name.
@@ -178,8 +187,16 @@ impl Matrix {
 
 /// The access rules the render model sets up, table by table: the grants, masks, masked view
 /// and row filter that `templates/schemas/table.sql.j2` prints.
-pub(crate) fn rules_from_model(model: &Model<'_>) -> Vec<TableRules> {
+pub(crate) fn rules_from_model(spec: &ProductSpec, model: &Model<'_>) -> Vec<TableRules> {
     let owner = &model.governance.access_policy.owner_group;
+    // Every mask and row filter test admits the quality identity first (`admit_test`).
+    let admitted = |groups: &[String]| -> Vec<String> {
+        quality_identity(spec)
+            .map(str::to_string)
+            .into_iter()
+            .chain(groups.iter().cloned())
+            .collect()
+    };
     model
         .tables
         .iter()
@@ -188,7 +205,7 @@ pub(crate) fn rules_from_model(model: &Model<'_>) -> Vec<TableRules> {
                 t.masks
                     .iter()
                     .find(|m| m.column == column)
-                    .map(|m| m.unmask_groups.clone())
+                    .map(|m| admitted(&m.unmask_groups))
             };
             let readers = |on_view: bool| {
                 t.grants
@@ -206,7 +223,7 @@ pub(crate) fn rules_from_model(model: &Model<'_>) -> Vec<TableRules> {
                 masks: if model.column_masks {
                     t.masks
                         .iter()
-                        .map(|m| (m.column.clone(), m.unmask_groups.clone()))
+                        .map(|m| (m.column.clone(), admitted(&m.unmask_groups)))
                         .collect()
                 } else {
                     IndexMap::new()
@@ -220,22 +237,24 @@ pub(crate) fn rules_from_model(model: &Model<'_>) -> Vec<TableRules> {
                         .map(|c| (c.name.clone(), group_of(&c.name)))
                         .collect(),
                 }),
-                row_filter: t.row_filter.as_ref().map(|f| f.groups.clone()),
+                row_filter: t.row_filter.as_ref().map(|f| admitted(&f.groups)),
             }
         })
         .collect()
 }
 
-/// The owner, the consumers, `account users` when it reads, then anyone else the rules name.
+/// The owner, the consumers, `account users` when it reads, the quality identity when a rule
+/// admits it, then anyone else the rules name.
 fn principals(spec: &ProductSpec, rules: &[TableRules]) -> Vec<Principal> {
     let gov = &spec.governance;
     let mut out: Vec<Principal> = Vec::new();
-    let mut add = |name: &str, kind: PrincipalType, role: Role| {
+    let mut add = |name: &str, kind: PrincipalType, role: Role, login: Option<&str>| {
         if !out.iter().any(|p| p.name == name) {
             out.push(Principal {
                 name: name.to_string(),
                 kind,
                 role,
+                login: login.map(str::to_string),
             });
         }
     };
@@ -243,6 +262,7 @@ fn principals(spec: &ProductSpec, rules: &[TableRules]) -> Vec<Principal> {
         &gov.access_policy.owner_group,
         PrincipalType::Group,
         Role::Owner,
+        None,
     );
     for c in &gov.approved_consumers {
         let role = if c.principal == ACCOUNT_USERS {
@@ -250,7 +270,11 @@ fn principals(spec: &ProductSpec, rules: &[TableRules]) -> Vec<Principal> {
         } else {
             Role::Consumer
         };
-        add(&c.principal, c.principal_type, role);
+        let login = c
+            .application_id
+            .as_deref()
+            .filter(|_| c.principal_type == PrincipalType::ServicePrincipal);
+        add(&c.principal, c.principal_type, role, login);
     }
     let granted = |name: &str| {
         rules.iter().any(|r| {
@@ -262,30 +286,51 @@ fn principals(spec: &ProductSpec, rules: &[TableRules]) -> Vec<Principal> {
         })
     };
     if gov.access_policy.default_access == DefaultAccess::AccountUsers || granted(ACCOUNT_USERS) {
-        add(ACCOUNT_USERS, PrincipalType::Group, Role::AccountUsers);
+        add(
+            ACCOUNT_USERS,
+            PrincipalType::Group,
+            Role::AccountUsers,
+            None,
+        );
+    }
+    let role_of = |name: &str| {
+        if name == ACCOUNT_USERS {
+            Role::AccountUsers
+        } else if granted(name) {
+            Role::Unknown
+        } else {
+            Role::UnmaskOnly
+        }
+    };
+    // The masks admit the quality identity by `current_user()`: a service principal, no group.
+    if let Some(id) = quality_identity(spec)
+        && rules.iter().any(|r| r.principals().contains(&id))
+    {
+        add(
+            id,
+            PrincipalType::ServicePrincipal,
+            Role::QualityIdentity,
+            Some(id),
+        );
     }
     for r in rules {
         for name in r.principals() {
             // Unknown principals are taken for groups: the reading that grants the most.
-            let role = if name == ACCOUNT_USERS {
-                Role::AccountUsers
-            } else if granted(name) {
-                Role::Unknown
-            } else {
-                Role::UnmaskOnly
-            };
-            add(name, PrincipalType::Group, role);
+            add(name, PrincipalType::Group, role_of(name), None);
         }
     }
     out
 }
 
-/// True when `is_account_group_member(g)` holds for `p` for some `g` in `groups`. Only groups
-/// can be members; `account users` holds for everyone.
+/// True when the test of a mask or row filter admitting `groups` holds for `p`: a group by
+/// `is_account_group_member`, a service principal by `current_user()` (its application ID);
+/// `account users` holds for everyone.
 fn member(p: &Principal, groups: &[String]) -> bool {
-    groups
-        .iter()
-        .any(|g| g == ACCOUNT_USERS || (p.kind == PrincipalType::Group && *g == p.name))
+    groups.iter().any(|g| {
+        g == ACCOUNT_USERS
+            || (p.kind == PrincipalType::Group && *g == p.name)
+            || p.login.as_deref() == Some(g.as_str())
+    })
 }
 
 /// What `p` reads of one table under `rules`: the best of every way it can reach the table.
@@ -351,6 +396,7 @@ mod tests {
             name: name.into(),
             kind: PrincipalType::Group,
             role: Role::Consumer,
+            login: None,
         }
     }
 
@@ -384,6 +430,19 @@ mod tests {
         assert_eq!(read(&svc, &r).columns["email"], Access::Masked);
         let other = read(&group("other"), &r);
         assert_eq!((other.via, other.columns["id"]), (Via::None, Access::None));
+    }
+
+    #[test]
+    fn a_login_in_a_group_list_unmasks_that_principal_alone() {
+        let mut r = rules();
+        r.masks["email"].push("app-id".into());
+        let svc = Principal {
+            kind: PrincipalType::ServicePrincipal,
+            login: Some("app-id".into()),
+            ..group("svc")
+        };
+        assert_eq!(read(&svc, &r).columns["email"], Access::Clear);
+        assert_eq!(read(&group("svc"), &r).columns["email"], Access::Masked);
     }
 
     #[test]

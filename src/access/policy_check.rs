@@ -399,6 +399,7 @@ mod tests {
             name: "intruders".into(),
             kind: PrincipalType::Group,
             role: Role::Unknown,
+            login: None,
         });
         spec.governance.approved_consumers[0].tables = vec!["customer_metrics".into()];
         let found = check_matrix(&spec, &matrix);

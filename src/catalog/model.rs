@@ -184,7 +184,12 @@ impl Product {
             .matrix
             .principals
             .iter()
-            .filter(|p| !matches!(p.role, Role::Owner | Role::UnmaskOnly))
+            .filter(|p| {
+                !matches!(
+                    p.role,
+                    Role::Owner | Role::UnmaskOnly | Role::QualityIdentity
+                )
+            })
             .map(|p| p.name.clone())
             .collect();
         let mut reads = Vec::new();

@@ -376,3 +376,59 @@ fn access_fails_on_a_policy_error_and_refuses_a_missing_product() {
         .code(2)
         .stderr(predicate::str::contains("not a data product"));
 }
+
+/// The examples and a masked-view product made beside `examples/dpc.yaml`: its
+/// `quality_identity` puts `current_user() = '<application ID>'` in every mask.
+const BESIDE_SETTINGS: [&str; 2] = ["column-mask", "masked-view"];
+
+#[test]
+fn the_matrix_beside_a_quality_identity_matches_its_sql() {
+    for masking in BESIDE_SETTINGS {
+        for (name, flags) in EXAMPLES {
+            let s = Scratch::with_example_settings();
+            s.create(name, flags)
+                .args(["--masking", masking])
+                .assert()
+                .success();
+            let dir = s.product(name);
+            with_application_ids(&s, &dir);
+            let label = format!("{name} ({masking})");
+            assert!(
+                crate::common::read_tree(&dir)
+                    .iter()
+                    .any(|(p, t)| p.starts_with("schemas/") && t.contains("current_user() = '")),
+                "{label}: no mask admits the quality identity"
+            );
+            assert_matrix_matches_sql(&s, &dir, &label);
+        }
+    }
+}
+
+#[test]
+fn a_mask_edited_to_show_clear_to_everyone_is_caught_beside_a_quality_identity() {
+    let (name, flags) = EXAMPLES[1];
+    let id = "current_user() = '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f'";
+    // Near misses of the one form read as a single principal: each admits everyone else.
+    for widened in [
+        "current_user() <> '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f'",
+        "current_user() = '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f' OR TRUE",
+        "current_user() = current_user()",
+    ] {
+        for masking in BESIDE_SETTINGS {
+            let s = Scratch::with_example_settings();
+            s.create(name, flags)
+                .args(["--masking", masking])
+                .assert()
+                .success();
+            let dir = s.product(name);
+            crate::common::edit(&dir.join("schemas/transactions_v1.sql"), id, widened);
+            let out = s.dpc().arg("access").arg(&dir).assert().code(1);
+            let text = crate::common::output(&out);
+            assert!(
+                text.contains("DPC042")
+                    && text.contains("fraud-analysts read transactions.card_last4 (clear)"),
+                "{widened} ({masking}):\n{text}"
+            );
+        }
+    }
+}
