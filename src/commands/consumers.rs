@@ -183,6 +183,10 @@ fn revoke(args: &ConsumersRevokeArgs) -> Result<(), DpcError> {
             args.reason.as_deref(),
             today,
             &statements,
+            &[
+                ("prod", spec.catalog().to_string()),
+                ("dev", spec.settings.dev_catalog(spec.catalog())),
+            ],
         );
         Some((path, text))
     };

@@ -19,7 +19,7 @@ pub(crate) fn statements(old: &Model<'_>, new: &Model<'_>, principal: &str) -> V
             .iter()
             .flat_map(|t| &t.grants)
             .filter(|g| g.principal == principal)
-            .filter_map(|g| g.object.as_str().map(str::to_string))
+            .filter_map(|g| g.job_object.as_str().map(str::to_string))
             .collect()
     };
     let (before, after) = (objects(old), objects(new));
@@ -40,7 +40,7 @@ pub(crate) fn statements(old: &Model<'_>, new: &Model<'_>, principal: &str) -> V
     if !before.is_empty() && after.is_empty() && owner != principal {
         out.push(format!(
             "REVOKE USE SCHEMA ON SCHEMA {} FROM {who};",
-            old.schema_sql
+            old.job_schema_sql
         ));
     }
     out
@@ -76,13 +76,16 @@ pub(crate) fn path(today: Date, principal: &str, taken: impl Fn(&str) -> bool) -
     candidate
 }
 
-/// The record: what was revoked, when, why, and the statements to run.
+/// The record: what was revoked, when, why, and the statements to run. Like the job's SQL
+/// files it names `schema.object` after `USE CATALOG IDENTIFIER(:catalog)`, so one file
+/// revokes in every target's catalog (`catalogs`: target and catalog), where the grants are.
 pub(crate) fn file_text(
     model: &Model<'_>,
     principal: &str,
     reason: Option<&str>,
     today: Date,
     statements: &[String],
+    catalogs: &[(&str, String)],
 ) -> String {
     let mut s = format!(
         "-- Revocation: {} loses read access to data product {} ({}, `dpc consumers revoke` on {today}).\n",
@@ -98,10 +101,16 @@ pub(crate) fn file_text(
         "-- Run it once on the workspace. The grants are already gone from the table DDL in schemas/;\n\
          -- this file is the record, and dpc never rewrites or deletes it.\n",
     );
+    let each: Vec<String> = catalogs
+        .iter()
+        .map(|(target, catalog)| format!("{target}: {catalog}"))
+        .collect();
     s.push_str(&format!(
-        "-- USE CATALOG on {} is not revoked: the catalog is shared with other products.\n\n",
-        sql_comment(&model.catalog_sql.to_string())
+        "-- Run it in each target's catalog, the :catalog parameter ({}): the job granted in each.\n",
+        sql_comment(&each.join(", "))
     ));
+    s.push_str("-- USE CATALOG is not revoked: the catalog is shared with other products.\n\n");
+    s.push_str("USE CATALOG IDENTIFIER(:catalog);\n");
     for st in statements {
         s.push_str(st);
         s.push('\n');

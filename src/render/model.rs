@@ -204,8 +204,6 @@ pub(crate) struct GroupByModel {
 pub(crate) struct GrantModel {
     pub principal: String,
     pub principal_sql: Value,
-    /// `TABLE <fqn>` or `VIEW <fqn>`, the production name (for revocations a person runs).
-    pub object: Value,
     /// The same object as the job's DDL names it (`schema.name`, catalog from `:catalog`).
     pub job_object: Value,
     /// True when the grant is on the masked view rather than the table.
@@ -572,7 +570,6 @@ fn add_table_grants(tables: &mut [TableModel], readers: &[ReaderModel]) {
                 t.grants.push(GrantModel {
                     principal: r.principal.clone(),
                     principal_sql: r.principal_sql.clone(),
-                    object: code(granted.clone()),
                     job_object: code(object.clone()),
                     on_view: t.view.is_some(),
                 });

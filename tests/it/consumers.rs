@@ -22,6 +22,14 @@ fn product(flags: &[&str]) -> Scratch {
 const RESTRICTED: &[&str] = &["--domain", "finance", "--sensitivity", "restricted"];
 const CONFIDENTIAL: &[&str] = &["--domain", "finance", "--sensitivity", "confidential"];
 
+/// The statements of a revocation record, without its comments.
+fn statements_of(record: &str) -> Vec<&str> {
+    record
+        .lines()
+        .filter(|l| !l.starts_with("--") && !l.is_empty())
+        .collect()
+}
+
 #[test]
 fn add_generate_validate_revoke_round_trip() {
     let s = product(&["--domain", "marketing"]);
@@ -128,16 +136,18 @@ fn add_generate_validate_revoke_round_trip() {
         .expect("revocation file");
     // Spec texts and derived files are back to what they were, byte for byte.
     assert_eq!(after, before);
-    let statements: Vec<&str> = record
-        .lines()
-        .filter(|l| !l.starts_with("--") && !l.is_empty())
-        .collect();
     assert_eq!(
-        statements,
+        statements_of(&record),
         [
-            "REVOKE SELECT ON TABLE main_production.p.customers FROM `finance-analysts`;",
-            "REVOKE USE SCHEMA ON SCHEMA main_production.p FROM `finance-analysts`;",
+            "USE CATALOG IDENTIFIER(:catalog);",
+            "REVOKE SELECT ON TABLE p.customers FROM `finance-analysts`;",
+            "REVOKE USE SCHEMA ON SCHEMA p FROM `finance-analysts`;",
         ]
+    );
+    // The job granted in every target's catalog: the record says to revoke in each.
+    assert!(
+        record.contains("(prod: main_production, dev: main_production_dev)"),
+        "{record}"
     );
     assert!(
         record.contains("-- Reason: study done; it's over\n"),
