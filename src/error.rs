@@ -38,6 +38,9 @@ pub(crate) enum DpcError {
     /// The spec files cannot be parsed (their diagnostics were printed already).
     #[error("the spec of {} cannot be read", dir.display())]
     SpecUnreadable { dir: PathBuf },
+    /// The folder's `dpc.yaml` is what stops the spec (printed already): an input error.
+    #[error("the platform settings of {} (its folder's dpc.yaml) cannot be used; nothing was done", dir.display())]
+    SettingsBroken { dir: PathBuf },
     /// The spec fails its own checks (printed already), so the command did nothing.
     #[error("the spec of {} has errors (`dpc validate {}` lists them); nothing was done", dir.display(), dir.display())]
     SpecHasErrors { dir: PathBuf },
@@ -171,6 +174,7 @@ impl DpcError {
             | DpcError::AnswersFile(_)
             | DpcError::Odcs(_)
             | DpcError::Settings(_)
+            | DpcError::SettingsBroken { .. }
             | DpcError::SettingsExist { .. }
             | DpcError::Write(WriteError::NotProduct { .. })
             | DpcError::Consumers(ConsumerError::Argument { .. } | ConsumerError::Spec(_)) => 2,

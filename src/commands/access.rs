@@ -58,20 +58,39 @@ pub(crate) fn read_product_with_matrix(
             if errors.is_empty() {
                 return Ok((loaded, spec, matrix));
             }
-            Err((
-                loaded.report(dir, &errors),
+            let error = if only_settings(&errors) {
+                DpcError::SettingsBroken {
+                    dir: dir.to_path_buf(),
+                }
+            } else {
                 DpcError::SpecHasErrors {
                     dir: dir.to_path_buf(),
-                },
-            ))
+                }
+            };
+            Err((loaded.report(dir, &errors), error))
         }
-        None => Err((
-            loaded.report(dir, &loaded.diagnostics),
-            DpcError::SpecUnreadable {
-                dir: dir.to_path_buf(),
-            },
-        )),
+        None => {
+            let error = if only_settings(&loaded.diagnostics) {
+                DpcError::SettingsBroken {
+                    dir: dir.to_path_buf(),
+                }
+            } else {
+                DpcError::SpecUnreadable {
+                    dir: dir.to_path_buf(),
+                }
+            };
+            Err((loaded.report(dir, &loaded.diagnostics), error))
+        }
     }
+}
+
+/// Whether every error is in the folder's dpc.yaml (an input error, exit 2), not the spec.
+pub(crate) fn only_settings(diagnostics: &[Diagnostic]) -> bool {
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    !errors.is_empty()
+        && errors
+            .iter()
+            .all(|d| d.file == crate::spec::settings::FROM_PRODUCT)
 }
 
 /// The access policy diagnostics of a product: the spec's and the SQL on disk's.

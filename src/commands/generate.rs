@@ -36,6 +36,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     let spec = match (&loaded.spec, problems.iter().any(Diagnostic::is_error)) {
         (Some(spec), false) => spec,
         _ => {
+            let settings_only = super::access::only_settings(&problems);
             let shown: Vec<Diagnostic> = problems
                 .into_iter()
                 .map(|mut d| {
@@ -51,8 +52,11 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
                     .find(|(f, _)| crate::spec::settings::shown_path(dir, f) == file)
                     .map(|(_, t)| t.as_str()))
             );
-            return Err(DpcError::SpecHasErrors {
-                dir: dir.to_path_buf(),
+            let dir = dir.to_path_buf();
+            return Err(if settings_only {
+                DpcError::SettingsBroken { dir }
+            } else {
+                DpcError::SpecHasErrors { dir }
             });
         }
     };

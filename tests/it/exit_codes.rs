@@ -224,3 +224,43 @@ fn set_read_only(dir: &Path) -> bool {
         false
     }
 }
+
+/// A broken `dpc.yaml` is an input error (2) for every command that reads a product through
+/// the loader, as the README says, and the message points at the file; `validate`, whose
+/// job is to report it, fails with 1; `catalog` leaves every product out and writes nothing.
+#[test]
+fn a_broken_settings_file_is_an_input_error_for_every_command() {
+    let s = Scratch::new();
+    let p = marketing(&s, "good");
+    let odcs = s.path().join("good.odcs.yaml");
+    s.dpc()
+        .args(["export", "odcs"])
+        .arg(&p)
+        .arg("--out")
+        .arg(&odcs)
+        .assert()
+        .success();
+    std::fs::write(s.path().join("data-products/dpc.yaml"), "targets: [\n").expect("write");
+    let out = s.path().join("out");
+    for (command, broken_spec, _) in table() {
+        // init, create and import read the settings of --output-dir (tested in settings.rs);
+        // a row without a broken-spec code reads no spec.
+        if broken_spec.is_none() {
+            continue;
+        }
+        let expected = match command.as_str() {
+            "dpc validate" | "dpc catalog" => 1,
+            _ => 2,
+        };
+        let a = s.dpc().args(args(&command, &p, &out, &odcs)).assert();
+        let o = a.get_output();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(o.status.code(), Some(expected), "{command}: {all}");
+        assert!(all.contains("dpc.yaml:1"), "{command}: {all}");
+    }
+    assert!(!out.exists());
+}
