@@ -31,12 +31,14 @@ impl Access {
     }
 }
 
-/// How a principal reaches a table: it owns it, is granted the table, or the masked view.
+/// How a principal reaches a table: it owns it, is granted the table, the masked view, or
+/// (the quality identity) SELECT on the whole schema, which databricks.yml grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Via {
     None,
     View,
+    Schema,
     Table,
     Owner,
 }
@@ -54,7 +56,7 @@ pub enum Role {
     /// Named in an unmask group or row filter but granted nothing.
     UnmaskOnly,
     /// `access_policy.quality_identity`, which every mask and row filter admits. It reads
-    /// through its schema grant in databricks.yml, which the SQL does not hold.
+    /// every table through its schema grant in databricks.yml (`via: schema`).
     QualityIdentity,
     /// Granted something in SQL that the spec does not name.
     Unknown,
@@ -336,12 +338,18 @@ fn member(p: &Principal, groups: &[String]) -> bool {
 /// What `p` reads of one table under `rules`: the best of every way it can reach the table.
 fn read(p: &Principal, rules: &TableRules) -> Reader {
     let owns = rules.owner.as_deref() == Some(p.name.as_str());
-    let on_table = owns || rules.table_readers.contains(&p.name);
+    let granted_table = owns || rules.table_readers.contains(&p.name);
+    // The bundle grants the quality identity SELECT on the schema: every table, base table
+    // included, through the masks (which admit it).
+    let by_schema = p.role == Role::QualityIdentity;
+    let on_table = granted_table || by_schema;
     let view = rules.view.as_ref().filter(|v| v.readers.contains(&p.name));
     let via = if owns {
         Via::Owner
-    } else if on_table {
+    } else if granted_table {
         Via::Table
+    } else if by_schema {
+        Via::Schema
     } else if view.is_some() {
         Via::View
     } else {

@@ -36,6 +36,7 @@ pub(crate) fn access(s: &mut String, m: &Matrix) {
                 (Via::None, _) => "no grant",
                 (Via::Owner, _) => "owner",
                 (Via::Table, _) => "table",
+                (Via::Schema, _) => "schema",
                 (Via::View, _) => "view",
             };
             let _ = write!(
