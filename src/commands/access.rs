@@ -58,39 +58,33 @@ pub(crate) fn read_product_with_matrix(
             if errors.is_empty() {
                 return Ok((loaded, spec, matrix));
             }
-            let error = if only_settings(&errors) {
-                DpcError::SettingsBroken {
-                    dir: dir.to_path_buf(),
-                }
-            } else {
-                DpcError::SpecHasErrors {
-                    dir: dir.to_path_buf(),
-                }
-            };
+            let error = blame(dir, &errors, DpcError::SpecHasErrors { dir: dir.into() });
             Err((loaded.report(dir, &errors), error))
         }
         None => {
-            let error = if only_settings(&loaded.diagnostics) {
-                DpcError::SettingsBroken {
-                    dir: dir.to_path_buf(),
-                }
-            } else {
-                DpcError::SpecUnreadable {
-                    dir: dir.to_path_buf(),
-                }
-            };
+            let error = blame(
+                dir,
+                &loaded.diagnostics,
+                DpcError::SpecUnreadable { dir: dir.into() },
+            );
             Err((loaded.report(dir, &loaded.diagnostics), error))
         }
     }
 }
 
-/// Whether every error is in the folder's dpc.yaml (an input error, exit 2), not the spec.
-pub(crate) fn only_settings(diagnostics: &[Diagnostic]) -> bool {
+/// What stops a product: its folder's dpc.yaml when every error is there (an input error,
+/// exit 2), else `spec_error`.
+pub(crate) fn blame(dir: &Path, diagnostics: &[Diagnostic], spec_error: DpcError) -> DpcError {
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
-    !errors.is_empty()
+    let only_settings = !errors.is_empty()
         && errors
             .iter()
-            .all(|d| d.file == crate::spec::settings::FROM_PRODUCT)
+            .all(|d| d.file == crate::spec::settings::FROM_PRODUCT);
+    if only_settings {
+        DpcError::SettingsBroken { dir: dir.into() }
+    } else {
+        spec_error
+    }
 }
 
 /// The access policy diagnostics of a product: the spec's and the SQL on disk's.

@@ -36,7 +36,8 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
     let spec = match (&loaded.spec, problems.iter().any(Diagnostic::is_error)) {
         (Some(spec), false) => spec,
         _ => {
-            let settings_only = super::access::only_settings(&problems);
+            let error =
+                super::access::blame(dir, &problems, DpcError::SpecHasErrors { dir: dir.into() });
             let shown: Vec<Diagnostic> = problems
                 .into_iter()
                 .map(|mut d| {
@@ -52,12 +53,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<(), DpcError> {
                     .find(|(f, _)| crate::spec::settings::shown_path(dir, f) == file)
                     .map(|(_, t)| t.as_str()))
             );
-            let dir = dir.to_path_buf();
-            return Err(if settings_only {
-                DpcError::SettingsBroken { dir }
-            } else {
-                DpcError::SpecHasErrors { dir }
-            });
+            return Err(error);
         }
     };
     let derived = Renderer::new()?.render_derived(spec)?;
